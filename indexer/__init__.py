@@ -1,0 +1,1 @@
+"""vnsearch's engine: everything that is not HTTP. Text in, index out, queries in, results out."""

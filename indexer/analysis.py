@@ -1,0 +1,97 @@
+"""Whoosh tokenizers and filters for Vietnamese, built on `indexer.segment`.
+
+Three analysers index every text field at three granularities:
+
+- `word_analyzer`: underthesea words, compounds included (`tổ chức`);
+- `syllable_analyzer`: syllables with their marks (`tổ`, `chức`), so one syllable of a compound
+  still finds it;
+- `folded_analyzer`: syllables without marks (`to`, `chuc`), for queries typed without them.
+
+Every token carries `pos`, `startchar` and `endchar`; the character offsets point into the
+ORIGINAL text, so a hit in any variant is highlighted where it was written. The schema pickles
+these objects into the index, which is why they live in an importable module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from indexer.normalize import fold
+from indexer.segment import Span, segment
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+class _SegmentTokenizer(Tokenizer):
+    """Yields one token per span that `_spans` picks out of the segmented text."""
+
+    def _spans(self, value: str) -> Iterator[Span]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh asks for the value as one token (e.g. a term typed in a query).
+            spans: Iterator[Span] = iter([Span(value.lower(), 0, len(value))])
+        else:
+            spans = self._spans(value)
+        for pos, span in enumerate(spans):
+            token.text = span.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[span.start : span.end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + span.start
+                token.endchar = start_char + span.end
+            yield token
+
+
+class WordTokenizer(_SegmentTokenizer):
+    """Words as underthesea segments them, lowercased: `Tổ chức` -> `tổ chức`."""
+
+    def _spans(self, value: str) -> Iterator[Span]:
+        return iter(segment(value))
+
+
+class SyllableTokenizer(_SegmentTokenizer):
+    """The syllables of those words, lowercased: `Tổ chức` -> `tổ`, `chức`."""
+
+    def _spans(self, value: str) -> Iterator[Span]:
+        return (syllable for word in segment(value) for syllable in word.syllables)
+
+
+class FoldFilter(Filter):
+    """Removes every mark, `đ` included: `Đảng` -> `dang`."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = fold_term(token.text)
+            yield token
+
+
+def fold_term(term: str) -> str:
+    """The folded form of one term as it is indexed: ASCII letters and digits only."""
+    return _NOT_ALNUM.sub("", fold(term)) or term
+
+
+word_analyzer = WordTokenizer()
+syllable_analyzer = SyllableTokenizer()
+folded_analyzer = SyllableTokenizer() | FoldFilter()

@@ -1,0 +1,143 @@
+"""Create, open and update the index on disk.
+
+Articles are added or replaced by id, and an article whose content hash is already in the
+index is skipped, so indexing the same folder again only does the new work. A file that cannot
+be read is reported and skipped; it never costs what is already indexed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from tqdm import tqdm
+from whoosh import index
+from whoosh.index import Index
+from whoosh.writing import LockError
+
+from indexer.ingest import Article, IngestError, find_files, load_article
+from indexer.schema import FORMS, TEXT_FIELDS, build_schema
+
+# Seconds a writer waits for another writer to finish before giving up.
+WRITE_LOCK_TIMEOUT = 10.0
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used (missing, corrupt, locked); the message says what to do."""
+
+
+@dataclass
+class BuildReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+
+def shipped_corpus() -> Path:
+    """The articles that ship with vnsearch (`corpus/` beside the packages)."""
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+def default_index_dir() -> Path:
+    """`$VNSEARCH_INDEX` if set, else a folder in the user's data directory."""
+    configured = os.environ.get("VNSEARCH_INDEX")
+    return Path(configured) if configured else Path(user_data_dir("vnsearch")) / "index"
+
+
+def index_exists(index_dir: Path) -> bool:
+    return index_dir.is_dir() and index.exists_in(str(index_dir))
+
+
+def open_index(index_dir: Path) -> Index:
+    if not index_exists(index_dir):
+        raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
+    try:
+        return index.open_dir(str(index_dir))
+    except Exception as error:  # Whoosh raises many types for damaged files
+        raise IndexUnavailable(
+            f"the index at {index_dir} cannot be read ({type(error).__name__}: {error}); "
+            "rebuild it with `vnsearch index`"
+        ) from None
+
+
+def open_or_create_index(index_dir: Path) -> Index:
+    if index_exists(index_dir):
+        return open_index(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return index.create_in(str(index_dir), build_schema())
+    except OSError as error:
+        raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
+
+
+def index_paths(paths: Iterable[Path], index_dir: Path, *, quiet: bool = False) -> BuildReport:
+    """Add or update the articles found under `paths`; report what happened."""
+    files = list(find_files(paths))
+    ix = open_or_create_index(index_dir)
+    known = _known_hashes(ix)
+    report = BuildReport()
+    try:
+        writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+    except LockError:
+        raise IndexUnavailable(
+            f"another process is writing the index at {index_dir}; try again when it is done"
+        ) from None
+    with writer:
+        progress = tqdm(files, desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
+        for file, root in progress:
+            try:
+                article = load_article(file, root)
+            except IngestError as error:
+                report.skipped.append((str(file), str(error)))
+                continue
+            previous = known.get(article.id)
+            if previous == article.content_hash:
+                report.unchanged += 1
+                continue
+            writer.update_document(**document_fields(article))
+            known[article.id] = article.content_hash
+            if previous is None:
+                report.added += 1
+            else:
+                report.updated += 1
+    return report
+
+
+def document_fields(article: Article) -> dict[str, object]:
+    """The Whoosh fields of one article."""
+    fields: dict[str, object] = {
+        "id": article.id,
+        "path": article.path,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "body": article.body,
+    }
+    for name in TEXT_FIELDS:
+        text = getattr(article, name)
+        fields.update({f"{name}_{form}": text for form in FORMS})
+    if article.url:
+        fields["url"] = article.url
+    if article.date:
+        fields["date"] = article.date
+        fields["year"] = str(article.date.year)
+    if article.source:
+        fields["source"] = article.source
+        fields["source_fold"] = article.source
+    if article.author:
+        fields["author"] = article.author
+        fields["author_fold"] = article.author
+    return fields
+
+
+def _known_hashes(ix: Index) -> dict[str, str]:
+    with ix.searcher() as searcher:
+        return {fields["id"]: fields.get("content_hash", "") for fields in searcher.all_stored_fields()}

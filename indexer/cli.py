@@ -1,0 +1,187 @@
+"""The `vnsearch` command: parse arguments, call build/search, print text or JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indexer.build import (
+    BuildReport,
+    IndexUnavailable,
+    default_index_dir,
+    index_exists,
+    index_paths,
+    open_index,
+    shipped_corpus,
+)
+from indexer.query import QueryError
+from indexer.search import FILTERS, SORTS, search
+from indexer.stats import index_stats
+
+
+class Fail(click.ClickException):
+    """One line on stderr and exit status 2: what went wrong and what to do."""
+
+    exit_code = 2
+
+
+def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index folder (default: $VNSEARCH_INDEX, else a folder in your user data directory).",
+    )(command)
+
+
+def quiet_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")(command)
+
+
+@click.group()
+@click.version_option(package_name="vnsearch")
+def cli() -> None:
+    """Full-text search for Vietnamese news: marks optional, words segmented."""
+
+
+@cli.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", "-n", default=10, show_default=True, help="Results per page.")
+@click.option("--page", "-p", default=1, show_default=True, help="Page of results.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--filter", "-f", "filter_args", multiple=True, metavar="FIELD=VALUE",
+    help=f"Only results with this value ({', '.join(FILTERS)}); repeat to combine.",
+)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@index_option
+@quiet_option
+def search_command(
+    words: tuple[str, ...], limit: int, page: int, as_json: bool, filter_args: tuple[str, ...],
+    sort: str, index_dir: Path | None, quiet: bool,
+) -> None:
+    """Search the index. WORDS may use "phrases", OR, -word, title:, source:, author:, date:.
+
+    \b
+    Examples:
+      vnsearch search thanh uy hai phong
+      vnsearch search '"xây dựng Đảng"' date:2023-06
+      vnsearch search Mai --filter year=2023 --sort newest --json
+    """
+    ix = _open_or_build(index_dir, quiet)
+    try:
+        with ix.searcher() as searcher:
+            result = search(
+                searcher, " ".join(words), page=page, per_page=limit,
+                filters=_parse_filters(filter_args), sort=sort,
+            )
+    except QueryError as error:
+        raise Fail(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_result(result)
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@index_option
+@quiet_option
+def index_command(paths: tuple[Path, ...], index_dir: Path | None, quiet: bool) -> None:
+    """Add new and changed articles to the index (default: the shipped corpus)."""
+    index_dir = index_dir or default_index_dir()
+    report = _build(list(paths) or [shipped_corpus()], index_dir, quiet)
+    if not report.indexed and not report.unchanged:
+        raise click.ClickException("nothing was indexed")
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@index_option
+@quiet_option
+def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
+    """Articles, terms, size on disk and last update of the index."""
+    stats = index_stats(_open_or_build(index_dir, quiet))
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Index:       {stats['path']}")
+    click.echo(f"Articles:    {stats['articles']:,}")
+    click.echo(f"Terms:       {stats['terms']:,}")
+    click.echo(f"Size:        {stats['size_bytes'] / 1_000_000:.1f} MB")
+    click.echo(f"Last update: {stats['last_update']}")
+
+
+def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
+    """Open the index; on first use, build it from the shipped corpus and say so."""
+    index_dir = index_dir or default_index_dir()
+    if not index_exists(index_dir):
+        if not quiet:
+            click.echo(f"No index at {index_dir} yet: building it from the shipped corpus.", err=True)
+        _build([shipped_corpus()], index_dir, quiet)
+    try:
+        return open_index(index_dir)
+    except IndexUnavailable as error:
+        raise Fail(str(error)) from None
+
+
+def _build(paths: list[Path], index_dir: Path, quiet: bool) -> BuildReport:
+    try:
+        report = index_paths(paths, index_dir, quiet=quiet)
+    except IndexUnavailable as error:
+        raise Fail(str(error)) from None
+    for file, reason in report.skipped:
+        click.echo(f"warning: skipped {file}: {reason}", err=True)
+    if not quiet:
+        click.echo(
+            f"Indexed {report.indexed} articles into {index_dir} ({report.added} added, "
+            f"{report.updated} updated, {report.unchanged} unchanged, "
+            f"{len(report.skipped)} skipped).",
+            err=True,
+        )
+    return report
+
+
+def _parse_filters(args: tuple[str, ...]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for arg in args:
+        name, equals, value = arg.partition("=")
+        if not equals or not value:
+            raise Fail(f"--filter takes FIELD=VALUE, for example year=2023 (got {arg!r})")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    total, page, per_page = result["total"], result["page"], result["per_page"]
+    pages = max(1, -(-total // per_page))
+    click.echo(f"{total} result{'s' * (total != 1)} for {result['query']!r} (page {page} of {pages})")
+    if result["relaxed"]:
+        click.echo("No article has all the words; these have some of them.")
+    first = (page - 1) * per_page
+    for number, hit in enumerate(result["hits"], start=first + 1):
+        click.echo()
+        click.echo(click.style(f"{number}. {hit['title']}", bold=True))
+        details = [hit["date"][:16].replace("T", " ") if hit["date"] else None, hit["source"], hit["id"]]
+        click.echo("   " + " · ".join(d for d in details if d))
+        click.echo("   " + _terminal_snippet(hit["snippet"]))
+
+
+def _terminal_snippet(snippet: str) -> str:
+    """The snippet's <mark>s in bold (click drops the styling when output is not a terminal)."""
+    parts = re.split(r"<mark>(.*?)</mark>", snippet)
+    return "".join(
+        click.style(unescape(part), bold=True) if i % 2 else unescape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def main() -> None:
+    cli(prog_name="vnsearch")

@@ -1,0 +1,151 @@
+"""Text normalisation for documents and queries alike (pure functions, no I/O).
+
+Vietnamese text arrives composed (NFC) or decomposed (NFD), with two tone-placement styles
+(`hoà`/`hòa`, `uỷ`/`ủy`), odd spaces and invisible characters. Everything that is searched is
+first brought to one canonical form here. Documents keep a map from every canonical character
+back to the original text, so that search hits can be highlighted in the text as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+# The five tone marks, as combining characters after NFD. Vowel modifiers (circumflex,
+# breve, horn) are not tones: they make different letters (a, ă, â).
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+# A Vietnamese syllable without its tone: initial consonant, vowel nucleus, final consonant.
+# `gi` and `qu` count as consonants only when a vowel follows (`gìn` is g + i + n, `quý` is qu + y).
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"([aăâeêioôơuưy]+)"
+    r"(ch|ng|nh|[cmnpt])?$"
+)
+_MODIFIED_VOWELS = frozenset("ăâêôơư")
+
+# Characters that become a plain space: no-break and other Unicode spaces, tabs, controls.
+# Newlines are kept (they still separate lines for whoever reads the normalised text).
+_SPACE_LIKE = {
+    code: " "
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0xA0, 0x1680, *range(0x2000, 0x200B),
+                 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+    if code != ord("\n")
+}
+# `ð` (eth) is a common stand-in for `đ` in scraped text; underthesea maps it the same way.
+_LOOKALIKES = {ord("ð"): "đ", ord("Ð"): "Đ"}
+_ONE_FOR_ONE = str.maketrans({**_SPACE_LIKE, **_LOOKALIKES})
+
+# Characters that are dropped: format characters (zero-width space/joiners, BOM, soft hyphen,
+# direction marks) and lone surrogates (undecodable bytes smuggled through as text).
+_DROPPED = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=50_000)
+def canonical_tone(syllable: str) -> str:
+    """Put the tone mark of one syllable where underthesea and most dictionaries put it.
+
+    The rule (the "traditional" placement): on the modified vowel if there is one (the last one,
+    for ươ); else on the last vowel when a final consonant follows; else on the middle of three
+    vowels or the first of two. So `hoà`->`hòa`, `uỷ`->`ủy`, `khoẻ`->`khỏe`, while `hoàn`,
+    `thuyền`, `quý` stay. Words that are not Vietnamese syllables are returned unchanged.
+    """
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in TONE_MARKS]
+    if len(tones) != 1:
+        return syllable
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    parts = _SYLLABLE.match(bare.lower())
+    if parts is None or len(bare) != len(syllable):
+        return syllable
+    initial, vowels, final = parts.group(1) or "", parts.group(2), parts.group(3)
+    modified = [i for i, v in enumerate(vowels) if v in _MODIFIED_VOWELS]
+    if modified:
+        index = modified[-1]
+    elif final:
+        index = len(vowels) - 1
+    elif len(vowels) >= 3:
+        index = 1
+    else:
+        index = 0
+    at = len(initial) + index
+    toned = unicodedata.normalize("NFC", bare[at] + tones[0])
+    result = bare[:at] + toned + bare[at + 1 :]
+    return result if len(result) == len(syllable) else syllable
+
+
+def _canonical_tones(text: str) -> str:
+    """Apply `canonical_tone` to every run of letters; lengths never change."""
+    return _LETTERS.sub(lambda m: canonical_tone(m.group(0)), text)
+
+
+class AlignedText:
+    """Canonical text plus the map back to the original string it came from.
+
+    `text` is NFC, with canonical tone placement, odd spaces made plain and invisible characters
+    dropped; case is kept. `original_span(a, b)` gives the slice of the original string that
+    `text[a:b]` came from.
+    """
+
+    __slots__ = ("original", "text", "_starts", "_ends")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if unicodedata.is_normalized("NFC", original) and not _DROPPED.search(original):
+            # The common case: every change is one character for one, offsets are the identity.
+            self.text = _canonical_tones(original.translate(_ONE_FOR_ONE))
+            return
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in _clusters(original):
+            cluster = _DROPPED.sub("", original[start:end]).translate(_ONE_FOR_ONE)
+            composed = unicodedata.normalize("NFC", cluster)
+            pieces.append(composed)
+            starts.extend([start] * len(composed))
+            ends.extend([end] * len(composed))
+        self.text = _canonical_tones("".join(pieces))
+        self._starts, self._ends = starts, ends
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The (start, end) in the original string of the canonical slice text[start:end]."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        if start >= end:
+            at = self._starts[start] if start < len(self._starts) else len(self.original)
+            return at, at
+        return self._starts[start], self._ends[end - 1]
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Spans of one base character with the combining marks that follow it."""
+    spans: list[tuple[int, int]] = []
+    for i, char in enumerate(text):
+        if spans and unicodedata.combining(char):
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
+
+
+def normalize(text: str) -> str:
+    """The canonical form of a text (see `AlignedText`), lowercased: what gets compared."""
+    return AlignedText(text).text.lower()
+
+
+def fold(text: str) -> str:
+    """Drop every mark, `đ` included (`Đảng` -> `dang`); lowercase. Unicode decomposition
+    alone leaves `đ` as it is, which is why this uses unidecode."""
+    return unidecode(text).lower()
+
+
+def has_marks(text: str) -> bool:
+    """Whether the text carries any mark on a letter (tone, vowel modifier, or đ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "đ" in decomposed.lower() or any(unicodedata.combining(c) for c in decomposed)

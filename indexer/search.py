@@ -1,0 +1,306 @@
+"""Query text -> Whoosh query -> results as plain data.
+
+`search()` returns the one result shape every interface prints or renders (see DESIGN.md).
+
+How a query matches. The query is normalised and segmented with the same analysis as the
+documents, then every syllable must be found, in the title or the body, in its folded form
+(`to` finds `tổ`). When the query carries marks, a syllable found with the same marks scores
+more (`Đảng` above `đang`). Optional bonuses then rank whole compounds (`tổ chức` as one word)
+and adjacent syllables above the same syllables scattered through a text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from whoosh import query as q
+from whoosh import sorting
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from indexer.analysis import fold_term
+from indexer.normalize import has_marks
+from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
+from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from indexer.segment import Word, segment
+from indexer.snippets import make_snippet
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_SYLLABLES = 64
+TITLE_BOOST = 3.0  # a word in the headline says more than the same word in the story
+EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the ones typed
+COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
+ADJACENT_BOOST = 1.0  # two query syllables found next to each other
+FILTERS = (*FACET_FIELDS, "date")
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """A clause after segmentation: its words and their syllables, lowercased."""
+
+    clause: Clause
+    words: tuple[Word, ...]
+
+    @property
+    def syllables(self) -> list[str]:
+        return [s.text for word in self.words for s in word.syllables]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.clause.field,) if self.clause.field else TEXT_FIELDS
+
+
+def search(
+    searcher: Searcher,
+    query: str,
+    *,
+    page: int = 1,
+    per_page: int = 10,
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+) -> dict[str, Any]:
+    """Run a query; return the result dict. Raises `QueryError` for what cannot be run."""
+    _check_options(page, per_page, sort, filters or {})
+    parsed = parse_query(query)
+    groups = [[a for a in map(_analyse, group) if a.syllables] for group in parsed.groups]
+    groups = [group for group in groups if group]
+    if not groups and not parsed.has_filters:
+        raise QueryError("The query has no words to search for (only punctuation or symbols).")
+    if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
+        raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
+    use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
+    builder = _QueryBuilder(use_marks)
+
+    run = _Runner(searcher, builder.exclusions(parsed.excluded), sort)
+    filters = filters or {}
+    main = builder.main(groups)
+    results = run(main, _filter_query(parsed, filters), page, per_page)
+    relaxed = False
+    if results.total == 0 and sum(len(a.syllables) for group in groups for a in group) > 1:
+        results = run(builder.relaxed(groups), _filter_query(parsed, filters), page, per_page)
+        relaxed = results.total > 0
+        main = builder.relaxed(groups) if relaxed else main
+
+    reader = searcher.reader()
+    highlights = builder.highlight_terms(groups)
+    hits = [_hit(reader, hit, highlights, sort) for hit in results] if results.total else []
+    return {
+        "query": query.encode("utf-8", "replace").decode("utf-8"),  # lone surrogates out
+        "total": results.total,
+        "page": max(results.pagenum, 1),
+        "per_page": per_page,
+        "hits": hits,
+        "facets": _facets(run, main, parsed, filters, results),
+        "suggestion": None,
+        "relaxed": relaxed,
+    }
+
+
+def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
+    if page < 1:
+        raise QueryError("The page number must be 1 or more.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort order {sort!r}; use one of: {', '.join(SORTS)}.")
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise QueryError(f"Unknown filter {unknown[0]!r}; use one of: {', '.join(FILTERS)}.")
+
+
+def _analyse(clause: Clause) -> _Analysed:
+    return _Analysed(clause, segment(clause.text))
+
+
+class _QueryBuilder:
+    """Whoosh queries for analysed clauses. `use_marks`: the person typed marks, so a match
+    with the same marks is worth more than a folded one."""
+
+    def __init__(self, use_marks: bool) -> None:
+        self.use_marks = use_marks
+
+    def main(self, groups: list[list[_Analysed]]) -> q.Query:
+        if not groups:
+            return q.Every()
+        required = q.Or([q.And([self._clause(a) for a in group]) for group in groups])
+        bonuses = [bonus for group in groups for a in group for bonus in self._bonuses(a)]
+        return q.AndMaybe(required, q.Or(bonuses)) if bonuses else required
+
+    def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
+        """Any word instead of all words: the fallback when all words find nothing."""
+        analysed = [a for group in groups for a in group]
+        alternatives = [
+            self._phrase(a.syllables, a.fields) if a.clause.phrase else self._syllable(s, a.fields)
+            for a in analysed
+            for s in (a.syllables[:1] if a.clause.phrase else a.syllables)
+        ]
+        bonuses = [bonus for a in analysed for bonus in self._bonuses(a)]
+        return q.Or(alternatives + bonuses)
+
+    def exclusions(self, clauses: list[Clause]) -> q.Query | None:
+        analysed = [a for a in map(_analyse, clauses) if a.syllables]
+        if not analysed:
+            return None
+        # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
+        return q.Or([_QueryBuilder(has_marks(a.clause.text))._clause(a) for a in analysed])
+
+    def highlight_terms(self, groups: list[list[_Analysed]]) -> list[tuple[str | None, str]]:
+        """(syllable as typed or None, folded syllable) for every syllable to mark in bodies."""
+        syllables = {s for group in groups for a in group if "body" in a.fields for s in a.syllables}
+        return [(s if self.use_marks else None, fold_term(s)) for s in sorted(syllables)]
+
+    def _clause(self, analysed: _Analysed) -> q.Query:
+        if analysed.clause.phrase and len(analysed.syllables) > 1:
+            return self._phrase(analysed.syllables, analysed.fields)
+        return q.And([self._syllable(s, analysed.fields) for s in analysed.syllables])
+
+    def _syllable(self, syllable: str, fields: tuple[str, ...]) -> q.Query:
+        terms = [q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f)) for f in fields]
+        if self.use_marks:
+            terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST) for f in fields]
+        return q.Or(terms)
+
+    def _phrase(self, syllables: list[str], fields: tuple[str, ...], boost: float = 1.0) -> q.Query:
+        folded = [fold_term(s) for s in syllables]
+        phrases = [q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields]
+        if self.use_marks:
+            phrases += [
+                q.Phrase(f"{f}_syl", syllables, boost=_weight(f) * boost * EXACT_BOOST)
+                for f in fields
+            ]
+        return q.Or(phrases)
+
+    def _bonuses(self, analysed: _Analysed) -> list[q.Query]:
+        if analysed.clause.phrase:
+            return []
+        syllables = analysed.syllables
+        bonuses = [
+            self._phrase(pair, analysed.fields, ADJACENT_BOOST)
+            for pair in zip(syllables, syllables[1:])
+        ]
+        if self.use_marks:
+            # Only trusted with marks: underthesea segments unmarked text differently.
+            bonuses += [
+                q.Term(f"{f}_word", word.text, boost=_weight(f) * COMPOUND_BOOST)
+                for word in analysed.words
+                if len(word.syllables) > 1
+                for f in analysed.fields
+            ]
+        return bonuses
+
+
+def _weight(field: str) -> float:
+    return TITLE_BOOST if field == "title" else 1.0
+
+
+def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query | None:
+    """Facet selections (OR within one field, AND across fields), `source:`/`author:` and
+    `date:` from the query. They restrict the results without changing their scores."""
+    parts: list[q.Query] = []
+    for name, values in filters.items():
+        if name == "date":
+            parts.append(q.Or([_date_query(parse_date_range(v)) for v in values]))
+        elif values:
+            parts.append(q.Or([q.Term(name, value) for value in values]))
+    for name, text in parsed.metadata:
+        folded = [fold_term(s.text) for word in segment(text) for s in word.syllables]
+        if not folded:
+            raise QueryError(f'"{name}:{text}" has no words to match.')
+        parts.append(q.Phrase(f"{name}_fold", folded) if len(folded) > 1 else q.Term(f"{name}_fold", folded[0]))
+    parts += [_date_query(dates) for dates in parsed.dates]
+    return q.And(parts) if parts else None
+
+
+def _date_query(dates: Any) -> q.Query:
+    return q.DateRange("date", dates.start, dates.end, endexcl=True)
+
+
+# Whoosh gives articles without a date the largest key; both orders put them last.
+_NO_DATE = 2**64 - 1
+_DATE_ORDERS = {
+    "oldest": sorting.FieldFacet("date"),
+    "newest": sorting.TranslateFacet(
+        lambda key: float("inf") if key == _NO_DATE else -key, sorting.FieldFacet("date")
+    ),
+}
+
+
+class _Runner:
+    """Runs queries with the same exclusions and sort order."""
+
+    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str) -> None:
+        self.searcher = searcher
+        self.mask = mask
+        self.sortedby = _DATE_ORDERS.get(sort)
+
+    def __call__(
+        self, main: q.Query, filter_query: q.Query | None, page: int, per_page: int,
+        facets: tuple[str, ...] = FACET_FIELDS,
+    ) -> Any:
+        return self.searcher.search_page(
+            main, page, pagelen=per_page, filter=filter_query, mask=self.mask,
+            sortedby=self.sortedby, terms=False,
+            groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count) for name in facets},
+        )
+
+
+def _facets(
+    run: _Runner, main: q.Query, parsed: ParsedQuery, filters: dict[str, list[str]], results: Any
+) -> dict[str, list[dict[str, Any]]]:
+    """Counts over the whole result set. A facet with selected values is counted without its
+    own selection, so its other values still show how many results choosing them would add."""
+    facets = {}
+    for name in FACET_FIELDS:
+        selected = filters.get(name) or []
+        source = results
+        if selected:
+            others = {k: v for k, v in filters.items() if k != name}
+            source = run(main, _filter_query(parsed, others), 1, 1, facets=(name,))
+        counts = source.results.groups(name) if source.total else {}
+        values = {value: count for value, count in counts.items() if value}
+        for value in selected:
+            values.setdefault(value, 0)
+        facets[name] = [
+            {"value": value, "count": count, "selected": value in selected}
+            for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ]
+    return facets
+
+
+def _hit(reader: IndexReader, hit: Any, highlights: list[tuple[str | None, str]], sort: str) -> dict[str, Any]:
+    fields = hit.fields()
+    date: datetime | None = fields.get("date")
+    body = fields.get("body", "")
+    spans = [span for terms in highlights for span in _body_spans(reader, hit.docnum, terms)]
+    return {
+        "id": fields["id"],
+        "title": fields.get("title", ""),
+        "date": date.replace(tzinfo=VIETNAM_TIME).isoformat() if date else None,
+        "source": fields.get("source"),
+        "author": fields.get("author"),
+        "url": fields.get("url"),
+        "score": round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
+        "snippet": make_snippet(body, spans),
+    }
+
+
+def _body_spans(reader: IndexReader, docnum: int, terms: tuple[str | None, str]) -> list[tuple[int, int]]:
+    """Where one query syllable stands in a body: with the marks typed if the body has them
+    (so `Đảng` does not mark every `đang`), else in any folded variant."""
+    exact, folded = terms
+    spans = _chars(reader, "body_syl", exact, docnum) if exact else []
+    return spans or _chars(reader, "body_fold", folded, docnum)
+
+
+def _chars(reader: IndexReader, field: str, term: str, docnum: int) -> list[tuple[int, int]]:
+    if (field, term) not in reader:
+        return []
+    postings = reader.postings(field, term)
+    postings.skip_to(docnum)
+    if not postings.is_active() or postings.id() != docnum:
+        return []
+    return [(start, end) for _, start, end in postings.value_as("characters")]

@@ -1,0 +1,112 @@
+"""Word segmentation with exact offsets into the original text.
+
+underthesea finds where Vietnamese words begin and end (`tổ chức` is one word of two syllables),
+but its tokens are not always substrings of the input. Here the text is first brought to its
+canonical form (`normalize.AlignedText`), segmented, and every word and syllable is mapped back
+to the characters of the ORIGINAL text. Nothing here knows Whoosh, so the same segmentation can
+feed any engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.normalize import AlignedText
+
+# Syllables are the runs of letters and digits inside a word: `TP.HCM` -> `TP`, `HCM`;
+# `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
+_SYLLABLE = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of text: its canonical lowercase form and where it stands in the original."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Word(Span):
+    """A word as underthesea segments it, with the syllables it is made of."""
+
+    syllables: tuple[Span, ...]
+
+
+def segment(text: str) -> tuple[Word, ...]:
+    """Split a text into words and syllables, with offsets into `text` itself.
+
+    >>> [w.text for w in segment("Thành uỷ Hải Phòng")]
+    ['thành ủy', 'hải phòng']
+    """
+    return _segment_cached(text)
+
+
+@lru_cache(maxsize=16)
+def _segment_cached(text: str) -> tuple[Word, ...]:
+    # Cached because Whoosh analyses one value once per field (words, syllables, folded
+    # syllables): the expensive segmentation then runs once per text, not three times.
+    aligned = AlignedText(text)
+    words: list[Word] = []
+    line_start = 0
+    for line in aligned.text.split("\n"):
+        # One line at a time: paragraphs are independent, and a huge file never becomes
+        # one huge sequence for the tagger.
+        if line.strip():
+            words.extend(_segment_line(line, line_start, aligned))
+        line_start += len(line) + 1
+    return tuple(words)
+
+
+def _segment_line(line: str, offset: int, aligned: AlignedText) -> list[Word]:
+    words = []
+    cursor = 0
+    for token in _tokenize(line):
+        span = _locate(line, token.split(" "), cursor)
+        if span is None:
+            continue  # not found verbatim: skip the token rather than misplace it
+        cursor = span[1]
+        word = _make_word(line, *span, offset, aligned)
+        if word is not None:
+            words.append(word)
+    return words
+
+
+def _locate(line: str, pieces: list[str], cursor: int) -> tuple[int, int] | None:
+    """Where a token stands in the line, at or after `cursor`. underthesea joins the pieces of
+    a compound with one space; the text may have several spaces there."""
+    start = line.find(pieces[0], cursor)
+    if start < 0:
+        return None
+    end = start + len(pieces[0])
+    for piece in pieces[1:]:
+        spaces = _SPACES.match(line, end)
+        at = spaces.end() if spaces else end
+        if not line.startswith(piece, at):
+            return None
+        end = at + len(piece)
+    return start, end
+
+
+def _make_word(line: str, start: int, end: int, offset: int, aligned: AlignedText) -> Word | None:
+    syllables = tuple(
+        Span(m.group(0).lower(), *aligned.original_span(offset + m.start(), offset + m.end()))
+        for m in _SYLLABLE.finditer(line, start, end)
+    )
+    if not syllables:
+        return None
+    text = _SPACES.sub(" ", line[start:end]).lower()
+    return Word(text, *aligned.original_span(offset + start, offset + end), syllables)
+
+
+def _tokenize(line: str) -> list[str]:
+    # Imported here: loading underthesea costs about a second, and only segmentation needs it.
+    from underthesea import word_tokenize
+
+    # Token normalisation is off: `AlignedText` already did it, and underthesea's own
+    # rewriting would make tokens that are not substrings of the text.
+    return word_tokenize(line, use_token_normalize=False)

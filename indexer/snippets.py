@@ -1,0 +1,80 @@
+"""The best fragment of a text around its matches, HTML-escaped, matches in <mark>."""
+
+from __future__ import annotations
+
+from html import escape
+
+from indexer.normalize import fold
+
+SNIPPET_LENGTH = 240
+
+
+def make_snippet(text: str, spans: list[tuple[int, int]], length: int = SNIPPET_LENGTH) -> str:
+    """A fragment of about `length` characters of `text` with the most distinct matches.
+
+    `spans` are (start, end) character offsets of matches in `text`. Without matches the
+    fragment is the start of the text.
+    """
+    spans = sorted(set(spans))
+    start = _best_window(text, spans, length)
+    spans = _merge_adjacent(text, spans)
+    end = min(len(text), start + length)
+    if start > 0:
+        start = _word_start(text, start)
+    if end < len(text):
+        end = _word_end(text, end)
+    pieces = ["…"] if start > 0 else []
+    cursor = start
+    for span_start, span_end in spans:
+        if span_start < cursor or span_end > end:
+            continue
+        pieces.append(escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(escape(text[cursor:end]))
+    if end < len(text):
+        pieces.append("…")
+    return " ".join("".join(pieces).split())
+
+
+def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One mark for matches separated only by spaces: `<mark>Thành uỷ</mark>`."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and merged[-1][1] <= start and not text[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        elif not merged or start >= merged[-1][1]:
+            merged.append((start, end))
+    return merged
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
+    """Start of the window that holds the most distinct matched words (then the most matches),
+    beginning a little before its first match so the reader sees some context."""
+    best_start, best_key = 0, (0, 0)
+    for i, (first, _) in enumerate(spans):
+        inside = [s for s in spans[i:] if s[1] <= first + length]
+        distinct = len({fold(text[s:e]) for s, e in inside})
+        key = (distinct, len(inside))
+        if key > best_key:
+            best_start, best_key = first, key
+    if best_key == (0, 0):
+        return 0
+    # Up to a fifth of the window before the first match, from the start of its sentence or line.
+    lead = max(0, best_start - length // 5)
+    boundary = max(text.rfind(". ", lead, best_start), text.rfind("\n", lead, best_start))
+    return boundary + 1 if boundary >= 0 else lead
+
+
+def _word_start(text: str, at: int) -> int:
+    """Move forward to the start of the next word unless `at` already is one."""
+    while at < len(text) and not text[at].isspace() and at > 0 and not text[at - 1].isspace():
+        at += 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    """Move forward to the end of the word `at` stands in, so no word is cut in half."""
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    return at

@@ -1,0 +1,82 @@
+"""Tokens carry exact offsets into the ORIGINAL text, for every analyser and every article."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import fold_term, folded_analyzer, syllable_analyzer, word_analyzer
+from indexer.build import shipped_corpus
+from indexer.normalize import normalize
+from indexer.segment import segment
+
+CORPUS_FILES = sorted(shipped_corpus().glob("*.txt"))
+ANALYZERS = {
+    "word": (word_analyzer, normalize),
+    "syllable": (syllable_analyzer, normalize),
+    "folded": (folded_analyzer, lambda s: fold_term(normalize(s))),
+}
+
+
+def tokens(analyzer, text: str) -> list[tuple[str, int, int, int]]:
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in analyzer(text, positions=True, chars=True)
+    ]
+
+
+def test_the_corpus_ships_the_five_seeds() -> None:
+    assert len(CORPUS_FILES) == 5
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", ["as written", "decomposed (NFD)"])
+@pytest.mark.parametrize("kind", ANALYZERS)
+def test_every_token_is_its_original_text_normalised(path: Path, form: str, kind: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if form == "decomposed (NFD)":
+        text = unicodedata.normalize("NFD", text)
+    analyzer, expected = ANALYZERS[kind]
+    found = tokens(analyzer, text)
+    assert len(found) > 200
+    for token, _, start, end in found:
+        assert " ".join(expected(text[start:end]).split()) == token
+    positions = [pos for _, pos, _, _ in found]
+    assert positions == list(range(len(found)))
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
+def test_no_letter_or_digit_is_left_out(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    covered = set()
+    for word in segment(text):
+        for syllable in word.syllables:
+            covered.update(range(syllable.start, syllable.end))
+    missing = [i for i, char in enumerate(text) if char.isalnum() and i not in covered]
+    assert missing == []
+
+
+def test_compounds_and_their_syllables() -> None:
+    text = "Ban Tổ chức Trung ương tổ chức hội nghị tại TP.HCM"
+    assert [t for t, *_ in tokens(word_analyzer, text)] == [
+        "ban", "tổ chức", "trung ương", "tổ chức", "hội nghị", "tại", "tp.hcm",
+    ]
+    assert [t for t, *_ in tokens(syllable_analyzer, "Tổ chức TP.HCM")] == ["tổ", "chức", "tp", "hcm"]
+    assert [t for t, *_ in tokens(folded_analyzer, "Đảng đang TỔ CHỨC")] == ["dang", "dang", "to", "chuc"]
+
+
+def test_punctuation_is_not_a_token() -> None:
+    assert [w.text for w in segment("Hà Nội, (16/11) – “Đảng”!")] == ["hà nội", "16/11", "đảng"]
+
+
+def test_tone_placement_does_not_change_tokens() -> None:
+    assert tokens(syllable_analyzer, "Thành uỷ khoá XIII") == [
+        ("thành", 0, 0, 5), ("ủy", 1, 6, 8), ("khóa", 2, 9, 13), ("xiii", 3, 14, 18),
+    ]
+
+
+def test_start_char_offsets_the_characters() -> None:
+    [(text, _, start, end)] = tokens(syllable_analyzer.__class__(), "Mai") or [None]
+    assert (text, start, end) == ("mai", 0, 3)
+    shifted = list(syllable_analyzer("Mai", chars=True, start_char=10))
+    assert (shifted[0].startchar, shifted[0].endchar) == (10, 13)
