@@ -22,6 +22,7 @@ from whoosh.writing import LockError
 from indexer.ingest import Article, IngestError, find_files, load_article
 from indexer.schema import FORMS, TEXT_FIELDS, build_schema
 
+_INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
 WRITE_LOCK_TIMEOUT = 10.0
 
@@ -54,19 +55,27 @@ def default_index_dir() -> Path:
 
 
 def index_exists(index_dir: Path) -> bool:
-    return index_dir.is_dir() and index.exists_in(str(index_dir))
+    """Whether an index was ever committed there (its table of contents is there), readable
+    or not: a damaged index must be reported, not silently built over."""
+    return index_dir.is_dir() and any(index_dir.glob(f"_{_INDEX_NAME}_*.toc"))
 
 
 def open_index(index_dir: Path) -> Index:
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
     try:
-        return index.open_dir(str(index_dir))
+        ix = index.open_dir(str(index_dir))
+        with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
+            searcher.doc_count()
+        return ix
     except Exception as error:  # Whoosh raises many types for damaged files
-        raise IndexUnavailable(
-            f"the index at {index_dir} cannot be read ({type(error).__name__}: {error}); "
-            "rebuild it with `vnsearch index`"
-        ) from None
+        problem = f"{type(error).__name__}: {error}"
+    # Raised outside the handler so that Whoosh's failed frames (and the files they hold
+    # open) are released now rather than kept alive as this exception's context.
+    raise IndexUnavailable(
+        f"the index at {index_dir} cannot be read ({problem}); "
+        f"remove that folder and run `vnsearch index` to build it again"
+    )
 
 
 def open_or_create_index(index_dir: Path) -> Index:

@@ -131,13 +131,18 @@ class _QueryBuilder:
         return q.AndMaybe(required, q.Or(bonuses)) if bonuses else required
 
     def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
-        """Any word instead of all words: the fallback when all words find nothing."""
+        """Any word instead of all words: the fallback when all words find nothing. With marks,
+        a word is a segmented compound (all its syllables); without, segmentation is not
+        trusted and a word is a syllable."""
         analysed = [a for group in groups for a in group]
-        alternatives = [
-            self._phrase(a.syllables, a.fields) if a.clause.phrase else self._syllable(s, a.fields)
-            for a in analysed
-            for s in (a.syllables[:1] if a.clause.phrase else a.syllables)
-        ]
+        alternatives = []
+        for a in analysed:
+            if a.clause.phrase:
+                alternatives.append(self._clause(a))
+            elif self.use_marks:
+                alternatives += [q.And([self._syllable(s.text, a.fields) for s in w.syllables]) for w in a.words]
+            else:
+                alternatives += [self._syllable(s, a.fields) for s in a.syllables]
         bonuses = [bonus for a in analysed for bonus in self._bonuses(a)]
         return q.Or(alternatives + bonuses)
 
@@ -146,28 +151,34 @@ class _QueryBuilder:
         if not analysed:
             return None
         # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
-        return q.Or([_QueryBuilder(has_marks(a.clause.text))._clause(a) for a in analysed])
+        return q.Or([self._clause(a, exact_only=has_marks(a.clause.text)) for a in analysed])
 
     def highlight_terms(self, groups: list[list[_Analysed]]) -> list[tuple[str | None, str]]:
         """(syllable as typed or None, folded syllable) for every syllable to mark in bodies."""
         syllables = {s for group in groups for a in group if "body" in a.fields for s in a.syllables}
         return [(s if self.use_marks else None, fold_term(s)) for s in sorted(syllables)]
 
-    def _clause(self, analysed: _Analysed) -> q.Query:
+    def _clause(self, analysed: _Analysed, exact_only: bool = False) -> q.Query:
         if analysed.clause.phrase and len(analysed.syllables) > 1:
-            return self._phrase(analysed.syllables, analysed.fields)
-        return q.And([self._syllable(s, analysed.fields) for s in analysed.syllables])
+            return self._phrase(analysed.syllables, analysed.fields, exact_only=exact_only)
+        return q.And([self._syllable(s, analysed.fields, exact_only) for s in analysed.syllables])
 
-    def _syllable(self, syllable: str, fields: tuple[str, ...]) -> q.Query:
-        terms = [q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f)) for f in fields]
-        if self.use_marks:
+    def _syllable(self, syllable: str, fields: tuple[str, ...], exact_only: bool = False) -> q.Query:
+        terms = [] if exact_only else [
+            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f)) for f in fields
+        ]
+        if self.use_marks or exact_only:
             terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST) for f in fields]
         return q.Or(terms)
 
-    def _phrase(self, syllables: list[str], fields: tuple[str, ...], boost: float = 1.0) -> q.Query:
+    def _phrase(
+        self, syllables: list[str], fields: tuple[str, ...], boost: float = 1.0, exact_only: bool = False
+    ) -> q.Query:
         folded = [fold_term(s) for s in syllables]
-        phrases = [q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields]
-        if self.use_marks:
+        phrases = [] if exact_only else [
+            q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields
+        ]
+        if self.use_marks or exact_only:
             phrases += [
                 q.Phrase(f"{f}_syl", syllables, boost=_weight(f) * boost * EXACT_BOOST)
                 for f in fields
