@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from whoosh import index
 from whoosh.index import Index
 from whoosh.writing import LockError
 
-from indexer.ingest import Article, IngestError, find_files, load_article
-from indexer.schema import FORMS, TEXT_FIELDS, build_schema
+from indexer.ingest import Article, Problem, find_files, read_articles
+from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -36,11 +36,24 @@ class BuildReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, id of the same article)
+    problems: list[Problem] = field(default_factory=list)
+    committed: bool = True
 
     @property
     def indexed(self) -> int:
         return self.added + self.updated
+
+    @property
+    def warnings(self) -> int:
+        return len(self.duplicates) + len(self.problems)
+
+    def summary(self) -> str:
+        counts = [
+            f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged",
+            f"{len(self.duplicates)} duplicates", f"{len(self.problems)} skipped",
+        ]
+        return f"{self.indexed} articles indexed ({', '.join(counts)})"
 
 
 def shipped_corpus() -> Path:
@@ -88,11 +101,24 @@ def open_or_create_index(index_dir: Path) -> Index:
         raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
 
 
-def index_paths(paths: Iterable[Path], index_dir: Path, *, quiet: bool = False) -> BuildReport:
-    """Add or update the articles found under `paths`; report what happened."""
+def index_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    quiet: bool = False,
+    strict: bool = False,
+    warn: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Add or update the articles found under `paths`; report what happened.
+
+    A file that cannot be read, or a copy of an article already indexed under another name,
+    is reported through `warn` and skipped. With `strict`, any such warning cancels the
+    whole run and nothing is committed.
+    """
     files = list(find_files(paths))
     ix = open_or_create_index(index_dir)
     known = _known_hashes(ix)
+    ids_by_hash = {content_hash: article_id for article_id, content_hash in known.items()}
     report = BuildReport()
     try:
         writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
@@ -100,24 +126,36 @@ def index_paths(paths: Iterable[Path], index_dir: Path, *, quiet: bool = False) 
         raise IndexUnavailable(
             f"another process is writing the index at {index_dir}; try again when it is done"
         ) from None
-    with writer:
+    try:
         progress = tqdm(files, desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         for file, root in progress:
-            try:
-                article = load_article(file, root)
-            except IngestError as error:
-                report.skipped.append((str(file), str(error)))
-                continue
-            previous = known.get(article.id)
-            if previous == article.content_hash:
-                report.unchanged += 1
-                continue
-            writer.update_document(**document_fields(article))
-            known[article.id] = article.content_hash
-            if previous is None:
-                report.added += 1
-            else:
-                report.updated += 1
+            for item in read_articles(file, root):
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                    warn(f"warning: skipped {item}")
+                    continue
+                article = item.article
+                previous = known.get(article.id)
+                same = ids_by_hash.get(article.content_hash)
+                if previous == article.content_hash:
+                    report.unchanged += 1
+                elif same is not None and same != article.id:
+                    report.duplicates.append((article.id, same))
+                    warn(f"warning: skipped {article.path}: the same article as {same}")
+                else:
+                    writer.update_document(**document_fields(article))
+                    known[article.id] = article.content_hash
+                    ids_by_hash.setdefault(article.content_hash, article.id)
+                    report.added += previous is None
+                    report.updated += previous is not None
+    except BaseException:
+        writer.cancel()
+        raise
+    if strict and report.warnings:
+        writer.cancel()
+        report.committed = False
+    else:
+        writer.commit()
     return report
 
 
@@ -137,13 +175,18 @@ def document_fields(article: Article) -> dict[str, object]:
         fields["url"] = article.url
     if article.date:
         fields["date"] = article.date
-        fields["year"] = str(article.date.year)
+        fields["year"] = f"{article.date:%Y}"
+        fields["month"] = f"{article.date:%Y-%m}"
     if article.source:
         fields["source"] = article.source
         fields["source_fold"] = article.source
     if article.author:
         fields["author"] = article.author
         fields["author_fold"] = article.author
+    for name in LIST_FACETS:
+        values = getattr(article, name)
+        if values:
+            fields[name] = LIST_SEPARATOR.join(values)
     return fields
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import sys
+import textwrap
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import click
+from tqdm import tqdm
 
 from indexer.build import (
     BuildReport,
@@ -20,6 +24,8 @@ from indexer.build import (
     open_index,
     shipped_corpus,
 )
+from indexer.dates import to_iso
+from indexer.ingest import Extracted, Problem, read_articles
 from indexer.query import QueryError
 from indexer.search import FILTERS, SORTS, search
 from indexer.stats import index_stats
@@ -92,14 +98,57 @@ def search_command(
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail, and commit nothing, if any file gives a warning.")
 @index_option
 @quiet_option
-def index_command(paths: tuple[Path, ...], index_dir: Path | None, quiet: bool) -> None:
-    """Add new and changed articles to the index (default: the shipped corpus)."""
+def index_command(paths: tuple[Path, ...], strict: bool, index_dir: Path | None, quiet: bool) -> None:
+    """Add new and changed articles to the index (default: the shipped corpus).
+
+    PATHS are files or folders (walked recursively) of .txt, .json, .jsonl, .html and .htm.
+    """
     index_dir = index_dir or default_index_dir()
-    report = _build(list(paths) or [shipped_corpus()], index_dir, quiet)
-    if not report.indexed and not report.unchanged:
+    report = _build(list(paths) or [shipped_corpus()], index_dir, quiet, strict)
+    if not report.committed:
+        raise click.ClickException(f"--strict: {report.warnings} warnings, so nothing was committed")
+    if not (report.indexed or report.unchanged or report.duplicates):
         raise click.ClickException("nothing was indexed")
+
+
+@cli.command("inspect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+def inspect_command(file: Path, as_json: bool) -> None:
+    """Show the record FILE would give, and every line left out of it with the reason."""
+    items = [_inspection(item) for item in read_articles(file.resolve(), file.resolve().parent)]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        if "problem" in item:
+            click.echo(f"Skipped: {item['problem']}")
+            continue
+        for name in ("id", "title", "date", "author", "source", "url"):
+            click.echo(f"{name.capitalize() + ':':<15}{item[name] or '-'}")
+        for name in ("people", "places", "organisations"):
+            click.echo(f"{name.capitalize() + ':':<15}{', '.join(item[name]) or '-'}")
+        click.echo("\nBody:\n" + textwrap.indent(item["body"], "  "))
+        click.echo(f"\nLeft out ({len(item['dropped'])} lines):")
+        for dropped in item["dropped"]:
+            click.echo(f"  line {dropped['line']:>4}  {dropped['reason']:<34} {_shorten(dropped['text'])}")
+        click.echo()
+
+
+def _inspection(item: Extracted | Problem) -> dict[str, Any]:
+    if isinstance(item, Problem):
+        return {"problem": str(item)}
+    record = dataclasses.asdict(item.article)
+    record["date"] = to_iso(item.article.date)
+    record["dropped"] = [dataclasses.asdict(d) for d in item.dropped]
+    return record
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command("stats")
@@ -132,20 +181,16 @@ def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
         raise Fail(str(error)) from None
 
 
-def _build(paths: list[Path], index_dir: Path, quiet: bool) -> BuildReport:
+def _build(paths: list[Path], index_dir: Path, quiet: bool, strict: bool = False) -> BuildReport:
     try:
-        report = index_paths(paths, index_dir, quiet=quiet)
+        report = index_paths(
+            paths, index_dir, quiet=quiet, strict=strict,
+            warn=lambda message: tqdm.write(message, file=sys.stderr),
+        )
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
-    for file, reason in report.skipped:
-        click.echo(f"warning: skipped {file}: {reason}", err=True)
-    if not quiet:
-        click.echo(
-            f"Indexed {report.indexed} articles into {index_dir} ({report.added} added, "
-            f"{report.updated} updated, {report.unchanged} unchanged, "
-            f"{len(report.skipped)} skipped).",
-            err=True,
-        )
+    if not quiet or report.warnings:
+        click.echo(f"{report.summary()} in {index_dir}.", err=True)
     return report
 
 

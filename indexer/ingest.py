@@ -1,35 +1,44 @@
-"""Files -> Article records.
+"""Files -> Article records, with what was left out and why.
 
-A text article is its headline on the first non-empty line and the story below it. An optional
-front-matter block of `Key: value` lines between `---` lines gives metadata explicitly
-(title, date, source, author, url). Without it, the publication date is looked for in the few
-lines under the headline, where news sites print it.
+Formats: plain text as scraped (an optional front-matter block of `Key: value` lines between
+`---` lines gives metadata), `.json` (one article or a list), `.jsonl` (one article a line),
+and `.html`/`.htm` pages (the story and its metadata extracted by trafilatura). Every story is
+cleaned of the site's boilerplate (`indexer.clean`) whatever its format.
+
+One bad file, or one bad record in a file, is reported as a `Problem` and reading goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
-TEXT_SUFFIXES = frozenset({".txt"})
-# Lines under the headline searched for the publication date; a date deeper in the story is
-# an event in it, not the publication.
-_HEADER_LINES = 4
-_DATE = re.compile(
-    r"(?:(?P<h1>\d{1,2}):(?P<m1>\d{2})(?::\d{2})?\s*,?\s*)?"
-    r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
-    r"(?:\s*,?\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})(?::\d{2})?)?"
-)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+from indexer.clean import Dropped, clean_text
+from indexer.dates import parse_date
+from indexer.decode import MAX_FILE_BYTES, decode, read_text
+from indexer.entities import find_entities
+from indexer.errors import IngestError
+
+SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".html", ".htm"})
 _FRONT_MATTER_KEYS = ("title", "date", "source", "author", "url")
-
-
-class IngestError(Exception):
-    """A file that cannot be turned into an article; the message says why."""
+# Field names scrapers use in JSON, in order of preference.
+_JSON_FIELDS = {
+    "title": ("title", "headline"),
+    "text": ("body", "content", "text", "articleBody", "article", "description"),
+    "date": ("date", "published", "published_at", "publish_date", "datePublished", "pubDate", "time", "created_at"),
+    "author": ("author", "authors", "byline"),
+    "source": ("source", "site", "sitename", "site_name", "publisher"),
+    "url": ("url", "link", "canonical"),
+    "id": ("id", "_id", "guid", "slug"),
+}
+_UNSAFE_ID = re.compile(r"[^\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -42,11 +51,50 @@ class Article:
     source: str | None = None
     author: str | None = None
     url: str | None = None
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
+        """Changes when anything indexed changes; equal for the same article under two names."""
         fields = (self.title, self.body, str(self.date), self.source, self.author, self.url)
         return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """An article and the lines of its file that were left out of it."""
+
+    article: Article
+    dropped: tuple[Dropped, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file, or one record of it, that could not be read."""
+
+    file: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class _Record:
+    """One article as found in a file, before cleaning."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    key: str | None = None  # its own id within a file of many
+    line: int | None = None
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
@@ -55,51 +103,79 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and file.suffix.lower() in TEXT_SUFFIXES:
+                if file.suffix.lower() in SUFFIXES and file.is_file():
                     yield file, path
         else:
             yield path, path.parent
 
 
-def article_id(file: Path, root: Path) -> str:
-    """The file's path relative to the indexed folder, without extension, with `/`."""
-    return file.relative_to(root).with_suffix("").as_posix()
-
-
-def load_article(file: Path, root: Path) -> Article:
+def read_articles(file: Path, root: Path) -> Iterator[Extracted | Problem]:
+    """Every article in one file, or the problems that stopped them."""
+    file_id = file.relative_to(root).with_suffix("").as_posix()
+    folder_source = file.parent.name if file.parent != root else None
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IngestError(f"not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise IngestError(error.strerror or str(error)) from None
-    return parse_text(text, article_id(file, root), str(file))
+        records = list(_records(file))
+    except IngestError as error:
+        yield Problem(str(file), str(error))
+        return
+    for number, record in enumerate(records, start=1):
+        if isinstance(record, Problem):
+            yield record
+            continue
+        many = len(records) > 1 or record.key is not None
+        article_id = f"{file_id}/{record.key or number}" if many else file_id
+        try:
+            yield make_article(record, article_id, str(file), folder_source)
+        except IngestError as error:
+            yield Problem(str(file), str(error), record.line)
 
 
-def parse_text(text: str, id: str, path: str = "") -> Article:
-    meta, text = _split_front_matter(text)
-    lines = [line.strip() for line in text.splitlines()]
-    content = [i for i, line in enumerate(lines) if line]
-    if not content and not meta.get("title"):
-        raise IngestError("empty file")
-    title = meta.get("title") or lines[content[0]]
-    body_lines = lines[content[0] + 1 :] if not meta.get("title") and content else lines
-    date = _parse_iso(meta["date"]) if meta.get("date") else _find_date(body_lines)
-    return Article(
-        id=id,
+def make_article(record: _Record, article_id: str, path: str, folder_source: str | None) -> Extracted:
+    cleaned = clean_text(record.text, title=record.title)
+    title = " ".join((record.title or cleaned.title or "").split())
+    if not title:
+        raise IngestError("no headline found")
+    if not cleaned.body.strip():
+        raise IngestError("no story text found (only a headline or boilerplate)")
+    entities = find_entities(f"{title}\n{cleaned.body}")
+    article = Article(
+        id=article_id,
         path=path,
         title=title,
-        body="\n".join(body_lines).strip(),
-        date=date,
-        source=meta.get("source"),
-        author=meta.get("author"),
-        url=meta.get("url"),
+        body=cleaned.body,
+        date=parse_date(record.date) if record.date else cleaned.date,
+        source=record.source or cleaned.dateline_source or _site(record.url) or folder_source,
+        author=record.author or cleaned.author,
+        url=record.url,
+        people=entities.people,
+        places=entities.places,
+        organisations=entities.organisations,
     )
+    return Extracted(article, tuple(cleaned.dropped))
+
+
+def _records(file: Path) -> Iterator[_Record | Problem]:
+    suffix = file.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl_records(file)
+        return
+    text = read_text(file)
+    if suffix == ".json":
+        yield from _json_records(text, str(file))
+    elif suffix in (".html", ".htm"):
+        yield _html_record(text)
+    else:
+        yield _text_record(text)
+
+
+def _text_record(text: str) -> _Record:
+    meta, body = _split_front_matter(text)
+    return _Record(body, **meta)
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     lines = text.lstrip("\ufeff").split("\n")
-    if not lines or lines[0].strip() != "---":
+    if lines[0].strip() != "---":
         return {}, text
     for end in range(1, len(lines)):
         if lines[end].strip() == "---":
@@ -112,30 +188,87 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
-def _find_date(lines: list[str]) -> datetime | None:
-    header = [line for line in lines if line][:_HEADER_LINES]
-    for line in header:
-        match = _DATE.search(line)
-        if match is None:
-            continue
-        hour = match.group("h1") or match.group("h2") or "0"
-        minute = match.group("m1") or match.group("m2") or "0"
+def _json_records(text: str, file: str) -> Iterator[_Record | Problem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise IngestError(f"invalid JSON at line {error.lineno}: {error.msg}") from None
+    items = data if isinstance(data, list) else [data]
+    for number, item in enumerate(items, start=1):
         try:
-            return datetime(
-                int(match.group("year")), int(match.group("month")), int(match.group("day")),
-                int(hour), int(minute),
-            )
-        except ValueError:
-            continue
+            yield _json_record(item, line=None)
+        except IngestError as error:
+            yield Problem(file, f"item {number}: {error}")
+
+
+def _jsonl_records(file: Path) -> Iterator[_Record | Problem]:
+    # Read line by line: a JSON Lines file may hold a whole archive.
+    try:
+        handle = file.open("rb")
+    except OSError as error:
+        raise IngestError(f"cannot read it ({error.strerror or error})") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                if len(raw) > MAX_FILE_BYTES:
+                    raise IngestError("line too long")
+                item = json.loads(decode(raw))
+                yield _json_record(item, line=number)
+            except json.JSONDecodeError as error:
+                yield Problem(str(file), f"invalid JSON: {error.msg}", number)
+            except IngestError as error:
+                yield Problem(str(file), str(error), number)
+
+
+def _json_record(item: Any, line: int | None) -> _Record:
+    if not isinstance(item, dict):
+        raise IngestError("not a JSON object")
+    found = {name: _first_value(item, keys) for name, keys in _JSON_FIELDS.items()}
+    text = found.pop("text")
+    if not text:
+        raise IngestError(f"no article text (expected one of: {', '.join(_JSON_FIELDS['text'])})")
+    if "<p" in text or "</" in text:
+        text = _html_record(text).text
+    key = _UNSAFE_ID.sub("-", found.pop("id")).strip("-") if found.get("id") else None
+    return _Record(text=text, key=key or None, line=line, **found)
+
+
+def _first_value(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, dict):  # {"name": "..."} as in schema.org
+            value = value.get("name")
+        if isinstance(value, list):  # several authors
+            value = ", ".join(str(v.get("name") if isinstance(v, dict) else v) for v in value if v)
+        if value not in (None, ""):
+            return str(value)
     return None
 
 
-def _parse_iso(value: str) -> datetime | None:
-    match = _ISO_DATE.match(value.strip())
-    if match is None:
-        return _find_date([value])
-    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
+def _html_record(html: str) -> _Record:
+    # Imported here: trafilatura and lxml take a while to load and only HTML needs them.
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+    )
+    if extracted is None or not extracted.text:
+        raise IngestError("no article found in the HTML")
+    return _Record(
+        text=extracted.text,
+        title=extracted.title,
+        date=extracted.date,
+        author=extracted.author,
+        source=extracted.sitename,
+        url=extracted.url,
+    )
+
+
+def _site(url: str | None) -> str | None:
+    if not url:
         return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None

@@ -1,21 +1,45 @@
 """The Whoosh schema, in one place.
 
 Title and body are stored as written (snippets show the original text) and indexed three times,
-as words, syllables and folded syllables (see `indexer.analysis`), with positions for phrases
-and character offsets for highlighting without segmenting again. Facet fields are single terms
-with a column, so counting and sorting by them is cheap.
+as words, syllables and folded syllables (see `indexer.analysis`). Syllables keep positions for
+phrases and character offsets for highlighting without segmenting again. Facet fields keep
+their values in a column, so counting and sorting by them never reads the stored documents.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 
 # The analysed forms of a text field, by suffix: `title_word`, `body_syl`, ...
 FORMS = {"word": word_analyzer, "syl": syllable_analyzer, "fold": folded_analyzer}
 TEXT_FIELDS = ("title", "body")
-FACET_FIELDS = ("source", "author", "year")
+# Facets with one value per article, and with several (the people named in it ...).
+SINGLE_FACETS = ("source", "author", "year", "month")
+LIST_FACETS = ("people", "places", "organisations")
+FACET_FIELDS = SINGLE_FACETS + LIST_FACETS
+LIST_SEPARATOR = ","
+
+
+class ListField(KEYWORD):
+    """Several values per article, searchable one by one (`Term("people", "Trương Thị Mai")`)
+    and kept joined in a column, so facet counts read one column cell per matching article."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, commas=True, lowercase=False, scorable=False)
+        self.column_type = VarBytesColumn()
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> list[str]:
+        return split_list(value.decode("utf-8"))
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
 def _text_forms(name: str) -> dict[str, TEXT]:
@@ -31,14 +55,13 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         path=STORED(),
-        content_hash=STORED(),
+        content_hash=ID(stored=True),
         title=STORED(),
         body=STORED(),
         url=STORED(),
         date=DATETIME(stored=True, sortable=True),
-        source=ID(stored=True, sortable=True),
-        author=ID(stored=True, sortable=True),
-        year=ID(sortable=True),
+        **{name: ID(stored=True, sortable=True) for name in SINGLE_FACETS},
+        **{name: ListField() for name in LIST_FACETS},
         # `source:` and `author:` in a query match words of these, with or without marks.
         source_fold=TEXT(analyzer=folded_analyzer, phrase=True),
         author_fold=TEXT(analyzer=folded_analyzer, phrase=True),

@@ -12,7 +12,7 @@ and adjacent syllables above the same syllables scattered through a text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from whoosh import query as q
@@ -21,6 +21,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.analysis import fold_term
+from indexer.dates import to_iso
+from indexer.facets import facet_type, facet_values
 from indexer.normalize import has_marks
 from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
@@ -35,7 +37,7 @@ EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the one
 COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
 ADJACENT_BOOST = 1.0  # two query syllables found next to each other
 FILTERS = (*FACET_FIELDS, "date")
-VIETNAM_TIME = timezone(timedelta(hours=7))
+FACET_LIMIT = 20  # values shown per facet (selected ones always are)
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,7 @@ class _Runner:
         return self.searcher.search_page(
             main, page, pagelen=per_page, filter=filter_query, mask=self.mask,
             sortedby=self.sortedby, terms=False,
-            groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count) for name in facets},
+            groupedby={name: facet_type(name) for name in facets},
         )
 
 
@@ -271,14 +273,8 @@ def _facets(
         if selected:
             others = {k: v for k, v in filters.items() if k != name}
             source = run(main, _filter_query(parsed, others), 1, 1, facets=(name,))
-        counts = source.results.groups(name) if source.total else {}
-        values = {value: count for value, count in counts.items() if value}
-        for value in selected:
-            values.setdefault(value, 0)
-        facets[name] = [
-            {"value": value, "count": count, "selected": value in selected}
-            for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))
-        ]
+        groups = source.results.groups(name) if source.total else {}
+        facets[name] = facet_values(groups, selected, FACET_LIMIT)
     return facets
 
 
@@ -290,7 +286,7 @@ def _hit(reader: IndexReader, hit: Any, highlights: list[tuple[str | None, str]]
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),
-        "date": date.replace(tzinfo=VIETNAM_TIME).isoformat() if date else None,
+        "date": to_iso(date),
         "source": fields.get("source"),
         "author": fields.get("author"),
         "url": fields.get("url"),

@@ -65,7 +65,7 @@ def test_result_shape(corpus_searcher: Searcher) -> None:
     hit = result["hits"][0]
     assert set(hit) == {"id", "title", "date", "source", "author", "url", "score", "snippet"}
     assert hit["date"] == "2023-06-23T10:15:00+07:00"
-    assert set(result["facets"]) == {"source", "author", "year"}
+    assert set(result["facets"]) == {"source", "author", "year", "month", "people", "places", "organisations"}
     json.dumps(result)  # plain data all the way down
 
 
