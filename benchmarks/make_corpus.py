@@ -29,7 +29,7 @@ import click
 from tqdm import tqdm
 
 VERSION = 1  # bump when the output changes, so cached corpora are regenerated
-MANIFEST = "corpus.json"
+MANIFEST = "corpus.manifest"  # JSON, but not named .json: the indexer reads .json files as articles
 PER_FOLDER = 1000
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -98,6 +98,7 @@ _CODE_DASH = re.compile(r"(?<=[\dA-ZĐ]) - (?=[\dA-ZĐ])")
 _ENUMERATION = re.compile(r"^(?:(?:\d{1,2}[.)] )+|[-–+•] |\[[^\]]*\] )")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _BODY_END = re.compile(r"[.!?…][”)]?$")
+_LAST_CLAUSE = re.compile(r"(.*)[,;:] ")
 
 
 def detokenize(tokens: list[str]) -> str:
@@ -137,6 +138,18 @@ def syllables(text: str) -> int:
     return sum(any(c.isalnum() for c in piece) for piece in text.split())
 
 
+def headline(sentence: str) -> str | None:
+    """The sentence, or its first clauses if it is too long, as a headline (no final period).
+    Clauses give ten times more distinct headlines than whole sentences of the right length."""
+    text = sentence.rstrip(" .:;…")
+    while syllables(text) >= HEADLINE_SYLLABLES.stop and (clauses := _LAST_CLAUSE.match(text)):
+        text = clauses.group(1)
+    # `…luật.”` closes a quotation opened in an earlier sentence, or hides a period inside it.
+    whole = text.count("“") == text.count("”") and text.count("(") == text.count(")")
+    fits = syllables(text) in HEADLINE_SYLLABLES and text[:1].isupper()
+    return text if whole and fits and not re.search(r"[.…][”)]$", text) else None
+
+
 @dataclass(frozen=True)
 class Pool:
     body: dict[bool, list[str]]  # body sentences in stream order, per tone style (new=True)
@@ -150,8 +163,8 @@ def pool() -> Pool:
     headlines: list[str] = []
     headline_at: list[int] = []
     for sentence in vlsp_sentences() + seed_sentences():
-        if syllables(sentence) in HEADLINE_SYLLABLES and sentence[:1].isupper():
-            headlines.append(sentence.rstrip(" .:;…"))
+        if title := headline(sentence):
+            headlines.append(title)
             headline_at.append(len(body))
         # Headings and list items end without a full stop: fine as headlines, not as story.
         if syllables(sentence) >= 4 and len(sentence) <= SENTENCE_MAX and _BODY_END.search(sentence):
@@ -198,11 +211,11 @@ def article(rng: random.Random, people: list[str]) -> tuple[str, str]:
     paragraphs, used = _body(rng, data.body[new], start)
     # The headline comes from the stretch of text the story was taken from, to stay on topic.
     at = bisect.bisect_left(data.headline_at, (start + rng.randrange(used)) % len(data.body[new]))
-    headline = data.headlines[new][at % len(data.headline_at)]
+    title = data.headlines[new][at % len(data.headline_at)]
     minutes = rng.randrange(int((LAST_DATE - FIRST_DATE).total_seconds() // 60) + 1)
     front = (f"---\nsource: {rng.choice(SOURCES)}\nauthor: {set_tone_style(rng.choice(people), new)}\n"
              f"date: {FIRST_DATE + timedelta(minutes=minutes):%Y-%m-%d %H:%M}\n---\n")
-    text = headline + "\n" + "\n\n".join(paragraphs) + "\n"
+    text = title + "\n" + "\n\n".join(paragraphs) + "\n"
     return front, unicodedata.normalize("NFD", text) if nfd else text
 
 
@@ -211,10 +224,10 @@ def is_complete(out: Path, count: int, seed: int) -> bool:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (manifest.get("version"), manifest.get("count"), manifest.get("seed")) == (VERSION, count, seed)
+    return [manifest.get(key) for key in ("version", "count", "seed")] == [VERSION, count, seed]
 
 
-def generate(count: int, seed: int, out: Path, *, quiet: bool = True) -> Path:
+def generate(count: int, seed: int, out: Path, *, quiet: bool = False) -> Path:
     """Write `count` articles to out/NNNNN/NNNNNNNNN.txt, unless `out` already holds them."""
     if is_complete(out, count, seed):
         return out
@@ -226,7 +239,7 @@ def generate(count: int, seed: int, out: Path, *, quiet: bool = True) -> Path:
     rng = random.Random(seed)
     people = authors(rng)
     characters = size = 0
-    for i in tqdm(range(count), unit="article", disable=True if quiet else None):
+    for i in tqdm(range(count), unit="article", disable=quiet or None):
         if i % PER_FOLDER == 0:
             (out / f"{i // PER_FOLDER:05d}").mkdir(parents=True, exist_ok=True)
         text = "".join(article(rng, people))

@@ -69,14 +69,15 @@ _JUNK_LINES = {
         rf"sao chép liên kết|bình luận|theo dõi)\s*({_NUMBER})?\s*)+",
     ),
     "photo credit": re.compile(r"^(ảnh|nguồn ảnh|ảnh minh họa|photo|video|clip)\s*(\d+)?\s*:\s*\S.{0,40}$"),
-    "source credit": re.compile(r"^(nguồn|theo)\s*:\s*.{0,80}$"),
+    "source credit": re.compile(r"^(nguồn|theo)\s*:\s*.{0,80}$|^theo\s+\S+(\s+\S+){0,3}$"),
 }
 # `... Ảnh: Thanh Lê`, `- Ảnh 2.`, `(Ảnh: TTXVN)` after a caption: the credit goes, the caption stays.
 _CAPTION_CREDIT = re.compile(r"(?:^|(?<=[.!?])|\s[-–]|\s\()\s*(?:Ảnh|Nguồn ảnh|Ảnh minh họa)(?:\s+\d+)?\s*(?::\s*[^.()]{1,40})?\)?\.?\s*$")
 # A byline: one to three names (each of capitalised syllables), with an optional prefix.
 _BYLINE_PREFIX = re.compile(r"^(bài và ảnh|bài, ảnh|bài|ảnh|tác giả|phóng viên|pv|nhóm pv|nhóm phóng viên|theo)\s*:?\s*", re.IGNORECASE)
 _NAME_SEPARATOR = re.compile(r"\s*(?:[-–—,&/]|\bvà\b)\s*")
-_DATELINE = re.compile(r"^\(([^()]{2,40})\)\s*[-–—:]\s*")
+# `(Baonghean.vn) - `, `(Dân trí) - `, `TTO - `: the publication opening the first paragraph.
+_DATELINE = re.compile(r"^(?:\(([^()]{2,40})\)|([A-ZĐ]{2,6}))\s*[-–—]\s+")
 # Words that may stand beside a date on its line (`Cập nhật`, `Thứ Sáu`, `GMT+7`).
 _DATE_LINE_WORDS = re.compile(
     r"\b(cập nhật|đăng( lúc| ngày)?|ngày đăng|xuất bản|thứ (hai|ba|tư|năm|sáu|bảy)|chủ nhật|"
@@ -131,17 +132,23 @@ def clean_text(text: str, title: str | None = None) -> CleanedText:
     if headline is not None:
         result.title = lines[headline].text
         for line in lines[:headline]:
-            drop(line, "above the headline (site header or ad)")
+            if _is_date_line(line) and result.date is None:
+                result.date = parse_date(line.text)
+                drop(line, "publication date")
+            else:
+                drop(line, "above the headline (site header or ad)")
         lines = lines[headline + 1 :]
         first_paragraph -= headline + 1
+    # The date and the byline stand near the headline, or (the byline) at the end of the story.
     header = {line.number for line in lines[: first_paragraph + LEAD_LINES + 1]}
+    last_lines = {line.number for line in lines[-LEAD_LINES:]}
     body: list[str] = []
     previous = ""
     headline_key = normalize(result.title) if result.title else None
     for line in lines:
         text = _without_credit(line.text)
         key = normalize(text)
-        reason = _junk_reason(line, result, header_zone=line.number in header)
+        reason = _junk_reason(line, result, line.number in header, line.number in last_lines)
         if reason is None and key == previous:
             reason = "repeated line"
         if reason is None and key == headline_key:
@@ -157,7 +164,7 @@ def clean_text(text: str, title: str | None = None) -> CleanedText:
     result.dropped.sort(key=lambda dropped: dropped.line)
     if body and result.dateline_source is None:
         match = _DATELINE.match(body[0])
-        result.dateline_source = match.group(1).strip() if match else None
+        result.dateline_source = (match.group(1) or match.group(2)).strip() if match else None
     return result
 
 
@@ -216,7 +223,9 @@ def _find_headline(header: list[_Line]) -> int | None:
     return candidates[-1] if candidates else None
 
 
-def _junk_reason(line: _Line, result: CleanedText | None, header_zone: bool = False) -> str | None:
+def _junk_reason(
+    line: _Line, result: CleanedText | None, header_zone: bool = False, last_lines: bool = False
+) -> str | None:
     """Why a single line is not story text, or None. With a result at hand, a date line or a
     byline near the top fills in the date or the author."""
     key = line.key
@@ -226,11 +235,11 @@ def _junk_reason(line: _Line, result: CleanedText | None, header_zone: bool = Fa
     if sum(c.isalpha() for c in line.text) < 2 and not any(c.isdigit() for c in line.text):
         return "stray fragment"
     if _is_date_line(line):
-        if result is not None and header_zone and result.date is None:
+        if result is not None and (header_zone or last_lines) and result.date is None:
             result.date = parse_date(line.text)
             return "publication date"
         return "date or time line"
-    author = _byline(line.text)
+    author = _byline(line.text) if header_zone or last_lines else None
     if author and result is not None:
         if result.author is None:
             result.author = author

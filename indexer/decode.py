@@ -8,6 +8,7 @@ combining marks (the normaliser composes them).
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from pathlib import Path
 
 from indexer.errors import IngestError
@@ -56,5 +57,6 @@ def decode(data: bytes) -> str:
             text = ""
         controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
         if text and controls <= len(text) / 100:
-            return text
+            # CP1258 stores tones as combining marks; composed is how the text was meant.
+            return unicodedata.normalize("NFC", text)
     raise IngestError(f"not UTF-8 text (invalid byte at offset {utf8_error.start}) nor Vietnamese CP1258")

@@ -26,7 +26,7 @@ from indexer.segment import segment
 SURNAMES = frozenset(normalize(n) for n in """
     nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý trương đào đinh
     mai lâm cao hà tạ chu lương đoàn vương trịnh tô thái lưu kiều la quách từ văn thân tăng
-    triệu đàm khổng lục mạc âu tống nông hứa giang diệp phùng lã lại doãn đồng hầu ông bạch
+    triệu đàm khổng lục mạc âu tống nông hứa giang diệp phùng lã lại doãn hầu bạch
     """.split())
 # Words before a person's name.
 PERSON_TITLES = frozenset(
@@ -98,10 +98,11 @@ def find_entities(text: str) -> Entities:
         after_title = index > 0 and tokens[index - 1].key in PERSON_TITLES and token.joined
         if token.key in STANDALONE_ORGANISATIONS:
             _add(organisations, token.written)
-        if token.key in ORGANISATION_HEADS and (token.written[0].isupper() or token.key in ("ubnd", "hđnd")):
+        head = _organisation_head(token)
+        if head:
             name = _capitalised_run(tokens, index + 1, max_words=5, every_syllable=False)
             if name:
-                _add(organisations, f"{token.written} {name}")
+                _add(organisations, f"{head} {name}")
         if token.key in PLACE_HEADS:
             _add(places, _capitalised_run(tokens, index + 1, max_words=3))
         if token.key in PROVINCES:
@@ -110,6 +111,15 @@ def find_entities(text: str) -> Entities:
         if person:
             _add(people, person)
     return Entities(tuple(people.values()), tuple(places.values()), tuple(organisations.values()))
+
+
+def _organisation_head(token: _Token) -> str | None:
+    """`Ban` in `Ban Tổ chức`, also when segmentation glued it to the office before it
+    (`Trưởng Ban` + `Tổ chức Trung ương`)."""
+    if token.key in ORGANISATION_HEADS and (token.written[0].isupper() or token.key in ("ubnd", "hđnd")):
+        return token.written
+    last = token.written.split()[-1]
+    return last if last[0].isupper() and normalize(last) in ORGANISATION_HEADS else None
 
 
 def _add(found: dict[str, str], name: str) -> None:
@@ -142,10 +152,9 @@ def _capitalised_run(tokens: list[_Token], start: int, max_words: int, every_syl
 def _person_at(tokens: list[_Token], index: int, after_title: bool, inside_run: bool = False) -> str | None:
     """A name starting at `index`: capitalised syllables that begin with a family name, or
     any capitalised syllables after a title (`đồng chí Ksor Tuối`)."""
-    previous = tokens[index - 1] if index > 0 else None
-    if not inside_run and not after_title and previous and previous.joined is not None:
-        if tokens[index].joined and _is_name_word(previous):
-            return None  # inside a longer capitalised run, which starts earlier
+    if not inside_run and not after_title and index > 0 and tokens[index].joined:
+        if _person_at(tokens, index - 1, after_title=False, inside_run=True):
+            return None  # the rest of a name that starts one word earlier
     syllables: list[str] = []
     for position in range(index, min(index + 4, len(tokens))):
         token = tokens[position]
@@ -159,7 +168,7 @@ def _person_at(tokens: list[_Token], index: int, after_title: bool, inside_run: 
     first = normalize(syllables[0])
     if normalize(" ".join(syllables[:2])) in PROVINCES or normalize(" ".join(syllables)) in PROVINCES:
         return None
-    if first in OFFICES or first in ORGANISATION_HEADS:
+    if first in OFFICES or first in ORGANISATION_HEADS or first in PERSON_TITLES:
         return None
     if after_title or first in SURNAMES:
         return " ".join(syllables)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def read_articles(file: Path, root: Path) -> Iterator[Extracted | Problem]:
             yield record
             continue
         many = len(records) > 1 or record.key is not None
-        article_id = f"{file_id}/{record.key or number}" if many else file_id
+        article_id = f"{file_id}/{record.key or record.line or number}" if many else file_id
         try:
             yield make_article(record, article_id, str(file), folder_source)
         except IngestError as error:
@@ -230,8 +231,9 @@ def _json_record(item: Any, line: int | None) -> _Record:
     if not text:
         raise IngestError(f"no article text (expected one of: {', '.join(_JSON_FIELDS['text'])})")
     if "<p" in text or "</" in text:
-        text = _html_record(text).text
-    key = _UNSAFE_ID.sub("-", found.pop("id")).strip("-") if found.get("id") else None
+        text = _html_fragment_text(text)
+    raw_id = found.pop("id")
+    key = _UNSAFE_ID.sub("-", raw_id).strip("-") if raw_id else None
     return _Record(text=text, key=key or None, line=line, **found)
 
 
@@ -251,6 +253,8 @@ def _html_record(html: str) -> _Record:
     # Imported here: trafilatura and lxml take a while to load and only HTML needs them.
     import trafilatura
 
+    # Its complaints about a page become our one warning for the file.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
@@ -265,6 +269,16 @@ def _html_record(html: str) -> _Record:
         source=extracted.sitename,
         url=extracted.url,
     )
+
+
+def _html_fragment_text(html: str) -> str:
+    """The text of an HTML fragment (a JSON body with markup), one line per block."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "figcaption", "blockquote"):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def _site(url: str | None) -> str | None:

@@ -1,0 +1,111 @@
+"""`vnsearch index` and `vnsearch inspect` on real and broken input."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from whoosh.searching import Searcher
+
+from indexer.build import shipped_corpus
+from indexer.cli import cli
+from indexer.search import search
+
+from .conftest import write_articles
+
+GOOD = {"good": "Tiêu đề tin tốt\nNội dung về Hà Nội và Hải Phòng.\n"}
+
+
+def index(*args: str) -> "CliRunner.Result":
+    return CliRunner().invoke(cli, ["index", *args])
+
+
+def test_bad_files_are_warned_about_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    (news / "empty.txt").write_bytes(b"")
+    (news / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (news / "feed.jsonl").write_text('{"title": "Tin A", "body": "Nội dung A."}\n{broken\n', encoding="utf-8")
+    shutil.copy(news / "good.txt", news / "copy_of_good.txt")
+    result = index(str(news), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 4
+    assert any("binary.txt: binary file" in w for w in warnings)
+    assert any("empty.txt: empty file" in w for w in warnings)
+    assert any("feed.jsonl:2: invalid JSON" in w for w in warnings)
+    assert any("good.txt: the same article as copy_of_good" in w for w in warnings)
+    assert "2 articles indexed (2 added, 0 updated, 0 unchanged, 1 duplicates, 3 skipped)" in result.stderr
+
+
+def test_a_bad_file_costs_nothing_already_indexed(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    assert index(str(news), "--index", str(tmp_path / "ix"), "-q").exit_code == 0
+    (news / "good.txt").write_bytes(b"\x00garbage")
+    result = index(str(news), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 1 and "good.txt: binary file" in result.stderr
+    found = CliRunner().invoke(cli, ["search", "Hải Phòng", "--json", "--index", str(tmp_path / "ix")])
+    assert [hit["id"] for hit in json.loads(found.output)["hits"]] == ["good"]
+
+
+def test_nothing_indexed_is_a_failure(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "empty.txt").write_bytes(b"")
+    result = index(str(news), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 1 and "nothing was indexed" in result.stderr
+
+
+def test_strict_fails_on_any_warning_and_commits_nothing(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    (news / "empty.txt").write_bytes(b"")
+    result = index(str(news), "--index", str(tmp_path / "ix"), "--strict")
+    assert result.exit_code == 1 and "--strict: 1 warnings, so nothing was committed" in result.stderr
+    found = CliRunner().invoke(cli, ["search", "Hải Phòng", "--json", "--index", str(tmp_path / "ix")])
+    assert json.loads(found.output)["total"] == 0
+    (news / "empty.txt").unlink()
+    assert index(str(news), "--index", str(tmp_path / "ix"), "--strict", "-q").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Văn Điển", "mask", "0237 3721150", "Lượt xem", "captcha", "Hiền Kiệt", "Quang Chiểu",
+     "Phóng sự ảnh", "Bản tin Pháp luật", "hinh anh 1", "Ý kiến bạn đọc"],
+)
+def test_words_only_in_boilerplate_find_nothing(corpus_searcher: Searcher, words: str) -> None:
+    assert search(corpus_searcher, f'"{words}"')["total"] == 0
+
+
+def test_snippets_never_show_boilerplate(corpus_searcher: Searcher) -> None:
+    boilerplate = ["Lượt xem", "Trả lời", "captcha", "Từ khóa", "Ảnh: Thanh Lê", "Đường dây nóng", "Tin mới"]
+    for query in ["Đảng", "tổ chức", "hội nghị", "Thanh Hóa", "Hải Phòng", "Mai", "xem", "tin", "ảnh"]:
+        for hit in search(corpus_searcher, query, per_page=10)["hits"]:
+            assert not any(junk in hit["snippet"] for junk in boilerplate), (query, hit["snippet"])
+
+
+def test_entity_facets(corpus_searcher: Searcher) -> None:
+    facets = search(corpus_searcher, "Đảng", per_page=1)["facets"]
+    people = {f["value"]: f["count"] for f in facets["people"]}
+    assert people["Trương Thị Mai"] == 3
+    assert "Hải Phòng" in {f["value"] for f in facets["places"]}
+    assert facets["organisations"][0] == {"value": "Ban Tổ chức Trung ương", "count": 5, "selected": False}
+    assert {f["value"] for f in facets["month"]} >= {"2023-06", "2023-11"}
+    chosen = search(corpus_searcher, "Đảng", filters={"people": ["Lê Tiến Châu"]})
+    assert [hit["id"] for hit in chosen["hits"]] == ["004_b09fdb954b2a7c93"]
+
+
+def test_inspect_shows_the_record_and_what_was_left_out() -> None:
+    result = CliRunner().invoke(cli, ["inspect", str(shipped_corpus() / "001_86232ecdeac32804.txt")])
+    assert result.exit_code == 0
+    assert "Title:         Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng" in result.output
+    assert "Date:          2023-12-28T09:47:00+07:00" in result.output
+    assert "line    1  above the headline (site header or ad) Công ty Phân lân nung chảy Văn Điển" in result.output
+
+
+def test_inspect_json(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"")
+    data = json.loads(CliRunner().invoke(cli, ["inspect", "--json", str(shipped_corpus() / "004_b09fdb954b2a7c93.txt")]).output)
+    assert data[0]["author"] == "Hồng Thanh" and data[0]["date"] == "2023-06-23T10:15:00+07:00"
+    assert {"line": 3, "text": "10:15 23/06/2023", "reason": "publication date"} in data[0]["dropped"]
+    bad = json.loads(CliRunner().invoke(cli, ["inspect", "--json", str(tmp_path / "bad.txt")]).output)
+    assert bad == [{"problem": f"{tmp_path / 'bad.txt'}: empty file"}]
