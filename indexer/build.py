@@ -19,6 +19,7 @@ from whoosh import index
 from whoosh.index import Index
 from whoosh.writing import LockError
 
+from indexer.normalize import canonical
 from indexer.ingest import Article, Problem, find_files, read_articles
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
 
@@ -177,16 +178,16 @@ def document_fields(article: Article) -> dict[str, object]:
         fields["date"] = article.date
         fields["year"] = f"{article.date:%Y}"
         fields["month"] = f"{article.date:%Y-%m}"
-    if article.source:
-        fields["source"] = article.source
-        fields["source_fold"] = article.source
-    if article.author:
-        fields["author"] = article.author
-        fields["author_fold"] = article.author
+    # Facet values in canonical form, so `Thuỷ` and `Thủy` are one author.
+    for name in ("source", "author"):
+        value = getattr(article, name)
+        if value:
+            fields[name] = canonical(value)
+            fields[f"{name}_fold"] = value
     for name in LIST_FACETS:
         values = getattr(article, name)
         if values:
-            fields[name] = LIST_SEPARATOR.join(values)
+            fields[name] = LIST_SEPARATOR.join(canonical(v) for v in values)
     return fields
 
 

@@ -19,6 +19,7 @@ Every line that is left out is reported with the reason, so mistakes can be seen
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -119,8 +120,9 @@ class _Line:
 def clean_text(text: str, title: str | None = None) -> CleanedText:
     """Split scraped text into its parts. With `title` given (from metadata), the headline is
     not looked for, but a copy of it in the text is still left out of the body."""
+    # Composed (NFC) as it is shown; tone placement and spelling stay as written.
     lines = [
-        _Line(number, " ".join(raw.split()), len(raw.split()))
+        _Line(number, unicodedata.normalize("NFC", " ".join(raw.split())), len(raw.split()))
         for number, raw in enumerate(text.split("\n"), start=1)
         if raw.split()
     ]
@@ -220,7 +222,10 @@ def _find_headline(header: list[_Line]) -> int | None:
         if low <= line.words <= high and not line.text.endswith(".") and not _is_date_line(line)
         and _junk_reason(line, None) is None and not _byline(line.text)
     ]
-    return candidates[-1] if candidates else None
+    if candidates:
+        return candidates[-1]
+    # Nothing headline-shaped (a headline that ends with a full stop, say): the first line.
+    return 0 if header and header[0].words <= high else None
 
 
 def _junk_reason(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.normalize import AlignedText, normalize
+from indexer.normalize import canonical, normalize
 from indexer.segment import segment
 
 # The family names that most Vietnamese people carry.
@@ -88,7 +88,7 @@ def find_entities(text: str) -> Entities:
     # `segment(text)` is cached: the index analyses this same string right after.
     for word in segment(text):
         gap = text[previous_end : word.start] if previous_end is not None else "\n"
-        written = " ".join(AlignedText(text[word.start : word.end]).text.split())
+        written = canonical(text[word.start : word.end])
         tokens.append(_Token(written, word.text, not gap.strip(" \u00a0\t")))
         previous_end = word.end
     people: dict[str, str] = {}

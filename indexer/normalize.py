@@ -134,6 +134,12 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def canonical(text: str) -> str:
+    """The canonical form of a name or label, for display and for exact matching: like
+    `normalize` but with case kept and runs of spaces made one."""
+    return " ".join(AlignedText(text).text.split())
+
+
 def normalize(text: str) -> str:
     """The canonical form of a text (see `AlignedText`), lowercased: what gets compared."""
     return AlignedText(text).text.lower()

@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import facet_type, facet_values
-from indexer.normalize import has_marks
+from indexer.normalize import canonical, has_marks
 from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
 from indexer.segment import Word, segment
@@ -78,7 +78,8 @@ def search(
     builder = _QueryBuilder(use_marks)
 
     run = _Runner(searcher, builder.exclusions(parsed.excluded), sort)
-    filters = filters or {}
+    # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
+    filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
     main = builder.main(groups)
     results = run(main, _filter_query(parsed, filters), page, per_page)
     relaxed = False
