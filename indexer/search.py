@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import facet_type, facet_values
+from indexer.highlight import Unit, body_spans
 from indexer.normalize import canonical, has_marks
 from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
@@ -89,8 +90,8 @@ def search(
         main = builder.relaxed(groups) if relaxed else main
 
     reader = searcher.reader()
-    highlights = builder.highlight_terms(groups)
-    hits = [_hit(reader, hit, highlights, sort) for hit in results] if results.total else []
+    units = builder.highlight_units(groups)
+    hits = [_hit(reader, hit, units, sort) for hit in results] if results.total else []
     return {
         "query": query.encode("utf-8", "replace").decode("utf-8"),  # lone surrogates out
         "total": results.total,
@@ -156,10 +157,15 @@ class _QueryBuilder:
         # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
         return q.Or([self._clause(a, exact_only=has_marks(a.clause.text)) for a in analysed])
 
-    def highlight_terms(self, groups: list[list[_Analysed]]) -> list[tuple[str | None, str]]:
-        """(syllable as typed or None, folded syllable) for every syllable to mark in bodies."""
-        syllables = {s for group in groups for a in group if "body" in a.fields for s in a.syllables}
-        return [(s if self.use_marks else None, fold_term(s)) for s in sorted(syllables)]
+    def highlight_units(self, groups: list[list[_Analysed]]) -> list[Unit]:
+        """What to mark in bodies: every syllable, and quoted phrases as wholes."""
+        units = []
+        for a in (a for group in groups for a in group if "body" in a.fields):
+            if a.clause.phrase:
+                units.append(Unit.of(a.syllables, self.use_marks))
+            else:
+                units += [Unit.of([s], self.use_marks) for s in a.syllables]
+        return list(dict.fromkeys(units))
 
     def _clause(self, analysed: _Analysed, exact_only: bool = False) -> q.Query:
         if analysed.clause.phrase and len(analysed.syllables) > 1:
@@ -279,11 +285,10 @@ def _facets(
     return facets
 
 
-def _hit(reader: IndexReader, hit: Any, highlights: list[tuple[str | None, str]], sort: str) -> dict[str, Any]:
+def _hit(reader: IndexReader, hit: Any, units: list[Unit], sort: str) -> dict[str, Any]:
     fields = hit.fields()
     date: datetime | None = fields.get("date")
-    body = fields.get("body", "")
-    spans = [span for terms in highlights for span in _body_spans(reader, hit.docnum, terms)]
+    spans = body_spans(reader, hit.docnum, units)
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),
@@ -292,23 +297,5 @@ def _hit(reader: IndexReader, hit: Any, highlights: list[tuple[str | None, str]]
         "author": fields.get("author"),
         "url": fields.get("url"),
         "score": round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
-        "snippet": make_snippet(body, spans),
+        "snippet": make_snippet(fields.get("body", ""), spans),
     }
-
-
-def _body_spans(reader: IndexReader, docnum: int, terms: tuple[str | None, str]) -> list[tuple[int, int]]:
-    """Where one query syllable stands in a body: with the marks typed if the body has them
-    (so `Đảng` does not mark every `đang`), else in any folded variant."""
-    exact, folded = terms
-    spans = _chars(reader, "body_syl", exact, docnum) if exact else []
-    return spans or _chars(reader, "body_fold", folded, docnum)
-
-
-def _chars(reader: IndexReader, field: str, term: str, docnum: int) -> list[tuple[int, int]]:
-    if (field, term) not in reader:
-        return []
-    postings = reader.postings(field, term)
-    postings.skip_to(docnum)
-    if not postings.is_active() or postings.id() != docnum:
-        return []
-    return [(start, end) for _, start, end in postings.value_as("characters")]

@@ -212,3 +212,11 @@ def _corpus_files():
     from indexer.build import shipped_corpus
 
     return sorted(shipped_corpus().glob("*.txt"))
+
+
+def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(corpus_searcher: Searcher) -> None:
+    [hit] = search(corpus_searcher, '"thanh uy hai phong"')["hits"]
+    marked = re.findall(r"<mark>(.*?)</mark>", hit["snippet"])
+    assert marked and all(m == "Thành uỷ Hải Phòng" for m in marked)
+    plain = search(corpus_searcher, "thanh uy hai phong")["hits"][0]["snippet"]
+    assert "<mark>Thành uỷ</mark>" in plain  # the words alone are marked when not quoted
