@@ -168,6 +168,29 @@ def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
     click.echo(f"Last update: {stats['last_update']}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@index_option
+@quiet_option
+def serve_command(host: str, port: int, threads: int, index_dir: Path | None, quiet: bool) -> None:
+    """Serve the web interface (with waitress) until interrupted."""
+    index_dir = index_dir or default_index_dir()
+    _open_or_build(index_dir, quiet)
+    # Loaded here: the engine and the other commands do not need Flask.
+    from waitress import serve
+
+    from webui import create_app
+
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    click.echo(f"vnsearch is serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="vnsearch", _quiet=quiet)
+    except OSError as error:
+        raise Fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
 def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
     """Open the index; on first use, build it from the shipped corpus and say so."""
     index_dir = index_dir or default_index_dir()

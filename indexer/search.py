@@ -68,10 +68,11 @@ def search(
 ) -> dict[str, Any]:
     """Run a query; return the result dict. Raises `QueryError` for what cannot be run."""
     _check_options(page, per_page, sort, filters or {})
-    parsed = parse_query(query)
+    # No words but facets chosen: browse those articles.
+    parsed = parse_query(query) if query.strip() or not filters else ParsedQuery()
     groups = [[a for a in map(_analyse, group) if a.syllables] for group in parsed.groups]
     groups = [group for group in groups if group]
-    if not groups and not parsed.has_filters:
+    if not groups and not parsed.has_filters and not filters:
         raise QueryError("The query has no words to search for (only punctuation or symbols).")
     if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
         raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
@@ -102,6 +103,17 @@ def search(
         "suggestion": None,
         "relaxed": relaxed,
     }
+
+
+def query_units(query: str) -> list[Unit]:
+    """What to mark for `query` in an article's body (an unusable query marks nothing)."""
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return []
+    groups = [[a for a in map(_analyse, group) if a.syllables] for group in parsed.groups]
+    use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
+    return _QueryBuilder(use_marks).highlight_units(groups)
 
 
 def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:

@@ -37,11 +37,21 @@ def make_snippet(text: str, spans: list[tuple[int, int]], length: int = SNIPPET_
     return " ".join("".join(pieces).split())
 
 
+def mark_all(text: str, spans: list[tuple[int, int]]) -> str:
+    """The whole text, HTML-escaped, with every span in <mark>."""
+    pieces, cursor = [], 0
+    for start, end in _merge_adjacent(text, sorted(set(spans))):
+        pieces += [escape(text[cursor:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        cursor = end
+    pieces.append(escape(text[cursor:]))
+    return "".join(pieces)
+
+
 def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """One mark for matches separated only by spaces: `<mark>Thành uỷ</mark>`."""
+    """One mark for matches separated only by spaces (not lines): `<mark>Thành uỷ</mark>`."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and merged[-1][1] <= start and not text[merged[-1][1] : start].strip():
+        if merged and merged[-1][1] <= start and not text[merged[-1][1] : start].strip(" \t\u00a0"):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         elif not merged or start >= merged[-1][1]:
             merged.append((start, end))

@@ -9,12 +9,13 @@ from typing import Any
 from whoosh.index import FileIndex
 
 
-def index_stats(ix: FileIndex) -> dict[str, Any]:
+def index_stats(ix: FileIndex, count_terms: bool = True) -> dict[str, Any]:
+    """Articles, distinct terms (all fields; None unless `count_terms`, which reads the whole
+    lexicon), size on disk and time of the last commit."""
     folder = Path(ix.storage.folder)
     with ix.searcher() as searcher:
-        reader = searcher.reader()
         articles = searcher.doc_count()
-        terms = sum(1 for _ in reader.all_terms())
+        terms = sum(1 for _ in searcher.reader().all_terms()) if count_terms else None
     last_update = datetime.fromtimestamp(ix.last_modified(), tz=timezone.utc).astimezone()
     return {
         "path": str(folder),

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
+from webui import create_app
 
 # Hand-written articles. Each pair differs only in what a ranking rule looks at.
 FIXTURE_ARTICLES = {
@@ -48,6 +51,10 @@ FIXTURE_ARTICLES = {
         ---
         Bản tin buổi chiều
         Chức năng mới được đưa vào sử dụng, mỗi tổ có lịch làm việc riêng.
+        """,
+    "unsafe": """\
+        Tiêu đề <script>alert("tiêu đề")</script> nguy hiểm
+        Nội dung có thẻ <script>alert("nội dung")</script> và <b>chữ đậm</b> giả mạo.
         """,
     "undated": """\
         Bài không có ngày
@@ -96,3 +103,18 @@ def runner(corpus_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner
     """A CLI runner whose default index is the session's corpus index."""
     monkeypatch.setenv("VNSEARCH_INDEX", str(corpus_index_dir))
     return CliRunner()
+
+
+@pytest.fixture
+def app(corpus_index_dir: Path) -> Flask:
+    return create_app({"INDEX_DIR": str(corpus_index_dir), "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def fixture_client(fixture_index_dir: Path) -> FlaskClient:
+    return create_app({"INDEX_DIR": str(fixture_index_dir), "TESTING": True}).test_client()
