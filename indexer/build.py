@@ -1,14 +1,22 @@
 """Create, open and update the index on disk.
 
-Articles are added or replaced by id, and an article whose content hash is already in the
-index is skipped, so indexing the same folder again only does the new work. A file that cannot
-be read is reported and skipped; it never costs what is already indexed.
+Indexing is incremental: a file whose size and modification time have not changed since it was
+read is not read again, an article whose content has not changed is not indexed again, and
+articles whose files are gone from an indexed folder are removed. A file that cannot be read is
+reported and skipped; it never costs what is already indexed.
+
+Work is committed in batches, so a crash (even kill -9) leaves the last committed index
+searchable and the next run picks up where it stopped. Whoosh allows one writer at a time; a
+second one waits up to WRITE_LOCK_TIMEOUT seconds, then gets a clear error. Readers are never
+blocked: they see the last commit.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
+from contextlib import suppress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +25,17 @@ from platformdirs import user_data_dir
 from tqdm import tqdm
 from whoosh import index
 from whoosh.index import Index
-from whoosh.writing import LockError
+from whoosh.writing import CLEAR, IndexWriter, LockError
 
 from indexer.normalize import canonical
-from indexer.ingest import Article, Problem, find_files, read_articles
+from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
+from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
 WRITE_LOCK_TIMEOUT = 10.0
+BATCH_SIZE = 500  # articles per commit: a crash loses at most this much work
 
 
 class IndexUnavailable(Exception):
@@ -36,6 +46,7 @@ class IndexUnavailable(Exception):
 class BuildReport:
     added: int = 0
     updated: int = 0
+    removed: int = 0
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, id of the same article)
     problems: list[Problem] = field(default_factory=list)
@@ -51,7 +62,8 @@ class BuildReport:
 
     def summary(self) -> str:
         counts = [
-            f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged",
+            f"{self.added} added", f"{self.updated} updated", f"{self.removed} removed",
+            f"{self.unchanged} unchanged",
             f"{len(self.duplicates)} duplicates", f"{len(self.problems)} skipped",
         ]
         return f"{self.indexed} articles indexed ({', '.join(counts)})"
@@ -108,64 +120,181 @@ def index_paths(
     *,
     quiet: bool = False,
     strict: bool = False,
+    rebuild: bool = False,
+    remove_missing: bool = True,
     warn: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Add or update the articles found under `paths`; report what happened.
+    """Bring the index up to date with the files under `paths` and report what changed.
 
-    A file that cannot be read, or a copy of an article already indexed under another name,
-    is reported through `warn` and skipped. With `strict`, any such warning cancels the
-    whole run and nothing is committed.
+    Without paths: the folders already indexed, or the shipped corpus for a new index.
+    `remove_missing`: articles whose files are gone from a folder in `paths` are removed.
+    `rebuild`: every file is read again and the index is replaced by what they give, in one
+    commit (readers see the old index until then). `strict`: any warning (unreadable file,
+    duplicate) cancels the whole run. Warnings also go to `warn` as they happen.
     """
-    files = list(find_files(paths))
     ix = open_or_create_index(index_dir)
-    known = _known_hashes(ix)
-    ids_by_hash = {content_hash: article_id for article_id, content_hash in known.items()}
-    report = BuildReport()
-    try:
-        writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
-    except LockError:
-        raise IndexUnavailable(
-            f"another process is writing the index at {index_dir}; try again when it is done"
-        ) from None
+    entries = {} if rebuild else read_manifest(ix)
+    roots = [path.resolve() for path in paths] or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
+    files = list(find_files(roots))
+    run = _Run(ix, index_dir, entries, warn, single_commit=strict or rebuild)
     try:
         progress = tqdm(files, desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         for file, root in progress:
-            for item in read_articles(file, root):
-                if isinstance(item, Problem):
-                    report.problems.append(item)
-                    warn(f"warning: skipped {item}")
-                    continue
-                article = item.article
-                previous = known.get(article.id)
-                same = ids_by_hash.get(article.content_hash)
-                if previous == article.content_hash:
-                    report.unchanged += 1
-                elif same is not None and same != article.id:
-                    report.duplicates.append((article.id, same))
-                    warn(f"warning: skipped {article.path}: the same article as {same}")
-                else:
-                    writer.update_document(**document_fields(article))
-                    known[article.id] = article.content_hash
-                    ids_by_hash.setdefault(article.content_hash, article.id)
-                    report.added += previous is None
-                    report.updated += previous is not None
+            run.index_file(file, root)
+        if remove_missing:
+            run.remove_missing(roots, {str(file) for file, _ in files})
     except BaseException:
-        writer.cancel()
+        run.cancel()
         raise
-    if strict and report.warnings:
-        writer.cancel()
-        report.committed = False
+    if strict and run.report.warnings:
+        run.cancel()
+        run.report.committed = False
     else:
-        writer.commit()
-    return report
+        run.commit(clear=rebuild)
+    return run.report
+
+
+def add_text(
+    text: str, index_dir: Path, article_id: str, *, warn: Callable[[str], None] = lambda message: None
+) -> BuildReport:
+    """Add (or replace) the article(s) in `text`, as read from standard input: JSON when it
+    looks like JSON, else text as scraped."""
+    ix = open_or_create_index(index_dir)
+    run = _Run(ix, index_dir, read_manifest(ix), warn, single_commit=True)
+    try:
+        run.index_items(articles_from_text(text, article_id, STDIN), path=STDIN, root=STDIN, stamp="")
+    except BaseException:
+        run.cancel()
+        raise
+    run.commit()
+    return run.report
+
+
+def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
+    """Remove articles by id; return the ids that were not in the index."""
+    ix = open_index(index_dir)
+    entries = read_manifest(ix)
+    run = _Run(ix, index_dir, entries, lambda message: None, single_commit=True)
+    unknown = []
+    for article_id in ids:
+        if article_id in entries:
+            run.delete(article_id)
+        else:
+            unknown.append(article_id)
+    run.commit()
+    return unknown
+
+
+class _Run:
+    """One indexing run: the writer, the manifest as it stands, and the report."""
+
+    def __init__(
+        self, ix: Index, index_dir: Path, entries: dict[str, Entry], warn: Callable[[str], None],
+        single_commit: bool,
+    ) -> None:
+        self.ix, self.index_dir, self.warn = ix, index_dir, warn
+        self.entries = entries
+        self.paths = by_path(entries)
+        self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
+        self.batch = None if single_commit else BATCH_SIZE
+        self.pending = 0
+        self.report = BuildReport()
+        self.writer = self._open_writer()
+
+    def index_file(self, file: Path, root: Path) -> None:
+        previous = self.paths.get(str(file), [])
+        try:
+            stamp = file_stamp(file)
+        except OSError as error:
+            self._problem(Problem(str(file), f"cannot read it ({error.strerror or error})"))
+            return
+        if previous and all(entry.stamp == stamp for entry in previous):
+            self.report.unchanged += len(previous)
+            return
+        produced, complete = self.index_items(read_articles(file, root), str(file), str(root), stamp)
+        if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
+            for entry in previous:
+                if entry.id not in produced:
+                    self.delete(entry.id)
+
+    def index_items(
+        self, items: Iterable[Extracted | Problem], path: str, root: str, stamp: str
+    ) -> tuple[set[str], bool]:
+        """Index what one file gave; return the ids it holds, and whether it was read whole."""
+        produced: set[str] = set()
+        complete = True
+        for item in items:
+            if isinstance(item, Problem):
+                self._problem(item)
+                complete = False
+                continue
+            article = item.article
+            produced.add(article.id)
+            previous = self.entries.get(article.id)
+            same = self.ids_by_hash.get(article.content_hash)
+            if previous is not None and previous.content_hash == article.content_hash:
+                self.report.unchanged += 1
+            elif same is not None and same != article.id and same in self.entries:
+                self.report.duplicates.append((article.id, same))
+                self.warn(f"warning: skipped {path}: the same article as {same}")
+            else:
+                entry = Entry(article.id, path, root, stamp, article.content_hash)
+                self.writer.update_document(**document_fields(article), **_manifest_fields(entry))
+                self.entries[article.id] = entry
+                self.ids_by_hash.setdefault(article.content_hash, article.id)
+                self.report.added += previous is None
+                self.report.updated += previous is not None
+                self._count_pending()
+        return produced, complete
+
+    def remove_missing(self, roots: list[Path], seen: set[str]) -> None:
+        """Remove the articles of files that are gone from the folders indexed."""
+        folders = {str(root) for root in roots if root.is_dir()}
+        for entry in list(self.entries.values()):
+            if entry.root in folders and entry.path not in seen:
+                self.delete(entry.id)
+
+    def delete(self, article_id: str) -> None:
+        self.writer.delete_by_term("id", article_id)
+        self.entries.pop(article_id, None)
+        self.report.removed += 1
+        self._count_pending()
+
+    def commit(self, clear: bool = False) -> None:
+        # CLEAR: the new segments replace every old one in a single new generation.
+        self.writer.commit(mergetype=CLEAR) if clear else self.writer.commit()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+    def _problem(self, problem: Problem) -> None:
+        self.report.problems.append(problem)
+        self.warn(f"warning: skipped {problem}")
+
+    def _count_pending(self) -> None:
+        self.pending += 1
+        if self.batch and self.pending >= self.batch:
+            self.writer.commit()
+            self.writer = self._open_writer()
+            self.pending = 0
+
+    def _open_writer(self) -> IndexWriter:
+        try:
+            return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+        except LockError:
+            raise IndexUnavailable(
+                f"another process is writing the index at {self.index_dir}; try again when it is done"
+            ) from None
+
+
+def _manifest_fields(entry: Entry) -> dict[str, str]:
+    return {"path": entry.path, "root": entry.root, "stamp": entry.stamp, "content_hash": entry.content_hash}
 
 
 def document_fields(article: Article) -> dict[str, object]:
     """The Whoosh fields of one article."""
     fields: dict[str, object] = {
         "id": article.id,
-        "path": article.path,
-        "content_hash": article.content_hash,
         "title": article.title,
         "body": article.body,
     }
@@ -191,6 +320,39 @@ def document_fields(article: Article) -> dict[str, object]:
     return fields
 
 
-def _known_hashes(ix: Index) -> dict[str, str]:
-    with ix.searcher() as searcher:
-        return {fields["id"]: fields.get("content_hash", "") for fields in searcher.all_stored_fields()}
+def watch(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    interval: float = 2.0,
+    on_run: Callable[[BuildReport], None] = lambda report: None,
+    warn: Callable[[str], None] = lambda message: None,
+    rounds: int | None = None,
+) -> None:
+    """Index `paths` whenever their files change, checking every `interval` seconds, until
+    interrupted (or for `rounds` checks). Every run is committed before the next check; a
+    file found unreadable is not tried again until it changes."""
+    roots = [path.resolve() for path in paths]
+    unreadable: dict[str, str] = {}
+    checked = 0
+    while rounds is None or checked < rounds:
+        checked += 1
+        ix = open_or_create_index(index_dir)
+        if pending_changes(read_manifest(ix), roots, ignore=unreadable):
+            report = index_paths(roots, index_dir, quiet=True, warn=warn)
+            for problem in report.problems:
+                with suppress(OSError):
+                    unreadable[problem.file] = file_stamp(Path(problem.file))
+            on_run(report)
+        if rounds is None or checked < rounds:
+            time.sleep(interval)
+
+
+def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
+    """(counts, how the files differ from the index, indexed folders that are gone)."""
+    entries = read_manifest(open_index(index_dir))
+    roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN})
+    gone = [root for root in roots if not os.path.exists(root)]
+    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone])
+    counts = {"articles": len(entries), "files": len(by_path(entries)), "folders": len(roots)}
+    return counts, changes, gone

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 import sys
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -18,12 +20,17 @@ from tqdm import tqdm
 from indexer.build import (
     BuildReport,
     IndexUnavailable,
+    add_text,
+    check_index,
     default_index_dir,
     index_exists,
     index_paths,
     open_index,
+    remove_articles,
     shipped_corpus,
+    watch,
 )
+from indexer.manifest import indexed_roots, read_manifest
 from indexer.dates import to_iso
 from indexer.ingest import Extracted, Problem, read_articles
 from indexer.query import QueryError
@@ -98,20 +105,111 @@ def search_command(
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Read every file again and replace the index in one commit.")
 @click.option("--strict", is_flag=True, help="Fail, and commit nothing, if any file gives a warning.")
 @index_option
 @quiet_option
-def index_command(paths: tuple[Path, ...], strict: bool, index_dir: Path | None, quiet: bool) -> None:
-    """Add new and changed articles to the index (default: the shipped corpus).
+def index_command(
+    paths: tuple[Path, ...], rebuild: bool, strict: bool, index_dir: Path | None, quiet: bool
+) -> None:
+    """Bring the index up to date with PATHS: add new and changed articles, remove those
+    whose files are gone from the folders. PATHS are files or folders (walked recursively) of
+    .txt, .json, .jsonl, .html and .htm; by default, the folders already indexed (for a new
+    index, the shipped corpus).
 
-    PATHS are files or folders (walked recursively) of .txt, .json, .jsonl, .html and .htm.
+    With --rebuild, the new index is built beside the old one, which keeps answering queries
+    until the new one replaces it at once.
     """
-    index_dir = index_dir or default_index_dir()
-    report = _build(list(paths) or [shipped_corpus()], index_dir, quiet, strict)
+    report = _build(_index_dir(index_dir), quiet, list(paths), strict=strict, rebuild=rebuild)
     if not report.committed:
         raise click.ClickException(f"--strict: {report.warnings} warnings, so nothing was committed")
-    if not (report.indexed or report.unchanged or report.duplicates):
+    if not (report.indexed or report.unchanged or report.duplicates or report.removed):
         raise click.ClickException("nothing was indexed")
+
+
+@cli.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--id", "article_id", help="Id of the article read from standard input (default: from its hash).")
+@index_option
+@quiet_option
+def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path | None, quiet: bool) -> None:
+    """Add (or update) the articles in FILES; `-` reads one article (text or JSON) from
+    standard input. Nothing else in the index changes."""
+    index_dir = _index_dir(index_dir)
+    if Path("-") in files:
+        text = click.get_text_stream("stdin").read()
+        if not text.strip():
+            raise Fail("standard input is empty")
+        article_id = article_id or "stdin-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+        report = _report(lambda warn: add_text(text, index_dir, article_id, warn=warn), index_dir, quiet)
+    else:
+        missing = [str(file) for file in files if not file.exists()]
+        if missing:
+            raise Fail(f"no such file: {', '.join(missing)}")
+        report = _build(index_dir, quiet, list(files), remove_missing=False)
+    if not (report.indexed or report.unchanged):
+        raise click.ClickException("nothing was added")
+
+
+@cli.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+def remove_command(ids: tuple[str, ...], index_dir: Path | None) -> None:
+    """Remove articles by id."""
+    try:
+        unknown = remove_articles(ids, _index_dir(index_dir))
+    except IndexUnavailable as error:
+        raise Fail(str(error)) from None
+    click.echo(f"Removed {len(ids) - len(unknown)} articles.", err=True)
+    if unknown:
+        raise click.ClickException(f"not in the index: {', '.join(unknown)}")
+
+
+@cli.command("watch")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between checks.")
+@index_option
+@quiet_option
+def watch_command(folders: tuple[Path, ...], interval: float, index_dir: Path | None, quiet: bool) -> None:
+    """Index articles in FOLDERS as they appear, change or go, until Ctrl-C."""
+    index_dir = _index_dir(index_dir)
+    if not quiet:
+        click.echo(f"Watching {', '.join(map(str, folders))} (Ctrl-C to stop).", err=True)
+
+    def report(result: BuildReport) -> None:
+        if not quiet or result.warnings:
+            click.echo(f"{datetime.now():%H:%M:%S} {result.summary()}.", err=True)
+
+    try:
+        watch(list(folders), index_dir, interval=interval, on_run=report, warn=_warn)
+    except IndexUnavailable as error:
+        raise Fail(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("Stopped; everything indexed so far is committed.", err=True)
+
+
+@cli.command("check")
+@index_option
+def check_command(index_dir: Path | None) -> None:
+    """Check the index against the files it was built from, and say what to do."""
+    index_dir = _index_dir(index_dir)
+    try:
+        counts, changes, gone = check_index(index_dir)
+    except IndexUnavailable as error:
+        raise Fail(str(error)) from None
+    click.echo(f"{counts['articles']} articles from {counts['files']} files in {counts['folders']} folders: the index is readable.")
+    for label, paths in [("new files, not indexed", changes.new), ("files changed since indexed", changes.changed),
+                         ("indexed files that are gone", changes.missing), ("indexed folders that are gone", gone)]:
+        if paths:
+            click.echo(f"{len(paths)} {label}: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else ""))
+    if gone:
+        click.echo("To drop the articles of folders that are gone: vnsearch index --rebuild " + " ".join(
+            sorted({str(p) for p in _existing_roots(index_dir)})))
+    if changes:
+        click.echo("To bring the index up to date: vnsearch index")
+    if changes or gone:
+        sys.exit(1)
+    click.echo("Everything is up to date.")
 
 
 @cli.command("inspect")
@@ -176,7 +274,7 @@ def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
 @quiet_option
 def serve_command(host: str, port: int, threads: int, index_dir: Path | None, quiet: bool) -> None:
     """Serve the web interface (with waitress) until interrupted."""
-    index_dir = index_dir or default_index_dir()
+    index_dir = _index_dir(index_dir)
     _open_or_build(index_dir, quiet)
     # Loaded here: the engine and the other commands do not need Flask.
     from waitress import serve
@@ -191,30 +289,44 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path | None, qu
         raise Fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
+def _index_dir(index_dir: Path | None) -> Path:
+    return index_dir or default_index_dir()
+
+
 def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
     """Open the index; on first use, build it from the shipped corpus and say so."""
-    index_dir = index_dir or default_index_dir()
+    index_dir = _index_dir(index_dir)
     if not index_exists(index_dir):
         if not quiet:
             click.echo(f"No index at {index_dir} yet: building it from the shipped corpus.", err=True)
-        _build([shipped_corpus()], index_dir, quiet)
+        _build(index_dir, quiet, [shipped_corpus()])
     try:
         return open_index(index_dir)
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
 
 
-def _build(paths: list[Path], index_dir: Path, quiet: bool, strict: bool = False) -> BuildReport:
+def _warn(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
+
+
+def _build(index_dir: Path, quiet: bool, paths: list[Path], **options: Any) -> BuildReport:
+    return _report(lambda warn: index_paths(paths, index_dir, quiet=quiet, warn=warn, **options), index_dir, quiet)
+
+
+def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path, quiet: bool) -> BuildReport:
+    """Run an indexing job, print its warnings as they come and its summary at the end."""
     try:
-        report = index_paths(
-            paths, index_dir, quiet=quiet, strict=strict,
-            warn=lambda message: tqdm.write(message, file=sys.stderr),
-        )
+        report = run(_warn)
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
     if not quiet or report.warnings:
         click.echo(f"{report.summary()} in {index_dir}.", err=True)
     return report
+
+
+def _existing_roots(index_dir: Path) -> list[Path]:
+    return indexed_roots(read_manifest(open_index(index_dir)))
 
 
 def _parse_filters(args: tuple[str, ...]) -> dict[str, list[str]]:

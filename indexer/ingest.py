@@ -99,36 +99,56 @@ class _Record:
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, root) for every article file under the given files and folders, in a stable
-    order; `root` is what the article id is relative to."""
+    """(file, the path given it was found under) for every article file under the given
+    files and folders, in a stable order."""
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
                 if file.suffix.lower() in SUFFIXES and file.is_file():
                     yield file, path
         else:
-            yield path, path.parent
+            yield path, path
 
 
-def read_articles(file: Path, root: Path) -> Iterator[Extracted | Problem]:
-    """Every article in one file, or the problems that stopped them."""
-    file_id = file.relative_to(root).with_suffix("").as_posix()
-    folder_source = file.parent.name if file.parent != root else None
+def read_articles(file: Path, given: Path) -> Iterator[Extracted | Problem]:
+    """Every article in one file, or the problems that stopped them. Ids are relative to
+    `given`, the folder the file was found in (or, for a file given itself, its folder)."""
+    folder = given if given.is_dir() else given.parent
+    file_id = file.relative_to(folder).with_suffix("").as_posix()
+    folder_source = file.parent.name if file.parent != folder else None
     try:
         records = list(_records(file))
     except IngestError as error:
         yield Problem(str(file), str(error))
         return
+    yield from _articles(records, file_id, str(file), folder_source)
+
+
+def articles_from_text(text: str, article_id: str, path: str) -> Iterator[Extracted | Problem]:
+    """The article(s) in a text that did not come from a file (standard input): JSON if it
+    looks like JSON, else text as scraped."""
+    try:
+        stripped = text.lstrip("\ufeff \n\t\r")
+        records = list(_json_records(text, path)) if stripped[:1] in "{[" and stripped else [_text_record(text)]
+    except IngestError as error:
+        yield Problem(path, str(error))
+        return
+    yield from _articles(records, article_id, path, None)
+
+
+def _articles(
+    records: list[_Record | Problem], base_id: str, path: str, folder_source: str | None
+) -> Iterator[Extracted | Problem]:
     for number, record in enumerate(records, start=1):
         if isinstance(record, Problem):
             yield record
             continue
         many = len(records) > 1 or record.key is not None
-        article_id = f"{file_id}/{record.key or record.line or number}" if many else file_id
+        article_id = f"{base_id}/{record.key or record.line or number}" if many else base_id
         try:
-            yield make_article(record, article_id, str(file), folder_source)
+            yield make_article(record, article_id, path, folder_source)
         except IngestError as error:
-            yield Problem(str(file), str(error), record.line)
+            yield Problem(path, str(error), record.line)
 
 
 def make_article(record: _Record, article_id: str, path: str, folder_source: str | None) -> Extracted:

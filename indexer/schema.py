@@ -53,9 +53,14 @@ def _text_forms(name: str) -> dict[str, TEXT]:
 
 def build_schema() -> Schema:
     return Schema(
-        id=ID(unique=True, stored=True),
-        path=STORED(),
-        content_hash=ID(stored=True),
+        # The manifest of what is indexed, kept in columns so that it is read without
+        # loading any article: the file it came from (and the folder indexed), the file's size
+        # and modification time when it was read, and a hash of the article's content.
+        id=ID(unique=True, stored=True, sortable=True),
+        path=ID(stored=True, sortable=True),
+        root=ID(sortable=True),
+        stamp=ID(sortable=True),
+        content_hash=ID(stored=True, sortable=True),
         title=STORED(),
         body=STORED(),
         url=STORED(),

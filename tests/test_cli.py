@@ -97,12 +97,12 @@ def test_index_adds_then_skips_unchanged_then_updates(tmp_path: Path) -> None:
     articles = write_articles(tmp_path / "news", {"a": "Tiêu đề A\nNội dung về Hà Nội.\n"})
     index = ["--index", str(tmp_path / "index")]
     first = CliRunner().invoke(cli, ["index", str(articles), *index])
-    assert first.exit_code == 0 and "(1 added, 0 updated, 0 unchanged, 0 duplicates, 0 skipped)" in first.stderr
+    assert first.exit_code == 0 and "(1 added, 0 updated, 0 removed, 0 unchanged, 0 duplicates, 0 skipped)" in first.stderr
     second = CliRunner().invoke(cli, ["index", str(articles), *index])
-    assert "(0 added, 0 updated, 1 unchanged, 0 duplicates, 0 skipped)" in second.stderr
+    assert "(0 added, 0 updated, 0 removed, 1 unchanged, 0 duplicates, 0 skipped)" in second.stderr
     (articles / "a.txt").write_text("Tiêu đề A\nNội dung về Hải Phòng.\n", encoding="utf-8")
     third = CliRunner().invoke(cli, ["index", str(articles), *index])
-    assert "(0 added, 1 updated, 0 unchanged, 0 duplicates, 0 skipped)" in third.stderr
+    assert "(0 added, 1 updated, 0 removed, 0 unchanged, 0 duplicates, 0 skipped)" in third.stderr
     found = CliRunner().invoke(cli, ["search", "hai phong", "--json", *index])
     assert [hit["id"] for hit in json.loads(found.output)["hits"]] == ["a"]
     assert json.loads(CliRunner().invoke(cli, ["search", "Hà Nội", "--json", *index]).output)["total"] == 0

@@ -35,7 +35,7 @@ def test_bad_files_are_warned_about_and_the_rest_is_indexed(tmp_path: Path) -> N
     assert any("empty.txt: empty file" in w for w in warnings)
     assert any("feed.jsonl:2: invalid JSON" in w for w in warnings)
     assert any("good.txt: the same article as copy_of_good" in w for w in warnings)
-    assert "2 articles indexed (2 added, 0 updated, 0 unchanged, 1 duplicates, 3 skipped)" in result.stderr
+    assert "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicates, 3 skipped)" in result.stderr
 
 
 def test_a_bad_file_costs_nothing_already_indexed(tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""What the index holds, article by article: where each came from and in what state.
+
+The manifest lives in the index itself (columns of the schema), so it is committed together
+with the articles it describes: a crash can never leave the two out of step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import Index
+
+from indexer.ingest import find_files
+
+MANIFEST_FIELDS = ("id", "path", "root", "stamp", "content_hash")
+STDIN = "<stdin>"  # the path recorded for articles read from standard input
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    path: str  # the file, absolute
+    root: str  # the folder (or file) it was indexed from, absolute
+    stamp: str  # the file's size and modification time when it was read
+    content_hash: str
+
+
+def file_stamp(path: Path) -> str:
+    """Changes whenever the file is written (size and modification time in nanoseconds)."""
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def read_manifest(ix: Index) -> dict[str, Entry]:
+    """Every indexed article's entry, by id."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        if not reader.has_column("id"):
+            return {}
+        columns = [reader.column_reader(name) for name in MANIFEST_FIELDS]
+        return {
+            values[0]: Entry(*values)
+            for values in ([column[doc] for column in columns] for doc in reader.all_doc_ids())
+        }
+
+
+def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
+    paths: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries.values():
+        paths[entry.path].append(entry)
+    return paths
+
+
+def indexed_roots(entries: dict[str, Entry]) -> list[Path]:
+    """The folders and files the index was built from that still exist."""
+    return [Path(root) for root in sorted({e.root for e in entries.values()}) if os.path.exists(root)]
+
+
+@dataclass
+class Changes:
+    """How the files differ from what the index holds."""
+
+    new: list[str] = field(default_factory=list)  # article files not in the index
+    changed: list[str] = field(default_factory=list)  # written since they were indexed
+    missing: list[str] = field(default_factory=list)  # indexed, but the file is gone
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.missing)
+
+
+def pending_changes(entries: dict[str, Entry], roots: list[Path], ignore: dict[str, str] | None = None) -> Changes:
+    """What `vnsearch index` over `roots` would have to do. `ignore`: files (path -> stamp)
+    to leave out while their stamp stays the same (files already found unreadable)."""
+    ignore = ignore or {}
+    files = {str(file): file for file, _ in find_files(roots)}
+    stamps = {path: _stamp_or_none(file) for path, file in files.items()}
+    indexed = by_path(entries)
+    changes = Changes()
+    for path, stamp in stamps.items():
+        if stamp is None or ignore.get(path) == stamp:
+            continue
+        if path not in indexed:
+            changes.new.append(path)
+        elif any(entry.stamp != stamp for entry in indexed[path]):
+            changes.changed.append(path)
+    changes.missing = [path for path in indexed if path not in files and indexed[path][0].root != STDIN and not os.path.exists(path)]
+    return changes
+
+
+def _stamp_or_none(file: Path) -> str | None:
+    try:
+        return file_stamp(file)
+    except OSError:
+        return None
