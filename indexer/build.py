@@ -30,7 +30,7 @@ from whoosh.writing import CLEAR, IndexWriter, LockError
 from indexer.normalize import canonical
 from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
 from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
-from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
+from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -122,6 +122,7 @@ def index_paths(
     strict: bool = False,
     rebuild: bool = False,
     remove_missing: bool = True,
+    batch_size: int = BATCH_SIZE,
     warn: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Bring the index up to date with the files under `paths` and report what changed.
@@ -136,13 +137,15 @@ def index_paths(
     entries = {} if rebuild else read_manifest(ix)
     roots = [path.resolve() for path in paths] or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
     files = list(find_files(roots))
-    run = _Run(ix, index_dir, entries, warn, single_commit=strict or rebuild)
+    run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
     try:
         progress = tqdm(files, desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         for file, root in progress:
             run.index_file(file, root)
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
+        if rebuild:  # articles that came from standard input have no file to read again
+            run.index_items(_stdin_articles(ix), path=STDIN, root=STDIN, stamp="")
     except BaseException:
         run.cancel()
         raise
@@ -160,7 +163,7 @@ def add_text(
     """Add (or replace) the article(s) in `text`, as read from standard input: JSON when it
     looks like JSON, else text as scraped."""
     ix = open_or_create_index(index_dir)
-    run = _Run(ix, index_dir, read_manifest(ix), warn, single_commit=True)
+    run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
     try:
         run.index_items(articles_from_text(text, article_id, STDIN), path=STDIN, root=STDIN, stamp="")
     except BaseException:
@@ -174,7 +177,7 @@ def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
     """Remove articles by id; return the ids that were not in the index."""
     ix = open_index(index_dir)
     entries = read_manifest(ix)
-    run = _Run(ix, index_dir, entries, lambda message: None, single_commit=True)
+    run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
     unknown = []
     for article_id in ids:
         if article_id in entries:
@@ -190,13 +193,13 @@ class _Run:
 
     def __init__(
         self, ix: Index, index_dir: Path, entries: dict[str, Entry], warn: Callable[[str], None],
-        single_commit: bool,
+        batch_size: int | None,
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.entries = entries
         self.paths = by_path(entries)
         self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
-        self.batch = None if single_commit else BATCH_SIZE
+        self.batch = batch_size  # None: one commit at the end
         self.pending = 0
         self.report = BuildReport()
         self.writer = self._open_writer()
@@ -285,6 +288,20 @@ class _Run:
             raise IndexUnavailable(
                 f"another process is writing the index at {self.index_dir}; try again when it is done"
             ) from None
+
+
+def _stdin_articles(ix: Index) -> list[Extracted]:
+    """The articles added from standard input, rebuilt from what the index stores."""
+    with ix.searcher() as searcher:
+        stored = [fields for fields in searcher.all_stored_fields() if fields.get("path") == STDIN]
+    return [
+        Extracted(Article(
+            id=fields["id"], path=STDIN, title=fields.get("title", ""), body=fields.get("body", ""),
+            date=fields.get("date"), source=fields.get("source"), author=fields.get("author"),
+            url=fields.get("url"), **{name: tuple(split_list(fields.get(name, ""))) for name in LIST_FACETS},
+        ))
+        for fields in stored
+    ]
 
 
 def _manifest_fields(entry: Entry) -> dict[str, str]:

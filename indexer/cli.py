@@ -137,7 +137,7 @@ def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path
     standard input. Nothing else in the index changes."""
     index_dir = _index_dir(index_dir)
     if Path("-") in files:
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
         if not text.strip():
             raise Fail("standard input is empty")
         article_id = article_id or "stdin-" + hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -1,0 +1,295 @@
+"""Reindexing new articles: incremental runs, add/remove, rebuild, watch, check, locking,
+crash safety and a live server that keeps answering while articles arrive."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import build
+from indexer.build import IndexUnavailable, index_paths, open_index, watch
+from indexer.cli import cli
+from indexer.search import search
+
+from .conftest import write_articles
+
+
+def article(n: int, topic: str = "thời tiết") -> str:
+    # `mãsố{n}` is a made-up word only article n has, so each article can be found alone.
+    return f"Bản tin số {n} về {topic}\nNội dung bài viết số {n} nói về {topic} với mã riêng mãsố{n}x.\n"
+
+
+def found_ids(index_dir: Path, query: str) -> list[str]:
+    ids: list[str] = []
+    with open_index(index_dir).searcher() as searcher:
+        for page in range(1, 100):
+            result = search(searcher, query, per_page=100, page=page)
+            ids += [hit["id"] for hit in result["hits"]]
+            if result["page"] * result["per_page"] >= result["total"]:
+                return sorted(ids)
+    raise AssertionError("too many results")
+
+
+def test_add_change_delete_then_reindex_shows_exactly_the_files(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1, "Hà Nội"), "b": article(2, "Huế")})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    assert found_ids(index_dir, "bản tin") == ["a", "b"]
+    (news / "a.txt").write_text(article(1, "Đà Nẵng"), encoding="utf-8")
+    (news / "b.txt").unlink()
+    write_articles(news, {"sub/c": article(3, "Cần Thơ")})
+    report = index_paths([news], index_dir, quiet=True)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 0)
+    assert found_ids(index_dir, "bản tin") == ["a", "sub/c"]
+    assert found_ids(index_dir, "Hà Nội") == [] and found_ids(index_dir, "Đà Nẵng") == ["a"]
+    again = index_paths([news], index_dir, quiet=True)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 2)
+
+
+def test_index_without_paths_updates_the_folders_already_indexed(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    write_articles(news, {"b": article(2)})
+    assert index_paths([], index_dir, quiet=True).added == 1
+    assert found_ids(index_dir, "bản tin") == ["a", "b"]
+
+
+def test_a_record_gone_from_a_jsonl_file_is_removed(tmp_path: Path) -> None:
+    feed = tmp_path / "news" / "feed.jsonl"
+    feed.parent.mkdir()
+    records = [{"id": f"r{n}", "title": f"Tin {n}", "body": f"Nội dung tin số {n}."} for n in range(3)]
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_paths([feed.parent], tmp_path / "ix", quiet=True)
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records[:2]), encoding="utf-8")
+    assert index_paths([feed.parent], tmp_path / "ix", quiet=True).removed == 1
+    assert found_ids(tmp_path / "ix", "nội dung tin") == ["feed/r0", "feed/r1"]
+
+
+def test_add_files_and_standard_input_then_remove(tmp_path: Path) -> None:
+    index = ["--index", str(tmp_path / "ix")]
+    news = write_articles(tmp_path / "news", {"a": article(1), "b": article(2)})
+    assert CliRunner().invoke(cli, ["add", str(news / "a.txt"), *index, "-q"]).exit_code == 0
+    text = CliRunner().invoke(cli, ["add", "-", "--id", "tu-ban-phim", *index], input=article(7, "Vũng Tàu"))
+    assert text.exit_code == 0 and "1 added" in text.stderr
+    as_json = json.dumps({"title": "Tin JSON", "body": "Nội dung gửi qua JSON về Phú Quốc."}, ensure_ascii=False)
+    assert CliRunner().invoke(cli, ["add", "-", *index, "-q"], input=as_json).exit_code == 0
+    assert found_ids(tmp_path / "ix", "bản tin") == ["a", "tu-ban-phim"]  # b was not added
+    assert len(found_ids(tmp_path / "ix", "Phú Quốc")) == 1
+    removed = CliRunner().invoke(cli, ["remove", "a", "nope", *index])
+    assert removed.exit_code == 1 and "Removed 1 articles" in removed.stderr and "not in the index: nope" in removed.stderr
+    assert found_ids(tmp_path / "ix", "bản tin") == ["tu-ban-phim"]
+    empty = CliRunner().invoke(cli, ["add", "-", *index], input="   ")
+    assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
+    missing = CliRunner().invoke(cli, ["add", str(tmp_path / "nope.txt"), *index])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_rebuild_replaces_the_index_while_readers_keep_the_old_one(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1), "b": article(2)})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    CliRunner().invoke(cli, ["add", "-", "--id", "typed", "--index", str(index_dir), "-q"], input=article(9))
+    old_reader = open_index(index_dir).searcher()
+    (news / "b.txt").unlink()
+    report = index_paths([news], index_dir, quiet=True, rebuild=True, remove_missing=True)
+    assert report.added == 2  # a, and the article typed on standard input, kept
+    assert sorted(hit["id"] for hit in search(old_reader, "bản tin", per_page=10)["hits"]) == ["a", "b", "typed"]
+    old_reader.close()
+    assert found_ids(index_dir, "bản tin") == ["a", "typed"]
+
+
+def test_watch_indexes_what_appears_and_skips_unreadable_files(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    (news / "bad.txt").write_bytes(b"\x00\x01")
+    runs: list[build.BuildReport] = []
+    watch([news], tmp_path / "ix", interval=0.01, on_run=runs.append, rounds=2)
+    assert len(runs) == 1 and runs[0].added == 1 and len(runs[0].problems) == 1  # bad.txt not retried
+    write_articles(news, {"b": article(2)})
+    watch([news], tmp_path / "ix", interval=0.01, on_run=runs.append, rounds=1)
+    assert runs[-1].added == 1 and found_ids(tmp_path / "ix", "bản tin") == ["a", "b"]
+
+
+def test_watch_command_until_interrupted(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_dir = tmp_path / "ix"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "watch", str(news), "--interval", "0.2", "--index", str(index_dir)],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for(lambda: build.index_exists(index_dir) and found_ids(index_dir, "bản tin") == ["a"])
+        write_articles(news, {"b": article(2)})
+        _wait_for(lambda: found_ids(index_dir, "bản tin") == ["a", "b"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0 and "Stopped; everything indexed so far is committed." in stderr
+
+
+def test_one_writer_at_a_time_and_readers_never_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    monkeypatch.setattr(build, "WRITE_LOCK_TIMEOUT", 0.5)
+    holder = open_index(index_dir).writer()
+    try:
+        started = time.monotonic()
+        with pytest.raises(IndexUnavailable, match="another process is writing the index"):
+            index_paths([news], index_dir, quiet=True)
+        assert time.monotonic() - started >= 0.5  # it waited before giving up
+        assert found_ids(index_dir, "bản tin") == ["a"]  # reading is not blocked
+        result = CliRunner().invoke(cli, ["index", str(news), "--index", str(index_dir)])
+        assert result.exit_code == 2 and "another process is writing" in result.stderr
+    finally:
+        holder.cancel()
+
+
+def test_check_says_what_to_do(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1), "b": article(2)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index, "-q"])
+    clean = CliRunner().invoke(cli, ["check", *index])
+    assert clean.exit_code == 0 and "Everything is up to date." in clean.output
+    (news / "b.txt").unlink()
+    write_articles(news, {"c": article(3)})
+    time.sleep(0.01)
+    (news / "a.txt").write_text(article(1, "mưa"), encoding="utf-8")
+    stale = CliRunner().invoke(cli, ["check", *index])
+    assert stale.exit_code == 1
+    assert "1 new files, not indexed" in stale.output and "1 files changed since indexed" in stale.output
+    assert "1 indexed files that are gone" in stale.output and "vnsearch index" in stale.output
+    CliRunner().invoke(cli, ["index", *index, "-q"])
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    missing = CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "no index at" in missing.stderr
+
+
+KILLER = """
+import sys
+from pathlib import Path
+from indexer.build import index_paths
+index_paths([Path(sys.argv[1])], Path(sys.argv[2]), quiet=True, batch_size=int(sys.argv[3]))
+"""
+
+
+def test_kill_9_while_indexing_leaves_a_searchable_index_and_the_next_run_completes_it(tmp_path: Path) -> None:
+    count, batch = 300, 15
+    news = write_articles(tmp_path / "news", {f"{n:03d}": article(n) for n in range(count)})
+    index_dir = tmp_path / "ix"
+    # Kill points: once the index holds at least this many articles (random, growing), the
+    # indexing process is killed in the middle of its next batch.
+    targets = sorted(random.Random(20261124).sample(range(batch, count - 6 * batch), 3))
+    committed = []
+    for target in targets:
+        process = subprocess.Popen([sys.executable, "-c", KILLER, str(news), str(index_dir), str(batch)])
+        _wait_for(lambda: _doc_count(index_dir) >= target, poll=0.02)
+        process.kill()  # SIGKILL: no cleanup, no commit
+        process.wait(timeout=30)
+        with open_index(index_dir).searcher() as searcher:
+            total = search(searcher, "bản tin", per_page=1)["total"]
+            assert total == searcher.doc_count() and total % batch == 0 and target <= total < count
+        committed.append(total)
+    assert committed == sorted(committed)  # each run kept what the one before it committed
+    report = index_paths([news], index_dir, quiet=True)
+    assert report.unchanged == committed[-1] and report.added == count - committed[-1]
+    assert found_ids(index_dir, "bản tin") == [f"{n:03d}" for n in range(count)]
+    assert found_ids(index_dir, f"mãsố{count - 1}x") == [f"{count - 1:03d}"]
+
+
+def _doc_count(index_dir: Path) -> int:
+    if not build.index_exists(index_dir):
+        return 0
+    with open_index(index_dir).searcher() as searcher:
+        return searcher.doc_count()
+
+
+def test_a_live_server_answers_while_articles_arrive(tmp_path: Path, corpus_index_dir: Path) -> None:
+    news = write_articles(tmp_path / "news", {"seed": article(0)})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "serve", "--port", str(port), "--index", str(index_dir), "-q"],
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    errors: list[str] = []
+    try:
+        _wait_for(lambda: _get(base + "/api/search?q=b%E1%BA%A3n+tin") is not None)
+        queries = ["bản tin", "ban tin", "thời tiết", '"bản tin số"', "nội dung", "mã riêng"]
+
+        def client(number: int) -> None:
+            for i in range(100):
+                query = urllib.parse.quote(queries[(number + i) % len(queries)])
+                status = _status(f"{base}/api/search?q={query}&per_page=5")
+                if status != 200:
+                    errors.append(f"client {number}: status {status}")
+
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+        for thread in clients:
+            thread.start()
+        for batch in range(8):  # 200 new articles, committed 25 at a time while clients query
+            write_articles(news, {f"new{n:03d}": article(n) for n in range(1 + batch * 25, 1 + (batch + 1) * 25)})
+            index_paths([news], index_dir, quiet=True)
+        for thread in clients:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in clients)
+        assert errors == []
+        for n in (1, 57, 133, 200):  # every new article is findable through the running server
+            data = _get(f"{base}/api/search?q={urllib.parse.quote(f'mãsố{n}x')}")
+            assert data is not None and [hit["id"] for hit in data["hits"]] == [f"new{n:03d}"]
+        assert _get(f"{base}/api/search?q=b%E1%BA%A3n+tin")["total"] == 201
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(condition, timeout: float = 60.0, poll: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (IndexUnavailable, OSError):
+            pass
+        time.sleep(poll)
+    raise AssertionError("timed out")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return -1  # no answer at all
+
+
+def _get(url: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+    except OSError:
+        return None
