@@ -78,6 +78,24 @@ def canonical_tone(syllable: str) -> str:
     return result if len(result) == len(syllable) else syllable
 
 
+# `kĩ`/`kỹ`, `lí`/`lý`, `quí`/`quý`, `sĩ`/`sỹ`: after these consonants a lone final i and y are
+# the same vowel written two ways; matching treats them as `y`.
+_IY = re.compile(r"^(h|k|l|m|s|t|qu)([iìíỉĩị]|[yỳýỷỹỵ])$")
+_I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
+
+
+def canonical_iy(syllable: str) -> str:
+    """`lí` -> `lý`, `kĩ` -> `kỹ` (lowercase syllables); everything else unchanged."""
+    match = _IY.match(syllable)
+    return match.group(1) + match.group(2).translate(_I_TO_Y) if match else syllable
+
+
+def is_syllable(text: str) -> bool:
+    """Whether a lowercase string without its tone mark is shaped like a Vietnamese syllable."""
+    bare = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if c not in TONE_MARKS))
+    return _SYLLABLE.match(bare) is not None
+
+
 def _canonical_tones(text: str) -> str:
     """Apply `canonical_tone` to every run of letters; lengths never change."""
     return _LETTERS.sub(lambda m: canonical_tone(m.group(0)), text)
@@ -141,8 +159,10 @@ def canonical(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The canonical form of a text (see `AlignedText`), lowercased: what gets compared."""
-    return AlignedText(text).text.lower()
+    """The canonical form of a text (see `AlignedText`), lowercased, with i/y variants made
+    one (`canonical_iy`): what gets compared."""
+    lowered = AlignedText(text).text.lower()
+    return _LETTERS.sub(lambda m: canonical_iy(m.group(0)), lowered)
 
 
 def fold(text: str) -> str:

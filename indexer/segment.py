@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.normalize import AlignedText
+from indexer.normalize import AlignedText, canonical_iy
 
 # Syllables are the runs of letters and digits inside a word: `TP.HCM` -> `TP`, `HCM`;
 # `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
@@ -94,12 +94,12 @@ def _locate(line: str, pieces: list[str], cursor: int) -> tuple[int, int] | None
 
 def _make_word(line: str, start: int, end: int, offset: int, aligned: AlignedText) -> Word | None:
     syllables = tuple(
-        Span(m.group(0).lower(), *aligned.original_span(offset + m.start(), offset + m.end()))
+        Span(canonical_iy(m.group(0).lower()), *aligned.original_span(offset + m.start(), offset + m.end()))
         for m in _SYLLABLE.finditer(line, start, end)
     )
     if not syllables:
         return None
-    text = _SPACES.sub(" ", line[start:end]).lower()
+    text = " ".join(canonical_iy(s) for s in _SPACES.sub(" ", line[start:end]).lower().split(" "))
     return Word(text, *aligned.original_span(offset + start, offset + end), syllables)
 
 

@@ -63,3 +63,14 @@ def test_fold_maps_d_bar_and_every_mark() -> None:
 def test_has_marks() -> None:
     assert has_marks("Đ") and has_marks("tổ") and has_marks(unicodedata.normalize("NFD", "tổ"))
     assert not has_marks("to chuc") and not has_marks("— 2023 ...")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("kĩ thuật", "kỹ thuật"), ("lí luận", "lý luận"), ("Quí", "Quý"), ("bác sĩ", "bác sỹ"), ("tỉ lệ", "tỷ lệ")]
+)
+def test_i_and_y_variants_are_one(one: str, other: str) -> None:
+    assert normalize(one) == normalize(other)
+
+
+def test_i_and_y_stay_apart_where_they_do_not_alternate() -> None:
+    assert normalize("vị") == "vị" and normalize("tin") == "tin" and normalize("hai") == "hai"
