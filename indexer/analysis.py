@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from indexer.normalize import fold
-from indexer.segment import Span, segment
+from indexer.segment import Span, plain_syllables, segment
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -78,6 +79,13 @@ class SyllableTokenizer(_SegmentTokenizer):
         return (syllable for word in segment(value) for syllable in word.syllables)
 
 
+class NameTokenizer(_SegmentTokenizer):
+    """The syllables of a short text (a source, an author), without word segmentation."""
+
+    def _spans(self, value: str) -> Iterator[Span]:
+        return iter(plain_syllables(value))
+
+
 class FoldFilter(Filter):
     """Removes every mark, `đ` included: `Đảng` -> `dang`."""
 
@@ -87,6 +95,7 @@ class FoldFilter(Filter):
             yield token
 
 
+@lru_cache(maxsize=100_000)
 def fold_term(term: str) -> str:
     """The folded form of one term as it is indexed: ASCII letters and digits only."""
     return _NOT_ALNUM.sub("", fold(term)) or term
@@ -95,3 +104,4 @@ def fold_term(term: str) -> str:
 word_analyzer = WordTokenizer()
 syllable_analyzer = SyllableTokenizer()
 folded_analyzer = SyllableTokenizer() | FoldFilter()
+name_analyzer = NameTokenizer() | FoldFilter()

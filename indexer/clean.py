@@ -111,10 +111,10 @@ class _Line:
     number: int
     text: str
     words: int
+    key: str = ""  # the text normalised, for comparisons
 
-    @property
-    def key(self) -> str:
-        return normalize(self.text)
+    def __post_init__(self) -> None:
+        self.key = normalize(self.text)
 
 
 def clean_text(text: str, title: str | None = None) -> CleanedText:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from indexer.normalize import canonical, normalize
+from indexer.normalize import normalize
 from indexer.segment import segment
 
 # The family names that most Vietnamese people carry.
@@ -81,16 +82,17 @@ class _Token:
     joined: bool  # only spaces between this word and the one before (no punctuation, no line break)
 
 
-def find_entities(text: str) -> Entities:
-    """People, places and organisations named in `text`, each once, in order of appearance."""
+def find_entities(*texts: str) -> Entities:
+    """People, places and organisations named in the texts (a title and a body, say), each
+    once, in order of appearance."""
     tokens = []
-    previous_end = None
-    # `segment(text)` is cached: the index analyses this same string right after.
-    for word in segment(text):
-        gap = text[previous_end : word.start] if previous_end is not None else "\n"
-        written = canonical(text[word.start : word.end])
-        tokens.append(_Token(written, word.text, not gap.strip(" \u00a0\t")))
-        previous_end = word.end
+    for text in texts:
+        previous_end = None
+        # `segment(text)` is cached: the index analyses this same string right after.
+        for word in segment(text):
+            gap = text[previous_end : word.start] if previous_end is not None else "\n"
+            tokens.append(_Token(word.cased, word.text, not gap.strip(" \u00a0\t")))
+            previous_end = word.end
     people: dict[str, str] = {}
     places: dict[str, str] = {}
     organisations: dict[str, str] = {}
@@ -119,13 +121,19 @@ def _organisation_head(token: _Token) -> str | None:
     if token.key in ORGANISATION_HEADS and (token.written[0].isupper() or token.key in ("ubnd", "hđnd")):
         return token.written
     last = token.written.split()[-1]
-    return last if last[0].isupper() and normalize(last) in ORGANISATION_HEADS else None
+    return last if last[0].isupper() and _normalized(last) in ORGANISATION_HEADS else None
 
 
 def _add(found: dict[str, str], name: str) -> None:
     name = " ".join(name.split()).strip(" ,.;:-–")
     if name:
-        found.setdefault(normalize(name), name)
+        found.setdefault(_normalized(name), name)
+
+
+@lru_cache(maxsize=20_000)
+def _normalized(text: str) -> str:
+    """`normalize`, cached: names and their syllables recur from article to article."""
+    return normalize(text)
 
 
 def _is_name_word(token: _Token, every_syllable: bool = True) -> bool:
@@ -165,8 +173,8 @@ def _person_at(tokens: list[_Token], index: int, after_title: bool, inside_run: 
         syllables.extend(token.written.split())
     if not 2 <= len(syllables) <= 4:
         return None
-    first = normalize(syllables[0])
-    if normalize(" ".join(syllables[:2])) in PROVINCES or normalize(" ".join(syllables)) in PROVINCES:
+    first = _normalized(syllables[0])
+    if _normalized(" ".join(syllables[:2])) in PROVINCES or _normalized(" ".join(syllables)) in PROVINCES:
         return None
     if first in OFFICES or first in ORGANISATION_HEADS or first in PERSON_TITLES:
         return None

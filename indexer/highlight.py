@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from whoosh.reading import IndexReader
 
 from indexer.analysis import fold_term
+from indexer.segment import plain_syllables
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,22 @@ class Unit:
         return cls(tuple(syllables) if use_marks else None, tuple(fold_term(s) for s in syllables))
 
 
-def body_spans(reader: IndexReader, docnum: int, units: list[Unit]) -> list[tuple[int, int]]:
-    """Character spans in the stored body of `docnum` for every unit. A unit typed with marks
-    marks the same marks when the body has them (so `Đảng` does not mark every `đang`), else
-    any folded variant."""
+def body_spans(reader: IndexReader, docnum: int, body: str, units: list[Unit]) -> list[tuple[int, int]]:
+    """Character spans in `body` (the stored body of `docnum`) for every unit. A unit typed
+    with marks marks the same marks when the body has them (so `Đảng` does not mark every
+    `đang`), else any folded variant."""
     spans: list[tuple[int, int]] = []
     for unit in units:
-        found = _unit_spans(reader, "body_syl", unit.exact, docnum) if unit.exact else []
-        spans += found or _unit_spans(reader, "body_fold", unit.folded, docnum)
+        found = _unit_spans(reader, "body_fold", unit.folded, docnum)
+        if unit.exact:
+            exact = [(start, end) for start, end in found if _syllables(body[start:end]) == unit.exact]
+            found = exact or found
+        spans += found
     return spans
+
+
+def _syllables(text: str) -> tuple[str, ...]:
+    return tuple(s.text for s in plain_syllables(text))
 
 
 def _unit_spans(reader: IndexReader, field: str, terms: tuple[str, ...], docnum: int) -> list[tuple[int, int]]:

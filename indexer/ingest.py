@@ -158,7 +158,7 @@ def make_article(record: _Record, article_id: str, path: str, folder_source: str
         raise IngestError("no headline found")
     if not cleaned.body.strip():
         raise IngestError("no story text found (only a headline or boilerplate)")
-    entities = find_entities(f"{title}\n{cleaned.body}")
+    entities = find_entities(title, cleaned.body)
     article = Article(
         id=article_id,
         path=path,

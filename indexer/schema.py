@@ -11,7 +11,7 @@ from __future__ import annotations
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer, word_analyzer
 
 # The analysed forms of a text field, by suffix: `title_word`, `body_syl`, ...
 FORMS = {"word": word_analyzer, "syl": syllable_analyzer, "fold": folded_analyzer}
@@ -44,9 +44,10 @@ def split_list(value: str) -> list[str]:
 
 def _text_forms(name: str) -> dict[str, TEXT]:
     # Compounds only add to the score of a match, so their field keeps no positions;
-    # syllables need positions for phrases and character offsets for highlighting.
+    # syllables need positions for phrases; the folded ones also keep character offsets, which
+    # locate a match of any variant for highlighting.
     return {
-        f"{name}_{form}": TEXT(analyzer=analyzer, phrase=form != "word", chars=form != "word")
+        f"{name}_{form}": TEXT(analyzer=analyzer, phrase=form != "word", chars=form == "fold")
         for form, analyzer in FORMS.items()
     }
 
@@ -68,8 +69,8 @@ def build_schema() -> Schema:
         **{name: ID(stored=True, sortable=True) for name in SINGLE_FACETS},
         **{name: ListField() for name in LIST_FACETS},
         # `source:` and `author:` in a query match words of these, with or without marks.
-        source_fold=TEXT(analyzer=folded_analyzer, phrase=True),
-        author_fold=TEXT(analyzer=folded_analyzer, phrase=True),
+        source_fold=TEXT(analyzer=name_analyzer, phrase=True),
+        author_fold=TEXT(analyzer=name_analyzer, phrase=True),
         **_text_forms("title"),
         **_text_forms("body"),
     )

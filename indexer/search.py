@@ -27,7 +27,7 @@ from indexer.highlight import Unit, body_spans
 from indexer.normalize import canonical, has_marks
 from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
-from indexer.segment import Word, segment
+from indexer.segment import Word, plain_syllables, segment
 from indexer.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -239,7 +239,7 @@ def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query
         elif values:
             parts.append(q.Or([q.Term(name, value) for value in values]))
     for name, text in parsed.metadata:
-        folded = [fold_term(s.text) for word in segment(text) for s in word.syllables]
+        folded = [fold_term(s.text) for s in plain_syllables(text)]
         if not folded:
             raise QueryError(f'"{name}:{text}" has no words to match.')
         parts.append(q.Phrase(f"{name}_fold", folded) if len(folded) > 1 else q.Term(f"{name}_fold", folded[0]))
@@ -300,7 +300,7 @@ def _facets(
 def _hit(reader: IndexReader, hit: Any, units: list[Unit], sort: str) -> dict[str, Any]:
     fields = hit.fields()
     date: datetime | None = fields.get("date")
-    spans = body_spans(reader, hit.docnum, units)
+    spans = body_spans(reader, hit.docnum, fields.get("body", ""), units)
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),

@@ -10,8 +10,8 @@ feed any engine.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from indexer.normalize import AlignedText, canonical_iy
 
@@ -19,6 +19,8 @@ from indexer.normalize import AlignedText, canonical_iy
 # `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
 _SYLLABLE = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
+# A word that is only letters, digits and single spaces: its text is its syllables joined.
+_PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,24 +34,65 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Word(Span):
-    """A word as underthesea segments it, with the syllables it is made of."""
+    """A word as underthesea segments it, with the syllables it is made of. `cased` is its
+    canonical form with case kept (`Thành ủy`), for names."""
 
+    cased: str
     syllables: tuple[Span, ...]
 
 
-def segment(text: str) -> tuple[Word, ...]:
+Segmentation = tuple[Word, ...]
+CACHE_SIZE = 64
+# Whoosh analyses one value once per field (words, syllables, folded syllables), and entities
+# and counts read it too: the expensive segmentation runs once per text, not five times.
+_cache: OrderedDict[str, Segmentation] = OrderedDict()
+
+
+def segment(text: str) -> Segmentation:
     """Split a text into words and syllables, with offsets into `text` itself.
 
     >>> [w.text for w in segment("Thành uỷ Hải Phòng")]
     ['thành ủy', 'hải phòng']
     """
-    return _segment_cached(text)
+    words = _cache.get(text)
+    if words is None:
+        words = _segment(text)
+        remember(text, words)
+    else:
+        _cache.move_to_end(text)
+    return words
 
 
-@lru_cache(maxsize=16)
-def _segment_cached(text: str) -> tuple[Word, ...]:
-    # Cached because Whoosh analyses one value once per field (words, syllables, folded
-    # syllables): the expensive segmentation then runs once per text, not three times.
+def plain_syllables(text: str) -> list[Span]:
+    """The syllables of a short text without word segmentation (names, sources): cheap, and
+    the same syllables `segment()` would give."""
+    aligned = AlignedText(text)
+    return [
+        Span(canonical_iy(m.group(0).lower()), *aligned.original_span(m.start(), m.end()))
+        for m in _SYLLABLE.finditer(aligned.text)
+    ]
+
+
+def remember(text: str, words: Segmentation) -> None:
+    """Put a segmentation made elsewhere (another process) where `segment()` will find it."""
+    _cache[text] = words
+    if len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+
+
+def to_plain(words: Segmentation) -> tuple:
+    """The segmentation as nested tuples of str and int: cheap to send to another process."""
+    return tuple((w.text, w.start, w.end, w.cased, tuple((s.text, s.start, s.end) for s in w.syllables)) for w in words)
+
+
+def from_plain(plain: tuple) -> Segmentation:
+    return tuple(
+        Word(text, start, end, cased, tuple(Span(*s) for s in syllables))
+        for text, start, end, cased, syllables in plain
+    )
+
+
+def _segment(text: str) -> Segmentation:
     aligned = AlignedText(text)
     words: list[Word] = []
     line_start = 0
@@ -93,14 +136,20 @@ def _locate(line: str, pieces: list[str], cursor: int) -> tuple[int, int] | None
 
 
 def _make_word(line: str, start: int, end: int, offset: int, aligned: AlignedText) -> Word | None:
+    span = aligned.original_span
     syllables = tuple(
-        Span(canonical_iy(m.group(0).lower()), *aligned.original_span(offset + m.start(), offset + m.end()))
+        Span(canonical_iy(m.group(0).lower()), *span(offset + m.start(), offset + m.end()))
         for m in _SYLLABLE.finditer(line, start, end)
     )
     if not syllables:
         return None
-    text = " ".join(canonical_iy(s) for s in _SPACES.sub(" ", line[start:end]).lower().split(" "))
-    return Word(text, *aligned.original_span(offset + start, offset + end), syllables)
+    cased = " ".join(line[start:end].split())
+    return Word(" ".join(s.text for s in syllables) if _PLAIN.fullmatch(cased) else _lower_word(cased),
+                *span(offset + start, offset + end), cased, syllables)
+
+
+def _lower_word(cased: str) -> str:
+    return " ".join(canonical_iy(piece) for piece in cased.lower().split(" "))
 
 
 def _tokenize(line: str) -> list[str]:
