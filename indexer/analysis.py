@@ -21,7 +21,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from indexer.normalize import fold
-from indexer.segment import Span, plain_syllables, segment
+from indexer.segment import Span, Word, plain_syllables, segment
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -29,7 +29,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 class _SegmentTokenizer(Tokenizer):
     """Yields one token per span that `_spans` picks out of the segmented text."""
 
-    def _spans(self, value: str) -> Iterator[Span]:
+    def _spans(self, value: str) -> Iterator[Span | Word]:
         raise NotImplementedError
 
     def __call__(
@@ -48,7 +48,7 @@ class _SegmentTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # Whoosh asks for the value as one token (e.g. a term typed in a query).
-            spans: Iterator[Span] = iter([Span(value.lower(), 0, len(value))])
+            spans: Iterator[Span | Word] = iter([Span(value.lower(), 0, len(value))])
         else:
             spans = self._spans(value)
         for pos, span in enumerate(spans):
@@ -68,7 +68,7 @@ class _SegmentTokenizer(Tokenizer):
 class WordTokenizer(_SegmentTokenizer):
     """Words as underthesea segments them, lowercased: `Tổ chức` -> `tổ chức`."""
 
-    def _spans(self, value: str) -> Iterator[Span]:
+    def _spans(self, value: str) -> Iterator[Span | Word]:
         return iter(segment(value))
 
 

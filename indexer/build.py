@@ -13,11 +13,12 @@ blocked: they see the last commit.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
 from contextlib import suppress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from whoosh.writing import CLEAR, IndexWriter, LockError
 
 from indexer.normalize import canonical
 from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
+from indexer.language_model import Counts
+from indexer.segment import Segmentation, remember, segment
 from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 
@@ -123,6 +126,7 @@ def index_paths(
     rebuild: bool = False,
     remove_missing: bool = True,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
     warn: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Bring the index up to date with the files under `paths` and report what changed.
@@ -131,7 +135,8 @@ def index_paths(
     `remove_missing`: articles whose files are gone from a folder in `paths` are removed.
     `rebuild`: every file is read again and the index is replaced by what they give, in one
     commit (readers see the old index until then). `strict`: any warning (unreadable file,
-    duplicate) cancels the whole run. Warnings also go to `warn` as they happen.
+    duplicate) cancels the whole run. Warnings also go to `warn` as they happen. Files are
+    read, cleaned and segmented by `workers` processes (default: one per core).
     """
     ix = open_or_create_index(index_dir)
     entries = {} if rebuild else read_manifest(ix)
@@ -139,9 +144,13 @@ def index_paths(
     files = list(find_files(roots))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
     try:
-        progress = tqdm(files, desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
-        for file, root in progress:
-            run.index_file(file, root)
+        jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
+        progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
+        progress.update(len(files) - len(jobs))
+        for (file, root, stamp), items in _read_all(jobs, workers or os.cpu_count() or 1):
+            run.index_file(file, root, stamp, items)
+            progress.update()
+        progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
         if rebuild:  # articles that came from standard input have no file to read again
@@ -202,19 +211,26 @@ class _Run:
         self.batch = batch_size  # None: one commit at the end
         self.pending = 0
         self.report = BuildReport()
+        self.counts = Counts()
         self.writer = self._open_writer()
 
-    def index_file(self, file: Path, root: Path) -> None:
+    def needs_reading(self, file: Path, root: Path) -> tuple[Path, Path, str] | None:
+        """(file, root, stamp) if the file changed since it was indexed, else None (and it
+        counts as unchanged). An unreadable file is reported here."""
         previous = self.paths.get(str(file), [])
         try:
             stamp = file_stamp(file)
         except OSError as error:
             self._problem(Problem(str(file), f"cannot read it ({error.strerror or error})"))
-            return
+            return None
         if previous and all(entry.stamp == stamp for entry in previous):
             self.report.unchanged += len(previous)
-            return
-        produced, complete = self.index_items(read_articles(file, root), str(file), str(root), stamp)
+            return None
+        return file, root, stamp
+
+    def index_file(self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem]) -> None:
+        previous = self.paths.get(str(file), [])
+        produced, complete = self.index_items(items, str(file), str(root), stamp)
         if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
             for entry in previous:
                 if entry.id not in produced:
@@ -243,6 +259,7 @@ class _Run:
             else:
                 entry = Entry(article.id, path, root, stamp, article.content_hash)
                 self.writer.update_document(**document_fields(article), **_manifest_fields(entry))
+                self.counts.add(article.title, article.body)
                 self.entries[article.id] = entry
                 self.ids_by_hash.setdefault(article.content_hash, article.id)
                 self.report.added += previous is None
@@ -266,6 +283,7 @@ class _Run:
     def commit(self, clear: bool = False) -> None:
         # CLEAR: the new segments replace every old one in a single new generation.
         self.writer.commit(mergetype=CLEAR) if clear else self.writer.commit()
+        self.counts.save(self.index_dir, replace=clear)
 
     def cancel(self) -> None:
         self.writer.cancel()
@@ -277,7 +295,7 @@ class _Run:
     def _count_pending(self) -> None:
         self.pending += 1
         if self.batch and self.pending >= self.batch:
-            self.writer.commit()
+            self.commit()
             self.writer = self._open_writer()
             self.pending = 0
 
@@ -288,6 +306,40 @@ class _Run:
             raise IndexUnavailable(
                 f"another process is writing the index at {self.index_dir}; try again when it is done"
             ) from None
+
+
+MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each loads the model)
+
+
+def _read_all(
+    jobs: list[tuple[Path, Path, str]], workers: int
+) -> Iterator[tuple[tuple[Path, Path, str], list[Extracted | Problem]]]:
+    """Each job with what its file gives, in order. The costly part (reading, cleaning,
+    segmenting) runs in `workers` processes; their segmentations come back with the articles
+    and are remembered here, so the index's analysers do not segment again."""
+    if workers < 2 or len(jobs) < MIN_PARALLEL_FILES:
+        for job in jobs:
+            yield job, list(read_articles(job[0], job[1]))
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for job, prepared in zip(jobs, pool.imap(_prepare, jobs, chunksize=4)):
+            items = []
+            for item, segmentations in prepared:
+                for text, words in segmentations:
+                    remember(text, words)
+                items.append(item)
+            yield job, items
+
+
+def _prepare(job: tuple[Path, Path, str]) -> list[tuple[Extracted | Problem, list[tuple[str, Segmentation]]]]:
+    """In a worker process: the articles of a file, each with its title's and body's
+    segmentation."""
+    file, root, _ = job
+    return [
+        (item, [(item.article.title, segment(item.article.title)), (item.article.body, segment(item.article.body))]
+         if isinstance(item, Extracted) else [])
+        for item in read_articles(file, root)
+    ]
 
 
 def _stdin_articles(ix: Index) -> list[Extracted]:

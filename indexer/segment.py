@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from indexer.normalize import AlignedText, canonical_iy
 
@@ -23,8 +23,7 @@ _SPACES = re.compile(r"\s+")
 _PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A piece of text: its canonical lowercase form and where it stands in the original."""
 
     text: str
@@ -32,11 +31,14 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Word(Span):
+class Word(NamedTuple):
     """A word as underthesea segments it, with the syllables it is made of. `cased` is its
-    canonical form with case kept (`Thành ủy`), for names."""
+    canonical form with case kept (`Thành ủy`), for names. (Named tuples, not dataclasses:
+    segmentations cross process boundaries when indexing in parallel, and tuples pickle fast.)"""
 
+    text: str
+    start: int
+    end: int
     cased: str
     syllables: tuple[Span, ...]
 
@@ -78,18 +80,6 @@ def remember(text: str, words: Segmentation) -> None:
     _cache[text] = words
     if len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
-
-
-def to_plain(words: Segmentation) -> tuple:
-    """The segmentation as nested tuples of str and int: cheap to send to another process."""
-    return tuple((w.text, w.start, w.end, w.cased, tuple((s.text, s.start, s.end) for s in w.syllables)) for w in words)
-
-
-def from_plain(plain: tuple) -> Segmentation:
-    return tuple(
-        Word(text, start, end, cased, tuple(Span(*s) for s in syllables))
-        for text, start, end, cased, syllables in plain
-    )
 
 
 def _segment(text: str) -> Segmentation:
