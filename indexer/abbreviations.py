@@ -47,8 +47,9 @@ BUILT_IN = {
     "LĐLĐ": "Liên đoàn Lao động",
     "KT-XH": "Kinh tế - xã hội",
 }
-# `Hội đồng nhân dân (HĐND)`: words, then capitals (2 to 8, maybe with & . -) in brackets.
-_DEFINED = re.compile(r"((?:[\w-]+\s+){1,9}?[\w-]+)\s*\(\s*([A-ZĐ][A-ZĐ&.\-]{1,9})\s*\)")
+# `(HĐND)`: capitals (2 to 10, maybe with & . -) in brackets, after the words they stand for.
+_BRACKETED = re.compile(r"\(\s*([A-ZĐ][A-ZĐ&.\-]{1,9})\s*\)")
+_WORDS_BEFORE = 120  # characters looked at before the brackets
 
 
 def key(text: str) -> tuple[str, ...]:
@@ -57,16 +58,14 @@ def key(text: str) -> tuple[str, ...]:
 
 
 def defined_pairs(text: str) -> list[tuple[str, str]]:
-    """(abbreviation, expansion) pairs the text defines: the expansion is the run of words
-    before the brackets whose initials spell the abbreviation."""
+    """(abbreviation, expansion) pairs the text defines (`Hội đồng nhân dân (HĐND)`): the
+    expansion is the run of words just before the brackets whose initials spell it."""
     pairs = []
-    for match in _DEFINED.finditer(text):
-        abbreviation = match.group(2)
+    for match in _BRACKETED.finditer(text):
+        abbreviation = match.group(1)
         letters = [c for c in normalize(abbreviation) if c.isalpha()]
-        words = match.group(1).split()
-        if len(words) < len(letters):
-            continue
-        candidate = words[-len(letters):]
-        if [normalize(w)[0] for w in candidate] == letters:
+        words = text[max(0, match.start() - _WORDS_BEFORE) : match.start()].split()
+        candidate = words[-len(letters):] if len(words) >= len(letters) else []
+        if candidate and [normalize(w)[:1] for w in candidate] == letters:
             pairs.append((abbreviation, " ".join(candidate)))
     return pairs

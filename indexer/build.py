@@ -147,8 +147,8 @@ def index_paths(
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         progress.update(len(files) - len(jobs))
-        for (file, root, stamp), items in _read_all(jobs, workers or os.cpu_count() or 1):
-            run.index_file(file, root, stamp, items)
+        for (file, root, stamp), items, counts in _read_all(jobs, workers or os.cpu_count() or 1):
+            run.index_file(file, root, stamp, items, counts)
             progress.update()
         progress.close()
         if remove_missing:
@@ -228,18 +228,23 @@ class _Run:
             return None
         return file, root, stamp
 
-    def index_file(self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem]) -> None:
+    def index_file(
+        self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem], counts: dict[str, Counts]
+    ) -> None:
         previous = self.paths.get(str(file), [])
-        produced, complete = self.index_items(items, str(file), str(root), stamp)
+        produced, complete = self.index_items(items, str(file), str(root), stamp, counts)
         if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
             for entry in previous:
                 if entry.id not in produced:
                     self.delete(entry.id)
 
     def index_items(
-        self, items: Iterable[Extracted | Problem], path: str, root: str, stamp: str
+        self, items: Iterable[Extracted | Problem], path: str, root: str, stamp: str,
+        counts: dict[str, Counts] | None = None,
     ) -> tuple[set[str], bool]:
-        """Index what one file gave; return the ids it holds, and whether it was read whole."""
+        """Index what one file gave; return the ids it holds, and whether it was read whole.
+        `counts`: each article's language-model counts, when a worker made them already."""
+        counts = counts or {}
         produced: set[str] = set()
         complete = True
         for item in items:
@@ -259,7 +264,7 @@ class _Run:
             else:
                 entry = Entry(article.id, path, root, stamp, article.content_hash)
                 self.writer.update_document(**document_fields(article), **_manifest_fields(entry))
-                self.counts.add(article.title, article.body)
+                self.counts.merge(counts.get(article.id) or _counted(article))
                 self.entries[article.id] = entry
                 self.ids_by_hash.setdefault(article.content_hash, article.id)
                 self.report.added += previous is None
@@ -313,33 +318,45 @@ MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each lo
 
 def _read_all(
     jobs: list[tuple[Path, Path, str]], workers: int
-) -> Iterator[tuple[tuple[Path, Path, str], list[Extracted | Problem]]]:
-    """Each job with what its file gives, in order. The costly part (reading, cleaning,
-    segmenting) runs in `workers` processes; their segmentations come back with the articles
-    and are remembered here, so the index's analysers do not segment again."""
+) -> Iterator[tuple[tuple[Path, Path, str], list[Extracted | Problem], dict[str, Counts]]]:
+    """Each job with what its file gives, in order, and each article's language-model counts.
+    The costly part (reading, cleaning, segmenting, counting) runs in `workers` processes;
+    their segmentations come back with the articles and are remembered here, so the index's
+    analysers do not segment again."""
     if workers < 2 or len(jobs) < MIN_PARALLEL_FILES:
         for job in jobs:
-            yield job, list(read_articles(job[0], job[1]))
+            yield job, list(read_articles(job[0], job[1])), {}
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for job, prepared in zip(jobs, pool.imap(_prepare, jobs, chunksize=4)):
-            items = []
-            for item, segmentations in prepared:
+            items, counts = [], {}
+            for item, segmentations, article_counts in prepared:
                 for text, words in segmentations:
                     remember(text, words)
+                if isinstance(item, Extracted):
+                    counts[item.article.id] = article_counts
                 items.append(item)
-            yield job, items
+            yield job, items, counts
 
 
-def _prepare(job: tuple[Path, Path, str]) -> list[tuple[Extracted | Problem, list[tuple[str, Segmentation]]]]:
+def _prepare(job: tuple[Path, Path, str]) -> list[tuple[Extracted | Problem, list[tuple[str, Segmentation]], Counts | None]]:
     """In a worker process: the articles of a file, each with its title's and body's
-    segmentation."""
+    segmentation and its language-model counts."""
     file, root, _ = job
-    return [
-        (item, [(item.article.title, segment(item.article.title)), (item.article.body, segment(item.article.body))]
-         if isinstance(item, Extracted) else [])
-        for item in read_articles(file, root)
-    ]
+    prepared = []
+    for item in read_articles(file, root):
+        if isinstance(item, Extracted):
+            title, body = item.article.title, item.article.body
+            prepared.append((item, [(title, segment(title)), (body, segment(body))], _counted(item.article)))
+        else:
+            prepared.append((item, [], None))
+    return prepared
+
+
+def _counted(article: Article) -> Counts:
+    counts = Counts()
+    counts.add(article.title, article.body)
+    return counts
 
 
 def _stdin_articles(ix: Index) -> list[Extracted]:

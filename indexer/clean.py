@@ -147,6 +147,7 @@ def clean_text(text: str, title: str | None = None) -> CleanedText:
     body: list[str] = []
     previous = ""
     headline_key = normalize(result.title) if result.title else None
+    text_has_marks = sum(has_marks(line.text) for line in lines) >= len(lines) / 2
     for line in lines:
         text = _without_credit(line.text)
         key = normalize(text)
@@ -155,7 +156,7 @@ def clean_text(text: str, title: str | None = None) -> CleanedText:
             reason = "repeated line"
         if reason is None and key == headline_key:
             reason = "repeats the headline"
-        if reason is None and _is_unaccented_copy(line, lines):
+        if reason is None and _is_unaccented_copy(line, text_has_marks):
             reason = "unaccented copy (image alt text or link slug)"
         if reason is not None:
             drop(line, reason)
@@ -282,14 +283,13 @@ def _byline(text: str) -> str | None:
     return ", ".join(names)
 
 
-def _is_unaccented_copy(line: _Line, lines: list[_Line]) -> bool:
+def _is_unaccented_copy(line: _Line, text_has_marks: bool) -> bool:
     """A line of Vietnamese-looking words without a single mark, in a text that has marks:
     alt text or a link slug (`hoi nghi toan quoc ... hinh anh 1`), not something a reporter
     wrote."""
-    if line.words < 4 or has_marks(line.text) or not all(w.isalnum() for w in line.text.split()):
+    if not text_has_marks or line.words < 4 or not all(w.isalnum() for w in line.text.split()):
         return False
-    marked = sum(has_marks(other.text) for other in lines)
-    return marked >= len(lines) / 2
+    return not has_marks(line.text)
 
 
 def _without_credit(text: str) -> str:

@@ -160,6 +160,8 @@ def _capitalised_run(tokens: list[_Token], start: int, max_words: int, every_syl
 def _person_at(tokens: list[_Token], index: int, after_title: bool, inside_run: bool = False) -> str | None:
     """A name starting at `index`: capitalised syllables that begin with a family name, or
     any capitalised syllables after a title (`đồng chí Ksor Tuối`)."""
+    if not tokens[index].written[:1].isupper():
+        return None
     if not inside_run and not after_title and index > 0 and tokens[index].joined:
         if _person_at(tokens, index - 1, after_title=False, inside_run=True):
             return None  # the rest of a name that starts one word earlier

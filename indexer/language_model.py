@@ -47,6 +47,11 @@ class Counts:
                 self.pairs.update(zip(line, line[1:]))
             self.abbreviations.update(defined_pairs(text))
 
+    def merge(self, other: Counts) -> None:
+        self.syllables.update(other.syllables)
+        self.pairs.update(other.pairs)
+        self.abbreviations.update(other.abbreviations)
+
     def save(self, folder: Path, replace: bool = False) -> None:
         """Add these counts to the store in `folder` (or replace it) and start again."""
         with closing(_connect(folder)) as db, db:  # close, and commit as one transaction
