@@ -12,7 +12,7 @@ from indexer.segment import plain_syllables
 
 
 @dataclass(frozen=True)
-class Unit:
+class Highlight:
     """What to mark: one syllable, or a quoted phrase (its syllables next to each other).
     `exact` holds the syllables as typed when the query carries marks, else None."""
 
@@ -20,11 +20,11 @@ class Unit:
     folded: tuple[str, ...]
 
     @classmethod
-    def of(cls, syllables: list[str], use_marks: bool) -> Unit:
+    def of(cls, syllables: list[str], use_marks: bool) -> Highlight:
         return cls(tuple(syllables) if use_marks else None, tuple(fold_term(s) for s in syllables))
 
 
-def body_spans(reader: IndexReader, docnum: int, body: str, units: list[Unit]) -> list[tuple[int, int]]:
+def body_spans(reader: IndexReader, docnum: int, body: str, units: list[Highlight]) -> list[tuple[int, int]]:
     """Character spans in `body` (the stored body of `docnum`) for every unit. A unit typed
     with marks marks the same marks when the body has them (so `Đảng` does not mark every
     `đang`), else any folded variant."""

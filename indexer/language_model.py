@@ -17,6 +17,8 @@ from contextlib import closing
 from collections.abc import Iterable
 from pathlib import Path
 
+from whoosh.searching import Searcher
+
 from indexer.abbreviations import defined_pairs
 from indexer.analysis import fold_term
 from indexer.segment import segment
@@ -77,6 +79,11 @@ class Counts:
 
 class LanguageModel:
     """Read access to the counts of one index."""
+
+    @classmethod
+    def of(cls, searcher: Searcher) -> LanguageModel:
+        """The counts of the index a searcher reads."""
+        return cls(index_folder(searcher))
 
     def __init__(self, folder: Path) -> None:
         self._db = _connect(folder) if (folder / FILENAME).exists() else None
@@ -170,6 +177,11 @@ class LanguageModel:
 
     def _query(self, sql: str, *parameters: object) -> list:
         return self._db.execute(sql, parameters).fetchall() if self._db is not None else []
+
+
+def index_folder(searcher: Searcher) -> Path:
+    """The folder of the index a searcher reads (Whoosh keeps the index as `_ix`)."""
+    return Path(searcher._ix.storage.folder)  # noqa: SLF001
 
 
 def _connect(folder: Path) -> sqlite3.Connection:

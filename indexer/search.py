@@ -11,7 +11,8 @@ and adjacent syllables above the same syllables scattered through a text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,9 @@ from whoosh.searching import Searcher
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import facet_type, facet_values
-from indexer.highlight import Unit, body_spans
+from indexer.highlight import Highlight, body_spans
+from indexer.interpret import Alternative, Expansion, Unit, restore_marks, typed_as, units_of
+from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
 from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
@@ -43,10 +46,12 @@ FACET_LIMIT = 20  # values shown per facet (selected ones always are)
 
 @dataclass(frozen=True)
 class _Analysed:
-    """A clause after segmentation: its words and their syllables, lowercased."""
+    """A clause after segmentation and interpretation: its words, and the units to find (each
+    unit one syllable, or alternatives such as an abbreviation and its expansion)."""
 
     clause: Clause
     words: tuple[Word, ...]
+    units: tuple[Unit, ...] = ()
 
     @property
     def syllables(self) -> list[str]:
@@ -70,25 +75,27 @@ def search(
     _check_options(page, per_page, sort, filters or {})
     # No words but facets chosen: browse those articles.
     parsed = parse_query(query) if query.strip() or not filters else ParsedQuery()
-    groups = [[a for a in map(_analyse, group) if a.syllables] for group in parsed.groups]
-    groups = [group for group in groups if group]
-    if not groups and not parsed.has_filters and not filters:
-        raise QueryError("The query has no words to search for (only punctuation or symbols).")
-    if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
-        raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
-    use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
-    builder = _QueryBuilder(use_marks)
+    with closing(LanguageModel.of(searcher)) as lm:
+        groups, expansions = _interpret(parsed, searcher.reader(), lm)
+        if not groups and not parsed.has_filters and not filters:
+            raise QueryError("The query has no words to search for (only punctuation or symbols).")
+        if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
+            raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
+        use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
+        restored = _restored(groups, lm) if not use_marks else {}
+        builder = _QueryBuilder(use_marks, restored)
 
-    run = _Runner(searcher, builder.exclusions(parsed.excluded), sort)
-    # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
-    filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
-    main = builder.main(groups)
-    results = run(main, _filter_query(parsed, filters), page, per_page)
-    relaxed = False
-    if results.total == 0 and sum(len(a.syllables) for group in groups for a in group) > 1:
-        results = run(builder.relaxed(groups), _filter_query(parsed, filters), page, per_page)
-        relaxed = results.total > 0
-        main = builder.relaxed(groups) if relaxed else main
+        run = _Runner(searcher, builder.exclusions(parsed.excluded), sort)
+        # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
+        filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
+        main = builder.main(groups)
+        results = run(main, _filter_query(parsed, filters), page, per_page)
+        relaxed = False
+        if results.total == 0 and sum(len(a.units) or 1 for group in groups for a in group) > 1:
+            results = run(builder.relaxed(groups), _filter_query(parsed, filters), page, per_page)
+            relaxed = results.total > 0
+            main = builder.relaxed(groups) if relaxed else main
+        suggestion = _suggestion(groups, restored if not use_marks else (_restored(groups, lm) if not results.total else {}))
 
     reader = searcher.reader()
     units = builder.highlight_units(groups)
@@ -100,12 +107,59 @@ def search(
         "per_page": per_page,
         "hits": hits,
         "facets": _facets(run, main, parsed, filters, results),
-        "suggestion": None,
+        "suggestion": suggestion,
         "relaxed": relaxed,
+        "expansions": [e.as_dict() for e in expansions],
     }
 
 
-def query_units(query: str) -> list[Unit]:
+def _interpret(
+    parsed: ParsedQuery, reader: IndexReader, lm: LanguageModel
+) -> tuple[list[list[_Analysed]], list[Expansion]]:
+    """Segment every clause and work out what its words mean (see `indexer.interpret`)."""
+    groups: list[list[_Analysed]] = []
+    expansions: list[Expansion] = []
+    for group in parsed.groups:
+        analysed = []
+        for clause in group:
+            words = segment(clause.text)
+            syllables = [s.text for word in words for s in word.syllables]
+            if not syllables:
+                continue
+            if clause.phrase:  # quoted: taken literally
+                analysed.append(_Analysed(clause, words, tuple(((Alternative((s,)),) for s in syllables))))
+                continue
+            meant, typed = typed_as(syllables, lm)
+            if typed:
+                clause = replace(clause, text=" ".join(meant))
+                words = segment(clause.text)
+                expansions += typed
+            units, found = units_of(meant, reader, lm)
+            expansions += found
+            analysed.append(_Analysed(clause, words, tuple(units)))
+        if analysed:
+            groups.append(analysed)
+    return groups, expansions
+
+
+def _restored(groups: list[list[_Analysed]], lm: LanguageModel) -> dict[str, str]:
+    """Clause text -> its syllables with their most likely marks, for clauses typed without."""
+    restored = {}
+    for a in (a for group in groups for a in group if not a.clause.phrase):
+        marked = restore_marks(a.syllables, lm)
+        if marked != a.syllables:
+            restored[a.clause.text] = " ".join(marked)
+    return restored
+
+
+def _suggestion(groups: list[list[_Analysed]], restored: dict[str, str]) -> str | None:
+    """"Có phải bạn muốn tìm": the query with marks restored, when it is made of plain words."""
+    if not restored or any(a.clause.phrase or a.clause.field for group in groups for a in group):
+        return None
+    return " OR ".join(" ".join(restored.get(a.clause.text, a.clause.text) for a in group) for group in groups)
+
+
+def query_units(query: str) -> list[Highlight]:
     """What to mark for `query` in an article's body (an unusable query marks nothing)."""
     try:
         parsed = parse_query(query)
@@ -134,10 +188,12 @@ def _analyse(clause: Clause) -> _Analysed:
 
 class _QueryBuilder:
     """Whoosh queries for analysed clauses. `use_marks`: the person typed marks, so a match
-    with the same marks is worth more than a folded one."""
+    with the same marks is worth more than a folded one. `restored`: the marks most likely
+    meant for clauses typed without them; a match with those marks ranks higher."""
 
-    def __init__(self, use_marks: bool) -> None:
+    def __init__(self, use_marks: bool, restored: dict[str, str] | None = None) -> None:
         self.use_marks = use_marks
+        self.restored = restored or {}
 
     def main(self, groups: list[list[_Analysed]]) -> q.Query:
         if not groups:
@@ -149,16 +205,16 @@ class _QueryBuilder:
     def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
         """Any word instead of all words: the fallback when all words find nothing. With marks,
         a word is a segmented compound (all its syllables); without, segmentation is not
-        trusted and a word is a syllable."""
+        trusted and a word is a syllable (or a unit: an abbreviation and its expansion)."""
         analysed = [a for group in groups for a in group]
         alternatives = []
         for a in analysed:
             if a.clause.phrase:
                 alternatives.append(self._clause(a))
-            elif self.use_marks:
+            elif self.use_marks and all(len(unit) == 1 for unit in _units(a)):
                 alternatives += [q.And([self._syllable(s.text, a.fields) for s in w.syllables]) for w in a.words]
             else:
-                alternatives += [self._syllable(s, a.fields) for s in a.syllables]
+                alternatives += [self._unit(unit, a.fields) for unit in _units(a)]
         bonuses = [bonus for a in analysed for bonus in self._bonuses(a)]
         return q.Or(alternatives + bonuses)
 
@@ -169,27 +225,40 @@ class _QueryBuilder:
         # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
         return q.Or([self._clause(a, exact_only=has_marks(a.clause.text)) for a in analysed])
 
-    def highlight_units(self, groups: list[list[_Analysed]]) -> list[Unit]:
-        """What to mark in bodies: every syllable, and quoted phrases as wholes."""
-        units = []
+    def highlight_units(self, groups: list[list[_Analysed]]) -> list[Highlight]:
+        """What to mark in bodies: every syllable (and every alternative of a unit), and
+        quoted phrases as wholes."""
+        marks = []
         for a in (a for group in groups for a in group if "body" in a.fields):
             if a.clause.phrase:
-                units.append(Unit.of(a.syllables, self.use_marks))
+                marks.append(Highlight.of(a.syllables, self.use_marks))
             else:
-                units += [Unit.of([s], self.use_marks) for s in a.syllables]
-        return list(dict.fromkeys(units))
+                marks += [Highlight.of(list(alt.syllables), self.use_marks) for unit in _units(a) for alt in unit]
+        return list(dict.fromkeys(marks))
 
     def _clause(self, analysed: _Analysed, exact_only: bool = False) -> q.Query:
         if analysed.clause.phrase and len(analysed.syllables) > 1:
             return self._phrase(analysed.syllables, analysed.fields, exact_only=exact_only)
-        return q.And([self._syllable(s, analysed.fields, exact_only) for s in analysed.syllables])
+        if exact_only:
+            return q.And([self._syllable(s, analysed.fields, exact_only) for s in analysed.syllables])
+        return q.And([self._unit(unit, analysed.fields) for unit in _units(analysed)])
 
-    def _syllable(self, syllable: str, fields: tuple[str, ...], exact_only: bool = False) -> q.Query:
+    def _unit(self, unit: Unit, fields: tuple[str, ...]) -> q.Query:
+        """Any alternative of the unit: one syllable, or several as a phrase."""
+        return q.Or([
+            self._syllable(alt.syllables[0], fields, weight=alt.weight) if len(alt.syllables) == 1
+            else self._phrase(list(alt.syllables), fields, boost=alt.weight)
+            for alt in unit
+        ])
+
+    def _syllable(
+        self, syllable: str, fields: tuple[str, ...], exact_only: bool = False, weight: float = 1.0
+    ) -> q.Query:
         terms = [] if exact_only else [
-            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f)) for f in fields
+            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f) * weight) for f in fields
         ]
         if self.use_marks or exact_only:
-            terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST) for f in fields]
+            terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST * weight) for f in fields]
         return q.Or(terms)
 
     def _phrase(
@@ -222,7 +291,19 @@ class _QueryBuilder:
                 if len(word.syllables) > 1
                 for f in analysed.fields
             ]
+        restored = self.restored.get(analysed.clause.text)
+        if restored:  # the marks most likely meant
+            bonuses += [
+                q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST)
+                for syllable in restored.split()
+                for f in analysed.fields
+            ]
         return bonuses
+
+
+def _units(analysed: _Analysed) -> tuple[Unit, ...]:
+    """The clause's units; without interpretation, one per syllable."""
+    return analysed.units or tuple((Alternative((s,)),) for s in analysed.syllables)
 
 
 def _weight(field: str) -> float:
@@ -297,7 +378,7 @@ def _facets(
     return facets
 
 
-def _hit(reader: IndexReader, hit: Any, units: list[Unit], sort: str) -> dict[str, Any]:
+def _hit(reader: IndexReader, hit: Any, units: list[Highlight], sort: str) -> dict[str, Any]:
     fields = hit.fields()
     date: datetime | None = fields.get("date")
     spans = body_spans(reader, hit.docnum, fields.get("body", ""), units)

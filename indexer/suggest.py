@@ -13,6 +13,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.language_model import index_folder
 from indexer.normalize import fold, has_marks, normalize
 from indexer.query import QueryError
 from indexer.search import search
@@ -64,8 +65,7 @@ _cache: dict[tuple[str, int], _Vocabulary] = {}
 
 def _vocabulary(searcher: Searcher) -> _Vocabulary:
     """The vocabulary of the index generation this searcher reads, built on first use."""
-    # Whoosh's Searcher keeps its index as `_ix`; its folder and generation name the data read.
-    key = (searcher._ix.storage.folder, searcher.reader().generation())  # noqa: SLF001
+    key = (str(index_folder(searcher)), searcher.reader().generation())
     if key not in _cache:
         _cache.clear()  # an older generation is not read again
         _cache[key] = _build_vocabulary(searcher)

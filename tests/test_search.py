@@ -60,7 +60,7 @@ def normalize_marked(text: str) -> str:
 
 def test_result_shape(corpus_searcher: Searcher) -> None:
     result = search(corpus_searcher, "Hải Phòng", per_page=2)
-    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed"}
+    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed", "expansions"}
     assert result["query"] == "Hải Phòng" and result["page"] == 1 and result["per_page"] == 2
     hit = result["hits"][0]
     assert set(hit) == {"id", "title", "date", "source", "author", "url", "score", "snippet"}

@@ -92,7 +92,7 @@ def test_bad_queries_are_400_pages_with_a_message(client: FlaskClient, url: str)
 
 def test_api_search_is_the_result_dict(client: FlaskClient) -> None:
     data = client.get("/api/search?q=Mai&per_page=2&year=2023").get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed"]
+    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed", "expansions"]
     assert data["total"] == 3 and len(data["hits"]) == 2
     assert {"value": "2023", "count": 3, "selected": True} in data["facets"]["year"]
     assert "Trương Thị <mark>Mai</mark>" in client.get("/api/search?q=Mai").get_data(as_text=True)

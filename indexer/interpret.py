@@ -1,0 +1,143 @@
+"""What a query means, beyond its letters: words typed in Telex or VNI, abbreviations, typos,
+and the marks of a query typed without them.
+
+A clause's syllables become units; a unit is matched when any of its alternatives is found
+(an alternative of several syllables as a phrase): `UBND` is `ubnd` or `ủy ban nhân dân`; a
+rare `thanhf` is `thanhf`, or at a lower weight `thanh`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.reading import IndexReader
+
+from indexer.abbreviations import BUILT_IN, key
+from indexer.analysis import fold_term
+from indexer.language_model import LanguageModel
+from indexer.normalize import has_marks, normalize
+from indexer.segment import plain_syllables
+from indexer.typing import decode
+
+TYPO_WEIGHT = 0.3  # a near spelling counts, well below the word as typed
+TYPO_MIN_LETTERS = 4
+RARE = 2  # a syllable in fewer documents than this "finds little"
+_EDIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    syllables: tuple[str, ...]
+    weight: float = 1.0
+
+
+Unit = tuple[Alternative, ...]
+
+
+@dataclass
+class Expansion:
+    kind: str  # "telex", "vni", "abbreviation" or "typo"
+    typed: str
+    meant: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "from": self.typed, "to": self.meant}
+
+
+def typed_as(syllables: list[str], lm: LanguageModel) -> tuple[list[str], list[Expansion]]:
+    """The syllables as meant when typed in Telex or VNI (`toor chuwcs` -> `tổ chức`), if
+    that reading is the more plausible one; else as they are."""
+    decoded, expansions = [], []
+    for syllable in syllables:
+        reading = decode(syllable) if not has_marks(syllable) else None
+        if reading and lm.count(reading[0]) > lm.folded_count(fold_term(syllable)):
+            decoded.append(reading[0])
+            expansions.append(Expansion(reading[1], syllable, reading[0]))
+        else:
+            decoded.append(syllable)
+    return decoded, expansions
+
+
+def units_of(syllables: list[str], reader: IndexReader, lm: LanguageModel) -> tuple[list[Unit], list[Expansion]]:
+    """The units of a run of plain words: abbreviations and their expansions both ways,
+    near spellings of rare long syllables, the other syllables as they are."""
+    folded = [fold_term(s) for s in syllables]
+    known = _abbreviations(lm)
+    units: list[Unit] = []
+    expansions: list[Expansion] = []
+    position = 0
+    while position < len(syllables):
+        match = _longest_match(folded, position, known)
+        if match:
+            size, forms, written = match
+            units.append(tuple(Alternative(form) for form in forms))
+            typed = " ".join(syllables[position : position + size])
+            expansions.append(Expansion("abbreviation", typed, written))
+            position += size
+            continue
+        syllable = syllables[position]
+        near = _near_spellings(folded[position], reader)
+        units.append((Alternative((syllable,)), *(Alternative((n,), TYPO_WEIGHT) for n in near)))
+        expansions += [Expansion("typo", syllable, n) for n in near]
+        position += 1
+    return units, expansions
+
+
+def restore_marks(syllables: list[str], lm: LanguageModel) -> list[str]:
+    """The most likely written form of syllables typed without marks."""
+    return lm.restore([fold_term(s) for s in syllables])
+
+
+def _abbreviations(lm: LanguageModel) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]]:
+    """folded syllables -> (every form of the same thing as written syllables, how to show it)."""
+    groups: dict[str, list[str]] = {}
+    for abbreviation, expansion in [*BUILT_IN.items(), *lm.defined_abbreviations()]:
+        groups.setdefault(normalize(expansion), [expansion]).append(abbreviation)
+    table: dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]] = {}
+    for expansion_key, (expansion, *abbreviations) in groups.items():
+        forms = list(dict.fromkeys(_written(text) for text in [expansion, *abbreviations]))
+        for text in [expansion, *abbreviations]:
+            shown = expansion if text in abbreviations else " / ".join(abbreviations[:2])
+            table.setdefault(key(text), (forms, shown))
+    return table
+
+
+def _written(text: str) -> tuple[str, ...]:
+    return tuple(s.text for s in plain_syllables(text))
+
+
+def _longest_match(
+    folded: list[str], position: int, known: dict[tuple[str, ...], Any]
+) -> tuple[int, list[tuple[str, ...]], str] | None:
+    for size in range(min(6, len(folded) - position), 0, -1):
+        found = known.get(tuple(folded[position : position + size]))
+        if found:
+            return size, *found
+    return None
+
+
+def _near_spellings(folded: str, reader: IndexReader) -> list[str]:
+    """Syllables one edit away that the index knows well, for a long one it hardly knows."""
+    if len(folded) < TYPO_MIN_LETTERS or _frequency(reader, folded) >= RARE:
+        return []
+    candidates = {
+        variant
+        for variant in _one_edit(folded)
+        if variant != folded and _frequency(reader, variant) >= RARE
+    }
+    return sorted(candidates, key=lambda c: -_frequency(reader, c))[:3]
+
+
+def _frequency(reader: IndexReader, folded: str) -> int:
+    return sum(reader.doc_frequency(field, folded) for field in ("body_fold", "title_fold"))
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in _EDIT_ALPHABET}
+        | {a + c + b for a, b in splits for c in _EDIT_ALPHABET}
+    )
