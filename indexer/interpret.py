@@ -77,7 +77,7 @@ def units_of(syllables: list[str], reader: IndexReader, lm: LanguageModel) -> tu
             position += size
             continue
         syllable = syllables[position]
-        near = _near_spellings(folded[position], reader)
+        near = [_most_written(n, lm) for n in _near_spellings(folded[position], reader)]
         units.append((Alternative((syllable,)), *(Alternative((n,), TYPO_WEIGHT) for n in near)))
         expansions += [Expansion("typo", syllable, n) for n in near]
         position += 1
@@ -87,6 +87,12 @@ def units_of(syllables: list[str], reader: IndexReader, lm: LanguageModel) -> tu
 def restore_marks(syllables: list[str], lm: LanguageModel) -> list[str]:
     """The most likely written form of syllables typed without marks."""
     return lm.restore([fold_term(s) for s in syllables])
+
+
+def _most_written(folded: str, lm: LanguageModel) -> str:
+    """The most frequent written form of a folded syllable (`chuc` -> `chức`)."""
+    forms = lm.forms(folded)
+    return forms[0][0] if forms else folded
 
 
 def _abbreviations(lm: LanguageModel) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]]:

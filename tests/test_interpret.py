@@ -1,0 +1,106 @@
+"""Query intelligence: Telex/VNI, abbreviations, typos, i/y variants and restored marks."""
+
+from pathlib import Path
+
+import pytest
+from whoosh.searching import Searcher
+
+from indexer.abbreviations import defined_pairs, key
+from indexer.build import index_paths, open_index
+from indexer.language_model import Counts, LanguageModel
+from indexer.search import search
+from indexer.typing import decode
+
+from .conftest import write_articles
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("toor", ("tổ", "telex")), ("chuwcs", ("chức", "telex")), ("ddangr", ("đảng", "telex")),
+     ("nguowif", ("người", "telex")), ("hoaf", ("hòa", "telex")), ("vieetj", ("việt", "telex")),
+     ("to63", ("tổ", "vni")), ("chu71c", ("chức", "vni")), ("d9a3ng", ("đảng", "vni")),
+     ("viet", None), ("xin", None), ("tổ", None), ("2023", None)],
+)
+def test_decode_telex_and_vni(typed: str, meant: tuple[str, str] | None) -> None:
+    assert decode(typed) == meant
+
+
+def test_abbreviations_defined_in_the_text() -> None:
+    text = "Chủ tịch Hội đồng nhân dân (HĐND) tỉnh và Trung tâm Dự báo (TTDB) cùng Ủy ban (XYZ) họp."
+    assert defined_pairs(text) == [("HĐND", "Hội đồng nhân dân"), ("TTDB", "Trung tâm Dự báo")]
+    assert key("TP.HCM") == ("tp", "hcm") and key("HĐND") == ("hdnd",)
+
+
+def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
+    counts = Counts()
+    counts.add("Thành ủy Hải Phòng họp. Thành ủy Hải Phòng chỉ đạo.", "Thanh Hóa và thanh niên. Đảng viên đang học.")
+    counts.save(tmp_path)
+    model = LanguageModel(tmp_path)
+    try:
+        assert model.restore(["thanh", "uy", "hai", "phong"]) == ["thành", "ủy", "hải", "phòng"]
+        assert model.restore(["thanh", "hoa"]) == ["thanh", "hóa"]
+        assert model.restore(["zzz"]) == ["zzz"]  # never seen: left as typed
+    finally:
+        model.close()
+
+
+INTELLIGENCE = {
+    "ubnd-short": "Tin A về hành chính\nUBND tỉnh Quảng Trị họp bàn kế hoạch phòng chống lũ lụt.\n",
+    "ubnd-long": "Tin B về hành chính\nỦy ban nhân dân thành phố Đà Nẵng công bố quy hoạch bến cảng.\n",
+    "defines": "Tin C về dự báo\nTrung tâm Dự báo (TTDB) cảnh báo mưa lớn ở miền Trung.\n",
+    "expansion-only": "Tin D về dự báo\nTrung tâm Dự báo cho biết nắng nóng kéo dài tại Hà Nội.\n",
+    "technique": "Tin E về kĩ thuật\nCác kĩ sư bàn về kĩ thuật xây dựng cầu treo và lí luận mới.\n",
+    "party": "Tin F về tổ chức\nTổ chức cơ sở Đảng ở xã được củng cố vững mạnh.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory):
+    folder = write_articles(tmp_path_factory.mktemp("news"), INTELLIGENCE)
+    index_dir = tmp_path_factory.mktemp("ix")
+    index_paths([folder], index_dir, quiet=True)
+    with open_index(index_dir).searcher() as opened:
+        yield opened
+
+
+def ids(result: dict) -> set[str]:
+    return {hit["id"] for hit in result["hits"]}
+
+
+def test_an_abbreviation_finds_its_expansion_and_back(searcher: Searcher) -> None:
+    short = search(searcher, "UBND")
+    assert ids(short) == {"ubnd-short", "ubnd-long"}
+    assert short["expansions"] == [{"kind": "abbreviation", "from": "ubnd", "to": "Ủy ban nhân dân"}]
+    assert ids(search(searcher, "Ủy ban nhân dân")) == {"ubnd-short", "ubnd-long"}
+    assert ids(search(searcher, "ubnd Đà Nẵng")) == {"ubnd-long"}
+
+
+def test_an_abbreviation_the_articles_define(searcher: Searcher) -> None:
+    assert ids(search(searcher, "TTDB")) == {"defines", "expansion-only"}
+
+
+def test_telex_and_vni_queries_search_what_they_mean(searcher: Searcher) -> None:
+    accented = ids(search(searcher, "tổ chức Đảng"))
+    telex = search(searcher, "toor chuwcs ddangr")
+    assert ids(telex) == accented == {"party"}
+    assert [e["to"] for e in telex["expansions"] if e["kind"] == "telex"] == ["tổ", "chức", "đảng"]
+    assert ids(search(searcher, "to63 chu71c")) == {"party"}
+
+
+def test_a_typo_finds_the_word_below_exact_matches(searcher: Searcher) -> None:
+    result = search(searcher, "quyhoachh")
+    assert result["total"] == 0 or result["expansions"]  # one long syllable with no near word
+    typo = search(searcher, "kế hoạchh")
+    assert ids(typo) == {"ubnd-short"}
+    assert {"kind": "typo", "from": "hoạchh", "to": "hoạch"} in typo["expansions"]
+
+
+def test_i_and_y_spellings_are_equal(searcher: Searcher) -> None:
+    assert ids(search(searcher, "kỹ thuật")) == ids(search(searcher, "kĩ thuật")) == {"technique"}
+    assert ids(search(searcher, "lý luận")) == {"technique"}
+
+
+def test_unaccented_query_gets_a_suggestion_and_prefers_it(corpus_searcher: Searcher) -> None:
+    result = search(corpus_searcher, "thanh uy hai phong")
+    assert result["suggestion"] == "thành ủy hải phòng"
+    assert search(corpus_searcher, "Thành ủy Hải Phòng")["suggestion"] is None  # marks typed, found
