@@ -343,6 +343,10 @@ def _print_result(result: dict[str, Any]) -> None:
     total, page, per_page = result["total"], result["page"], result["per_page"]
     pages = max(1, -(-total // per_page))
     click.echo(f"{total} result{'s' * (total != 1)} for {result['query']!r} (page {page} of {pages})")
+    if result["suggestion"]:
+        click.echo(f"Did you mean: {result['suggestion']}")
+    for expansion in result["expansions"]:
+        click.echo(f"Also searched ({expansion['kind']}): {expansion['from']} → {expansion['to']}")
     if result["relaxed"]:
         click.echo("No article has all the words; these have some of them.")
     first = (page - 1) * per_page

@@ -151,3 +151,10 @@ def test_article_text_titles_and_queries_are_escaped(fixture_client: FlaskClient
 def test_an_app_without_an_index_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(IndexUnavailable, match="no index at"):
         create_app({"INDEX_DIR": str(tmp_path / "missing")})
+
+
+def test_suggestion_and_expansions_are_shown(client: FlaskClient) -> None:
+    page = text_of(client.get("/search?q=thanh+uy+hai+phong"))
+    assert "Có phải bạn muốn tìm" in page and "thành ủy hải phòng" in page
+    telex = text_of(client.get("/search?q=toor+chuwcs"))
+    assert "Đã hiểu:" in telex and "toor → tổ" in telex
