@@ -353,7 +353,7 @@ def _print_result(result: dict[str, Any]) -> None:
     for number, hit in enumerate(result["hits"], start=first + 1):
         click.echo()
         click.echo(click.style(f"{number}. {hit['title']}", bold=True))
-        details = [hit["date"][:16].replace("T", " ") if hit["date"] else None, hit["source"], hit["id"]]
+        details = [hit["date"][:16].replace("T", " ") if hit["date"] else None, hit["source"], hit["author"], hit["id"]]
         click.echo("   " + " · ".join(d for d in details if d))
         click.echo("   " + _terminal_snippet(hit["snippet"]))
 
