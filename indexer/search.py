@@ -85,28 +85,27 @@ def search(
         restored = _restored(groups, lm) if not use_marks else {}
         builder = _QueryBuilder(use_marks, restored)
 
-        run = _Runner(searcher, builder.exclusions(parsed.excluded), sort)
+        run = _Runner(searcher, builder.exclusions(parsed.excluded), sort, builder.bonus(groups))
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
         filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
-        main = builder.main(groups)
-        results = run(main, _filter_query(parsed, filters), page, per_page)
+        required = builder.required(groups)
+        results = run(required, _filter_query(parsed, filters), page, per_page)
         relaxed = False
         if results.total == 0 and sum(len(a.units) or 1 for group in groups for a in group) > 1:
             results = run(builder.relaxed(groups), _filter_query(parsed, filters), page, per_page)
             relaxed = results.total > 0
-            main = builder.relaxed(groups) if relaxed else main
+            required = builder.relaxed(groups) if relaxed else required
         suggestion = _suggestion(groups, restored if not use_marks else (_restored(groups, lm) if not results.total else {}))
 
     reader = searcher.reader()
     units = builder.highlight_units(groups)
-    hits = [_hit(reader, hit, units, sort) for hit in results] if results.total else []
     return {
         "query": query.encode("utf-8", "replace").decode("utf-8"),  # lone surrogates out
         "total": results.total,
-        "page": max(results.pagenum, 1),
+        "page": results.page,
         "per_page": per_page,
-        "hits": hits,
-        "facets": _facets(run, main, parsed, filters, results),
+        "hits": [_hit(searcher, reader, docnum, score, units, sort) for docnum, score in results.hits],
+        "facets": _facets(run, required, parsed, filters, results),
         "suggestion": suggestion,
         "relaxed": relaxed,
         "expansions": [e.as_dict() for e in expansions],
@@ -195,12 +194,16 @@ class _QueryBuilder:
         self.use_marks = use_marks
         self.restored = restored or {}
 
-    def main(self, groups: list[list[_Analysed]]) -> q.Query:
+    def required(self, groups: list[list[_Analysed]]) -> q.Query:
+        """What a result must match: every unit of a group, in any of the groups."""
         if not groups:
             return q.Every()
-        required = q.Or([q.And([self._clause(a) for a in group]) for group in groups])
+        return q.Or([q.And([self._clause(a) for a in group]) for group in groups])
+
+    def bonus(self, groups: list[list[_Analysed]]) -> q.Query | None:
+        """What ranks a result higher: whole compounds, adjacent syllables, restored marks."""
         bonuses = [bonus for group in groups for a in group for bonus in self._bonuses(a)]
-        return q.AndMaybe(required, q.Or(bonuses)) if bonuses else required
+        return q.Or(bonuses) if bonuses else None
 
     def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
         """Any word instead of all words: the fallback when all words find nothing. With marks,
@@ -215,8 +218,7 @@ class _QueryBuilder:
                 alternatives += [q.And([self._syllable(s.text, a.fields) for s in w.syllables]) for w in a.words]
             else:
                 alternatives += [self._unit(unit, a.fields) for unit in _units(a)]
-        bonuses = [bonus for a in analysed for bonus in self._bonuses(a)]
-        return q.Or(alternatives + bonuses)
+        return q.Or(alternatives)
 
     def exclusions(self, clauses: list[Clause]) -> q.Query | None:
         analysed = [a for a in map(_analyse, clauses) if a.syllables]
@@ -342,27 +344,58 @@ _DATE_ORDERS = {
 }
 
 
-class _Runner:
-    """Runs queries with the same exclusions and sort order."""
+RERANK = 200  # the best results by their words alone, re-scored with the bonuses
 
-    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str) -> None:
+
+@dataclass
+class _Page:
+    total: int
+    page: int
+    hits: list[tuple[int, float | None]]  # (document number, score) on the page
+    groups: dict[str, dict[Any, int]]  # facet -> value -> count, over all results
+
+
+class _Runner:
+    """Runs queries with the same exclusions, sort order and bonuses.
+
+    Every result is matched and counted for the facets, but only the best RERANK by the
+    required words are scored with the bonuses: phrase and compound checks over every matching
+    article would cost far more than they change the first pages."""
+
+    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: q.Query | None) -> None:
         self.searcher = searcher
         self.mask = mask
         self.sortedby = _DATE_ORDERS.get(sort)
+        self.bonus = bonus if self.sortedby is None else None
 
     def __call__(
-        self, main: q.Query, filter_query: q.Query | None, page: int, per_page: int,
+        self, required: q.Query, filter_query: q.Query | None, page: int, per_page: int,
         facets: tuple[str, ...] = FACET_FIELDS,
-    ) -> Any:
-        return self.searcher.search_page(
-            main, page, pagelen=per_page, filter=filter_query, mask=self.mask,
-            sortedby=self.sortedby, terms=False,
-            groupedby={name: facet_type(name) for name in facets},
+    ) -> _Page:
+        results = self.searcher.search(
+            required, limit=max(page * per_page, RERANK), filter=filter_query, mask=self.mask,
+            sortedby=self.sortedby, terms=False, groupedby={name: facet_type(name) for name in facets},
         )
+        total = len(results)
+        ranked: list[tuple[int, float | None]] = [(hit.docnum, hit.score) for hit in results]
+        if self.bonus is not None and ranked:
+            top, rest = ranked[:RERANK], ranked[RERANK:]
+            extra = self._bonus_scores({docnum for docnum, _ in top})
+            rescored = [(docnum, (score or 0.0) + extra.get(docnum, 0.0)) for docnum, score in top]
+            ranked = sorted(rescored, key=lambda item: -(item[1] or 0.0)) + rest
+        page = min(page, max(1, -(-total // per_page)))
+        return _Page(
+            total, page, ranked[(page - 1) * per_page : page * per_page],
+            {name: results.groups(name) for name in facets} if total else {},
+        )
+
+    def _bonus_scores(self, docnums: set[int]) -> dict[int, float]:
+        hits = self.searcher.search(self.bonus, filter=docnums, limit=len(docnums), terms=False)
+        return {hit.docnum: hit.score for hit in hits}
 
 
 def _facets(
-    run: _Runner, main: q.Query, parsed: ParsedQuery, filters: dict[str, list[str]], results: Any
+    run: _Runner, required: q.Query, parsed: ParsedQuery, filters: dict[str, list[str]], results: _Page
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts over the whole result set. A facet with selected values is counted without its
     own selection, so its other values still show how many results choosing them would add."""
@@ -372,16 +405,17 @@ def _facets(
         source = results
         if selected:
             others = {k: v for k, v in filters.items() if k != name}
-            source = run(main, _filter_query(parsed, others), 1, 1, facets=(name,))
-        groups = source.results.groups(name) if source.total else {}
-        facets[name] = facet_values(groups, selected, FACET_LIMIT)
+            source = run(required, _filter_query(parsed, others), 1, 1, facets=(name,))
+        facets[name] = facet_values(source.groups.get(name, {}), selected, FACET_LIMIT)
     return facets
 
 
-def _hit(reader: IndexReader, hit: Any, units: list[Highlight], sort: str) -> dict[str, Any]:
-    fields = hit.fields()
+def _hit(
+    searcher: Searcher, reader: IndexReader, docnum: int, score: float | None, units: list[Highlight], sort: str
+) -> dict[str, Any]:
+    fields = searcher.stored_fields(docnum)
     date: datetime | None = fields.get("date")
-    spans = body_spans(reader, hit.docnum, fields.get("body", ""), units)
+    spans = body_spans(reader, docnum, fields.get("body", ""), units)
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),
@@ -389,6 +423,6 @@ def _hit(reader: IndexReader, hit: Any, units: list[Highlight], sort: str) -> di
         "source": fields.get("source"),
         "author": fields.get("author"),
         "url": fields.get("url"),
-        "score": round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
+        "score": round(score, 4) if sort == "relevance" and score is not None else None,
         "snippet": make_snippet(fields.get("body", ""), spans),
     }

@@ -22,7 +22,7 @@ def test_search_prints_titles_dates_ids_and_snippets(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "1 result for 'thanh uy hai phong'" in result.output
     assert "Hội nghị giao ban công tác tổ chức xây dựng Đảng" in result.output
-    assert "2023-06-23 10:15 · 004_b09fdb954b2a7c93" in result.output
+    assert "2023-06-23 10:15 · Hồng Thanh · 004_b09fdb954b2a7c93" in result.output
     assert "Thành uỷ Hải Phòng" in result.output
     assert "<mark>" not in result.output and "\x1b[" not in result.output  # not a terminal
 

@@ -1,0 +1,197 @@
+"""Helpers shared by the benchmark scripts: the corpus, the index build, timing, percentiles,
+tables. Not collected by pytest (it only looks in tests/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from benchmarks import make_corpus
+
+T = TypeVar("T")
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SEED = 42
+
+
+# --- the corpus -----------------------------------------------------------------------------
+
+def corpus_dir(count: int, seed: int, folder: Path | None = None, *, quiet: bool = False) -> Path:
+    """The synthetic corpus of `count` articles, generated unless `folder` already holds it.
+    The default folder is make_corpus's own cache, so both share one copy per (count, seed)."""
+    folder = folder or make_corpus.CACHE / f"corpus-{count}-{seed}"
+    return make_corpus.generate(count, seed, folder, quiet=quiet)
+
+
+def article_files(corpus: Path) -> list[Path]:
+    """The article files in a stable order (make_corpus names them by number)."""
+    return sorted(corpus.glob("[0-9]*/*.txt"))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One synthetic article as make_corpus writes it: front matter, headline line, body."""
+
+    title: str
+    body: str
+    source: str
+    date: str  # `YYYY-MM-DD HH:MM`, as in the front matter (sorts as text)
+    file_bytes: int
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    def lines(self) -> list[str]:
+        """The title and the non-empty body lines, NFC: what the indexer hands to underthesea
+        (it segments one line at a time, after normalising; see indexer/segment.py)."""
+        text = unicodedata.normalize("NFC", self.title + "\n" + self.body)
+        return [line for line in text.split("\n") if line.strip()]
+
+
+def read_article(path: Path) -> Article:
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    meta: dict[str, str] = {}
+    if text.startswith("---\n"):
+        front, _, text = text[4:].partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
+    title, _, body = text.partition("\n")
+    return Article(title, body.rstrip("\n"), meta.get("source", ""), meta.get("date", ""), len(data))
+
+
+def iter_articles(corpus: Path) -> Iterator[Article]:
+    """One article at a time: a 50,000-article corpus is 270 MB, which must not inflate the
+    memory this process reports."""
+    return (read_article(path) for path in article_files(corpus))
+
+
+# --- the index ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndexRun:
+    seconds: float
+    peak_rss_mb: float  # of the `vnsearch index` process alone
+    returncode: int
+    stderr: str
+
+
+def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
+    """`python -m indexer index CORPUS --index DIR -q`, the real command, as a child process.
+
+    Its peak memory is the ru_maxrss that os.wait4 returns for that one child: the same figure
+    as getrusage(RUSAGE_CHILDREN) would give, without mixing in other children of this process
+    (the tokenizer pool's workers, pytest's)."""
+    command = [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(index_dir), "-q"]
+    with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a pipe could fill up and block
+        began = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - began
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        stderr.seek(0)
+        errors = stderr.read().decode("utf-8", "replace")
+    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), process.returncode, errors)
+
+
+def index_size(index_dir: Path) -> int:
+    return sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
+
+
+def index_doc_count(index_dir: Path) -> int:
+    from indexer.build import open_index  # the project's own reader: counts what search sees
+
+    with open_index(index_dir).searcher() as searcher:
+        return searcher.doc_count()
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+def timed(function: Callable[[], T]) -> tuple[T, float]:
+    """(result, seconds) of one call, on the monotonic high-resolution clock."""
+    began = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - began
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile (0-100), linear between closest ranks (numpy's default)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def latency_summary(milliseconds: Sequence[float]) -> dict[str, float]:
+    return {
+        "n": len(milliseconds),
+        "p50_ms": percentile(milliseconds, 50),
+        "p95_ms": percentile(milliseconds, 95),
+        "p99_ms": percentile(milliseconds, 99),
+        "max_ms": max(milliseconds),
+    }
+
+
+def maxrss_mb(kilobytes: int) -> float:
+    """ru_maxrss is in kilobytes on Linux (bytes on macOS)."""
+    return kilobytes / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def self_peak_rss_mb() -> float:
+    return maxrss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "date": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+# --- output ---------------------------------------------------------------------------------
+
+def check(value: float, limit: float, at_most: bool = True) -> str:
+    met = value <= limit if at_most else value >= limit
+    return "ok" if met else "MISSED"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-text table, first column left-aligned, the others right-aligned."""
+    cells = [[str(c) for c in headers]] + [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
+    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *map(line, cells[1:])])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+def write_json(results: dict[str, Any], out: Path | None, also_print: bool) -> None:
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    if also_print:
+        print(text)

@@ -1,0 +1,192 @@
+"""Indexing speed, memory and size, against underthesea's own speed on the same articles.
+
+    python benchmarks/index_bench.py --count 2000 [--seed 42] [--out results.json] [--json]
+
+In one run, on the same synthetic articles (benchmarks/make_corpus.py):
+
+1. underthesea `word_tokenize` alone over each article's title and body lines (the calls the
+   indexer makes), in this process and in a pool of 2 worker processes: the ceiling;
+2. the real `vnsearch index` command into a fresh index: wall time, and its peak memory;
+3. the index's size on disk against the raw text.
+
+Segmentation is most of the indexing work, so the interesting number is how close indexing
+comes to the tokenizer alone (the targets are >= 60 articles/s and >= 85% of the 2-process
+tokenizer rate; index size <= 3.5x the raw text).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import sys
+import tempfile
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+
+import click
+
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (
+    DEFAULT_SEED, article_files, check, corpus_dir, index_doc_count, index_size, machine,
+    read_article, run_vnsearch_index, table, timed, write_json,
+)
+
+TARGET_RATE = 60.0  # articles/s
+TARGET_SHARE = 0.85  # of the 2-process tokenizer rate
+TARGET_SIZE = 3.5  # index bytes per byte of raw text
+CHUNK = 20  # articles per task sent to a worker: few round trips, still an even split
+WORKERS = 2
+
+
+def tokenize_files(paths: list[Path]) -> int:
+    """Read, parse and segment articles the way the indexer calls underthesea (one line at a
+    time, no token normalisation); return the number of tokens. Reading is included: it costs
+    well under 1% of segmenting, and streaming keeps memory flat at 50,000 articles."""
+    from underthesea import word_tokenize
+
+    return sum(
+        len(word_tokenize(line, use_token_normalize=False))
+        for path in paths
+        for line in read_article(path).lines()
+    )
+
+
+def _load_model(ready: Barrier) -> None:
+    """Pool initializer: load underthesea's CRF model once per worker, then wait until every
+    worker has, so that the timed part holds no start-up."""
+    from underthesea import word_tokenize
+
+    word_tokenize("Khởi động mô hình", use_token_normalize=False)
+    ready.wait()
+
+
+def tokenizer_rates(paths: list[Path]) -> dict[str, Any]:
+    """Articles/s of the tokenizer alone, in 1 process and in WORKERS processes."""
+    from underthesea import word_tokenize
+
+    word_tokenize("Khởi động mô hình", use_token_normalize=False)  # load the model, untimed
+    tokens, one = timed(lambda: tokenize_files(paths))
+
+    # spawn, not fork: each worker loads the model itself, as a parallel indexer's would, and
+    # nothing depends on what this process happens to have loaded.
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(WORKERS + 1)
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    with context.Pool(WORKERS, initializer=_load_model, initargs=(ready,)) as pool:
+        ready.wait()
+        pooled, many = timed(lambda: sum(pool.imap_unordered(tokenize_files, chunks)))
+        pool.close()
+        pool.join()
+    assert pooled == tokens, "the pool segmented differently"  # same work, or no comparison
+    return {
+        "tokens": tokens,
+        "one_process_seconds": one,
+        "one_process_rate": len(paths) / one,
+        "pool_processes": WORKERS,
+        "pool_seconds": many,
+        "pool_rate": len(paths) / many,
+    }
+
+
+def run(count: int, seed: int, corpus: Path | None, keep_index: Path | None, quiet: bool) -> dict[str, Any]:
+    folder = corpus_dir(count, seed, corpus, quiet=quiet)
+    paths = article_files(folder)
+    if len(paths) != count:
+        raise click.ClickException(f"{folder} holds {len(paths)} articles, not {count}")
+    articles = [read_article(path) for path in paths]
+    file_bytes = sum(a.file_bytes for a in articles)
+    text_bytes = sum(len((a.title + "\n" + a.body).encode("utf-8")) for a in articles)
+    del articles  # only the sizes were needed
+
+    tokenizer = tokenizer_rates(paths)
+
+    if keep_index and keep_index.exists() and any(keep_index.iterdir()):
+        raise click.ClickException(f"--keep-index {keep_index} is not empty; remove it or pick another folder")
+    index_dir = keep_index or Path(tempfile.mkdtemp(prefix="vnsearch-bench-index-"))
+    try:
+        built = run_vnsearch_index(folder, index_dir)
+        if built.returncode != 0:
+            raise click.ClickException(f"vnsearch index failed ({built.returncode}): {built.stderr.strip()}")
+        size = index_size(index_dir)
+        documents = index_doc_count(index_dir)
+    finally:
+        if not keep_index:
+            shutil.rmtree(index_dir, ignore_errors=True)
+
+    rate = count / built.seconds
+    return {
+        "benchmark": "index",
+        "count": count,
+        "seed": seed,
+        "corpus": str(folder),
+        "machine": machine(),
+        "tokenizer": tokenizer,
+        "vnsearch": {
+            "command": "python -m indexer index CORPUS --index DIR -q",
+            "seconds": built.seconds,
+            "rate": rate,
+            "documents": documents,
+            "warnings": built.stderr.count("warning"),
+            "peak_rss_mb": built.peak_rss_mb,
+            "peak_rss_method": "ru_maxrss of the child, from os.wait4",
+            "share_of_pool_rate": rate / tokenizer["pool_rate"],
+            "share_of_one_process_rate": rate / tokenizer["one_process_rate"],
+        },
+        "size": {
+            "index_bytes": size,
+            "text_bytes": text_bytes,
+            "file_bytes": file_bytes,
+            "index_per_text_byte": size / text_bytes,
+            "index_per_file_byte": size / file_bytes,
+        },
+        "index_dir": str(keep_index) if keep_index else None,
+        "targets": {
+            "rate": rate >= TARGET_RATE,
+            "share_of_pool_rate": rate / tokenizer["pool_rate"] >= TARGET_SHARE,
+            "size": size / text_bytes <= TARGET_SIZE,
+        },
+    }
+
+
+def report(results: dict[str, Any]) -> str:
+    tok, ours, size = results["tokenizer"], results["vnsearch"], results["size"]
+    rows = [
+        ["underthesea word_tokenize, 1 process", f"{tok['one_process_rate']:.1f} articles/s", "", ""],
+        [f"underthesea word_tokenize, {tok['pool_processes']} processes", f"{tok['pool_rate']:.1f} articles/s", "", ""],
+        ["vnsearch index", f"{ours['rate']:.1f} articles/s", f">= {TARGET_RATE:.0f}", check(ours["rate"], TARGET_RATE, at_most=False)],
+        ["  / 2-process tokenizer rate", f"{ours['share_of_pool_rate']:.0%}", f">= {TARGET_SHARE:.0%}",
+         check(ours["share_of_pool_rate"], TARGET_SHARE, at_most=False)],
+        ["  / 1-process tokenizer rate", f"{ours['share_of_one_process_rate']:.0%}", "", ""],
+        ["vnsearch index peak memory (ru_maxrss)", f"{ours['peak_rss_mb']:.0f} MB", "", ""],
+        ["index size / title+body UTF-8 bytes", f"{size['index_per_text_byte']:.2f}x", f"<= {TARGET_SIZE}x",
+         check(size["index_per_text_byte"], TARGET_SIZE)],
+        ["index size / article file bytes", f"{size['index_per_file_byte']:.2f}x", "", ""],
+    ]
+    head = (f"{results['count']} articles (seed {results['seed']}), {size['text_bytes'] / 1e6:.1f} MB of "
+            f"title+body text, {size['file_bytes'] / 1e6:.1f} MB of files; index {size['index_bytes'] / 1e6:.1f} MB, "
+            f"{ours['documents']} documents; vnsearch index took {ours['seconds']:.1f} s")
+    return head + "\n\n" + table(["measure", "value", "target", ""], rows)
+
+
+@click.command()
+@click.option("--count", default=2000, show_default=True, type=click.IntRange(min=1), help="Articles.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus seed.")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON to this file.")
+@click.option("--keep-index", type=click.Path(file_okay=False, path_type=Path),
+              help="Build the index in this (new or empty) folder and keep it, for query_bench.py --index.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of a table.")
+def main(count: int, seed: int, corpus: Path | None, out: Path | None, keep_index: Path | None, as_json: bool) -> None:
+    """Measure `vnsearch index` against underthesea's tokenizer on COUNT synthetic articles."""
+    results = run(count, seed, corpus, keep_index, quiet=as_json)
+    write_json(results, out, also_print=as_json)
+    if not as_json:
+        click.echo(report(results))
+
+
+if __name__ == "__main__":
+    main()
