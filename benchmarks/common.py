@@ -161,6 +161,8 @@ def machine() -> dict[str, Any]:
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # Other work on the machine skews every figure: the load when the run began says so.
+        "load_average_1min": os.getloadavg()[0],
     }
 
 

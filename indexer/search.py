@@ -11,6 +11,7 @@ and adjacent syllables above the same syllables scattered through a text.
 
 from __future__ import annotations
 
+import math
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -200,10 +201,9 @@ class _QueryBuilder:
             return q.Every()
         return q.Or([q.And([self._clause(a) for a in group]) for group in groups])
 
-    def bonus(self, groups: list[list[_Analysed]]) -> q.Query | None:
+    def bonus(self, groups: list[list[_Analysed]]) -> list[_Bonus]:
         """What ranks a result higher: whole compounds, adjacent syllables, restored marks."""
-        bonuses = [bonus for group in groups for a in group for bonus in self._bonuses(a)]
-        return q.Or(bonuses) if bonuses else None
+        return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
 
     def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
         """Any word instead of all words: the fallback when all words find nothing. With marks,
@@ -277,30 +277,66 @@ class _QueryBuilder:
             ]
         return q.Or(phrases)
 
-    def _bonuses(self, analysed: _Analysed) -> list[q.Query]:
+    def _bonuses(self, analysed: _Analysed) -> list[_Bonus]:
         if analysed.clause.phrase:
             return []
         syllables = analysed.syllables
-        bonuses = [
-            self._phrase(pair, analysed.fields, ADJACENT_BOOST)
-            for pair in zip(syllables, syllables[1:])
-        ]
-        if self.use_marks:
-            # Only trusted with marks: underthesea segments unmarked text differently.
-            bonuses += [
-                q.Term(f"{f}_word", word.text, boost=_weight(f) * COMPOUND_BOOST)
-                for word in analysed.words
-                if len(word.syllables) > 1
-                for f in analysed.fields
-            ]
-        restored = self.restored.get(analysed.clause.text)
-        if restored:  # the marks most likely meant
-            bonuses += [
-                q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST)
-                for syllable in restored.split()
-                for f in analysed.fields
-            ]
+        bonuses = []
+        for f in analysed.fields:
+            for first, second in zip(syllables, syllables[1:]):
+                bonuses.append(_Bonus(f"{f}_fold", (fold_term(first), fold_term(second)), _weight(f) * ADJACENT_BOOST))
+                if self.use_marks:
+                    bonuses.append(_Bonus(f"{f}_syl", (first, second), _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
+            if self.use_marks:
+                # Only trusted with marks: underthesea segments unmarked text differently.
+                bonuses += [
+                    _Bonus(f"{f}_word", (word.text,), _weight(f) * COMPOUND_BOOST)
+                    for word in analysed.words
+                    if len(word.syllables) > 1
+                ]
+            restored = self.restored.get(analysed.clause.text)
+            if restored:  # the marks most likely meant
+                bonuses += [_Bonus(f"{f}_syl", (syllable,), _weight(f) * EXACT_BOOST) for syllable in restored.split()]
         return bonuses
+
+
+@dataclass(frozen=True)
+class _Bonus:
+    """A term (or two adjacent ones) that adds to a result's score where it occurs."""
+
+    field: str
+    terms: tuple[str, ...]
+    weight: float
+
+    def scores(self, reader: IndexReader, docnums: list[int]) -> dict[int, float]:
+        """The bonus for each document: weighted like BM25, by rarity and saturating count."""
+        matchers = []
+        for term in self.terms:
+            if (self.field, term) not in reader:
+                return {}
+            matchers.append(reader.postings(self.field, term))
+        rarity = math.log(1 + reader.doc_count() / max(1, reader.doc_frequency(self.field, self.terms[-1])))
+        scores = {}
+        for docnum in sorted(docnums):
+            count = self._count(matchers, docnum)
+            if count:
+                scores[docnum] = self.weight * rarity * count / (count + 1.2)
+        return scores
+
+    def _count(self, matchers: list[Any], docnum: int) -> int:
+        """How often the terms stand here (next to each other, for two)."""
+        positions = []
+        for matcher in matchers:
+            if not matcher.is_active():
+                return 0
+            matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                return 0
+            if len(matchers) == 1:
+                return int(matcher.weight())
+            positions.append(set(matcher.value_as("positions")))
+        first, second = positions
+        return sum(1 for position in first if position + 1 in second)
 
 
 def _units(analysed: _Analysed) -> tuple[Unit, ...]:
@@ -362,11 +398,11 @@ class _Runner:
     required words are scored with the bonuses: phrase and compound checks over every matching
     article would cost far more than they change the first pages."""
 
-    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: q.Query | None) -> None:
+    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[_Bonus]) -> None:
         self.searcher = searcher
         self.mask = mask
         self.sortedby = _DATE_ORDERS.get(sort)
-        self.bonus = bonus if self.sortedby is None else None
+        self.bonus = bonus if self.sortedby is None else []
 
     def __call__(
         self, required: q.Query, filter_query: q.Query | None, page: int, per_page: int,
@@ -378,9 +414,9 @@ class _Runner:
         )
         total = len(results)
         ranked: list[tuple[int, float | None]] = [(hit.docnum, hit.score) for hit in results]
-        if self.bonus is not None and ranked:
+        if self.bonus and ranked:
             top, rest = ranked[:RERANK], ranked[RERANK:]
-            extra = self._bonus_scores({docnum for docnum, _ in top})
+            extra = self._bonus_scores([docnum for docnum, _ in top])
             rescored = [(docnum, (score or 0.0) + extra.get(docnum, 0.0)) for docnum, score in top]
             ranked = sorted(rescored, key=lambda item: -(item[1] or 0.0)) + rest
         page = min(page, max(1, -(-total // per_page)))
@@ -389,9 +425,13 @@ class _Runner:
             {name: results.groups(name) for name in facets} if total else {},
         )
 
-    def _bonus_scores(self, docnums: set[int]) -> dict[int, float]:
-        hits = self.searcher.search(self.bonus, filter=docnums, limit=len(docnums), terms=False)
-        return {hit.docnum: hit.score for hit in hits}
+    def _bonus_scores(self, docnums: list[int]) -> dict[int, float]:
+        reader = self.searcher.reader()
+        scores: dict[int, float] = {}
+        for bonus in self.bonus:
+            for docnum, score in bonus.scores(reader, docnums).items():
+                scores[docnum] = scores.get(docnum, 0.0) + score
+        return scores
 
 
 def _facets(

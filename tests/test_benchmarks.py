@@ -1,0 +1,95 @@
+"""The benchmark scripts run end to end at a smoke size, so they cannot rot. No timing is
+asserted: only that every figure is there and makes sense."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks import index_bench, query_bench
+from benchmarks.common import corpus_dir, percentile
+
+COUNT = 60
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus_dir(COUNT, 42, tmp_path_factory.mktemp("corpus"), quiet=True)
+
+
+@pytest.fixture(scope="module")
+def indexed(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path, str]:
+    """index_bench's results, the index it kept, and its printed table."""
+    folder = tmp_path_factory.mktemp("index-bench")
+    out, index_dir = folder / "results.json", folder / "index"
+    result = CliRunner().invoke(index_bench.main, [
+        "--count", str(COUNT), "--corpus", str(corpus), "--out", str(out), "--keep-index", str(index_dir),
+    ])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8")), index_dir, result.stdout
+
+
+def positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and value > 0
+
+
+def test_index_bench_reports_every_figure(indexed: tuple[dict[str, Any], Path, str]) -> None:
+    results, index_dir, table = indexed
+    assert results["count"] == COUNT
+    tokenizer, ours, size = results["tokenizer"], results["vnsearch"], results["size"]
+    for value in [tokenizer["tokens"], tokenizer["one_process_rate"], tokenizer["pool_rate"],
+                  ours["seconds"], ours["rate"], ours["peak_rss_mb"], ours["share_of_pool_rate"],
+                  ours["share_of_one_process_rate"], size["index_bytes"], size["text_bytes"],
+                  size["file_bytes"], size["index_per_text_byte"], size["index_per_file_byte"]]:
+        assert positive(value)
+    assert ours["documents"] == COUNT
+    assert set(results["targets"]) == {"rate", "share_of_pool_rate", "size"}
+    assert any(index_dir.glob("*.toc"))  # --keep-index kept it
+    assert "vnsearch index" in table and ">= 60" in table and "<= 3.5x" in table
+
+
+def test_query_bench_reports_every_figure(corpus: Path, indexed: tuple[dict[str, Any], Path, str]) -> None:
+    _, index_dir, _ = indexed
+    result = CliRunner().invoke(query_bench.main, [
+        "--count", str(COUNT), "--corpus", str(corpus), "--index", str(index_dir),
+        "--queries", "5", "--web-requests", "8", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    results = json.loads(result.stdout)
+    assert results["index"]["reused"] is True
+    for engine in ("vnsearch", "fts5"):
+        assert set(results[engine]) == set(query_bench.KINDS)
+        for kind in query_bench.KINDS:
+            summary = results[engine][kind]
+            assert summary["n"] == 5
+            assert all(positive(summary[p]) for p in ("p50_ms", "p95_ms", "p99_ms"))
+            assert summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"]
+    assert all(positive(r["p50"]) and positive(r["p95"]) for r in results["ratio_vnsearch_to_fts5"].values())
+    assert results["web"]["requests"] == 8 and results["web"]["statuses"] == {"200": 8}
+    assert positive(results["web"]["all"]["p95_ms"])
+    assert positive(results["memory"]["peak_rss_mb"])
+    assert set(results["targets"]) == {"plain_p50", "plain_p95", "plain_fts5_p95_ratio", "phrase_p95",
+                                       "facet_p95", "web_p95", "memory"}
+
+
+def test_queries_are_seeded_and_mixed(corpus: Path) -> None:
+    queries = query_bench.make_queries(corpus, 10, seed=7)
+    assert queries == query_bench.make_queries(corpus, 10, seed=7)
+    assert {q.kind for q in queries} == set(query_bench.KINDS)
+    assert all(1 <= len(q.words) <= 4 for q in queries)
+    assert all(q.text.startswith('"') and len(q.words) >= 2 for q in queries if q.kind == "phrase")
+    assert all(q.filters for q in queries if q.kind == "facet")
+    assert all(q.sort == "newest" for q in queries if q.kind == "sorted")
+    # FTS5 syntax: quoted strings with quotes doubled, never bare operators.
+    odd = query_bench.Query("plain", ('say "hi"', "NEAR"))
+    assert odd.fts5 == '"say ""hi""" "NEAR"'
+
+
+def test_percentile_interpolates() -> None:
+    assert percentile([1.0], 99) == 1.0
+    assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.5
+    assert percentile(list(map(float, range(101))), 95) == 95.0
