@@ -61,13 +61,17 @@ def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
     """Start of the window that holds the most distinct matched words (then the most matches),
     beginning a little before its first match so the reader sees some context."""
+    keys = [fold(text[start:end]) for start, end in spans]
     best_start, best_key = 0, (0, 0)
-    for i, (first, _) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] <= first + length]
-        distinct = len({fold(text[s:e]) for s, e in inside})
-        key = (distinct, len(inside))
+    last = 0
+    for first, (start, _) in enumerate(spans):
+        # `last` only moves forward: each window ends where the next one's search begins.
+        last = max(last, first)
+        while last < len(spans) and spans[last][1] <= start + length:
+            last += 1
+        key = (len(set(keys[first:last])), last - first)
         if key > best_key:
-            best_start, best_key = first, key
+            best_start, best_key = start, key
     if best_key == (0, 0):
         return 0
     # Up to a fifth of the window before the first match, from the start of its sentence or line.
