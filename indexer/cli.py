@@ -277,16 +277,22 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path | None, qu
     index_dir = _index_dir(index_dir)
     _open_or_build(index_dir, quiet)
     # Loaded here: the engine and the other commands do not need Flask.
-    from waitress import serve
+    from waitress import create_server
 
     from webui import create_app
 
     app = create_app({"INDEX_DIR": str(index_dir)})
-    click.echo(f"vnsearch is serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     try:
-        serve(app, host=host, port=port, threads=threads, ident="vnsearch", _quiet=quiet)
+        server = create_server(app, host=host, port=port, threads=threads, ident="vnsearch")
     except OSError as error:
         raise Fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    click.echo(f"vnsearch is serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.close()
 
 
 def _index_dir(index_dir: Path | None) -> Path:

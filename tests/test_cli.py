@@ -143,3 +143,15 @@ def test_python_dash_m_indexer_runs_the_cli(corpus_index_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total"] >= 1
+
+
+def test_serve_on_a_busy_port_is_one_clear_error(runner: CliRunner) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--port", str(port), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
