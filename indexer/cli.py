@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import socket
 import sys
 import textwrap
 from collections.abc import Callable
@@ -283,6 +284,10 @@ def serve_command(host: str, port: int, threads: int, index_dir: Path | None, qu
 
     app = create_app({"INDEX_DIR": str(index_dir)})
     try:
+        # Tried first with a socket of our own: waitress leaks its sockets when binding fails.
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
         server = create_server(app, host=host, port=port, threads=threads, ident="vnsearch")
     except OSError as error:
         raise Fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
