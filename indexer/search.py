@@ -1,17 +1,13 @@
 """Query text -> Whoosh query -> results as plain data.
 
-`search()` returns the one result shape every interface prints or renders (see DESIGN.md).
-
-How a query matches. The query is normalised and segmented with the same analysis as the
-documents, then every syllable must be found, in the title or the body, in its folded form
-(`to` finds `tổ`). When the query carries marks, a syllable found with the same marks scores
-more (`Đảng` above `đang`). Optional bonuses then rank whole compounds (`tổ chức` as one word)
-and adjacent syllables above the same syllables scattered through a text.
+`search()` returns the one result shape every interface prints or renders (see DESIGN.md, plus
+`relaxed` and `expansions`). The query is parsed (`indexer.query`), normalised and segmented
+with the same analysis as the documents, interpreted (`indexer.interpret`: Telex/VNI,
+abbreviations, typos, restored marks) and turned into Whoosh queries (`indexer.ranking`).
 """
 
 from __future__ import annotations
 
-import math
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -26,41 +22,20 @@ from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import facet_type, facet_values
 from indexer.highlight import Highlight, body_spans
-from indexer.interpret import Alternative, Expansion, Unit, restore_marks, typed_as, units_of
+from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
-from indexer.query import Clause, ParsedQuery, QueryError, parse_date_range, parse_query
-from indexer.schema import FACET_FIELDS, TEXT_FIELDS
-from indexer.segment import Word, plain_syllables, segment
+from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
+from indexer.ranking import Analysed, Bonus, QueryBuilder, analyse
+from indexer.schema import FACET_FIELDS
+from indexer.segment import plain_syllables, segment
 from indexer.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_SYLLABLES = 64
-TITLE_BOOST = 3.0  # a word in the headline says more than the same word in the story
-EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the ones typed
-COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
-ADJACENT_BOOST = 1.0  # two query syllables found next to each other
 FILTERS = (*FACET_FIELDS, "date")
 FACET_LIMIT = 20  # values shown per facet (selected ones always are)
-
-
-@dataclass(frozen=True)
-class _Analysed:
-    """A clause after segmentation and interpretation: its words, and the units to find (each
-    unit one syllable, or alternatives such as an abbreviation and its expansion)."""
-
-    clause: Clause
-    words: tuple[Word, ...]
-    units: tuple[Unit, ...] = ()
-
-    @property
-    def syllables(self) -> list[str]:
-        return [s.text for word in self.words for s in word.syllables]
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return (self.clause.field,) if self.clause.field else TEXT_FIELDS
 
 
 def search(
@@ -84,7 +59,7 @@ def search(
             raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
         use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
         restored = _restored(groups, lm) if not use_marks else {}
-        builder = _QueryBuilder(use_marks, restored)
+        builder = QueryBuilder(use_marks, restored)
 
         run = _Runner(searcher, builder.exclusions(parsed.excluded), sort, builder.bonus(groups))
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
@@ -115,9 +90,9 @@ def search(
 
 def _interpret(
     parsed: ParsedQuery, reader: IndexReader, lm: LanguageModel
-) -> tuple[list[list[_Analysed]], list[Expansion]]:
+) -> tuple[list[list[Analysed]], list[Expansion]]:
     """Segment every clause and work out what its words mean (see `indexer.interpret`)."""
-    groups: list[list[_Analysed]] = []
+    groups: list[list[Analysed]] = []
     expansions: list[Expansion] = []
     for group in parsed.groups:
         analysed = []
@@ -127,7 +102,7 @@ def _interpret(
             if not syllables:
                 continue
             if clause.phrase:  # quoted: taken literally
-                analysed.append(_Analysed(clause, words, tuple(((Alternative((s,)),) for s in syllables))))
+                analysed.append(Analysed(clause, words, tuple(((Alternative((s,)),) for s in syllables))))
                 continue
             meant, typed = typed_as(syllables, lm)
             if typed:
@@ -136,13 +111,13 @@ def _interpret(
                 expansions += typed
             units, found = units_of(meant, reader, lm)
             expansions += found
-            analysed.append(_Analysed(clause, words, tuple(units)))
+            analysed.append(Analysed(clause, words, tuple(units)))
         if analysed:
             groups.append(analysed)
     return groups, expansions
 
 
-def _restored(groups: list[list[_Analysed]], lm: LanguageModel) -> dict[str, str]:
+def _restored(groups: list[list[Analysed]], lm: LanguageModel) -> dict[str, str]:
     """Clause text -> its syllables with their most likely marks, for clauses typed without."""
     restored = {}
     for a in (a for group in groups for a in group if not a.clause.phrase):
@@ -152,7 +127,7 @@ def _restored(groups: list[list[_Analysed]], lm: LanguageModel) -> dict[str, str
     return restored
 
 
-def _suggestion(groups: list[list[_Analysed]], restored: dict[str, str]) -> str | None:
+def _suggestion(groups: list[list[Analysed]], restored: dict[str, str]) -> str | None:
     """"Có phải bạn muốn tìm": the query with marks restored, when it is made of plain words."""
     if not restored or any(a.clause.phrase or a.clause.field for group in groups for a in group):
         return None
@@ -165,9 +140,9 @@ def query_units(query: str) -> list[Highlight]:
         parsed = parse_query(query)
     except QueryError:
         return []
-    groups = [[a for a in map(_analyse, group) if a.syllables] for group in parsed.groups]
+    groups = [[a for a in map(analyse, group) if a.syllables] for group in parsed.groups]
     use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
-    return _QueryBuilder(use_marks).highlight_units(groups)
+    return QueryBuilder(use_marks).highlight_units(groups)
 
 
 def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
@@ -180,172 +155,6 @@ def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise QueryError(f"Unknown filter {unknown[0]!r}; use one of: {', '.join(FILTERS)}.")
-
-
-def _analyse(clause: Clause) -> _Analysed:
-    return _Analysed(clause, segment(clause.text))
-
-
-class _QueryBuilder:
-    """Whoosh queries for analysed clauses. `use_marks`: the person typed marks, so a match
-    with the same marks is worth more than a folded one. `restored`: the marks most likely
-    meant for clauses typed without them; a match with those marks ranks higher."""
-
-    def __init__(self, use_marks: bool, restored: dict[str, str] | None = None) -> None:
-        self.use_marks = use_marks
-        self.restored = restored or {}
-
-    def required(self, groups: list[list[_Analysed]]) -> q.Query:
-        """What a result must match: every unit of a group, in any of the groups."""
-        if not groups:
-            return q.Every()
-        return q.Or([q.And([self._clause(a) for a in group]) for group in groups])
-
-    def bonus(self, groups: list[list[_Analysed]]) -> list[_Bonus]:
-        """What ranks a result higher: whole compounds, adjacent syllables, restored marks."""
-        return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
-
-    def relaxed(self, groups: list[list[_Analysed]]) -> q.Query:
-        """Any word instead of all words: the fallback when all words find nothing. With marks,
-        a word is a segmented compound (all its syllables); without, segmentation is not
-        trusted and a word is a syllable (or a unit: an abbreviation and its expansion)."""
-        analysed = [a for group in groups for a in group]
-        alternatives = []
-        for a in analysed:
-            if a.clause.phrase:
-                alternatives.append(self._clause(a))
-            elif self.use_marks and all(len(unit) == 1 for unit in _units(a)):
-                alternatives += [q.And([self._syllable(s.text, a.fields) for s in w.syllables]) for w in a.words]
-            else:
-                alternatives += [self._unit(unit, a.fields) for unit in _units(a)]
-        return q.Or(alternatives)
-
-    def exclusions(self, clauses: list[Clause]) -> q.Query | None:
-        analysed = [a for a in map(_analyse, clauses) if a.syllables]
-        if not analysed:
-            return None
-        # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
-        return q.Or([self._clause(a, exact_only=has_marks(a.clause.text)) for a in analysed])
-
-    def highlight_units(self, groups: list[list[_Analysed]]) -> list[Highlight]:
-        """What to mark in bodies: every syllable (and every alternative of a unit), and
-        quoted phrases as wholes."""
-        marks = []
-        for a in (a for group in groups for a in group if "body" in a.fields):
-            if a.clause.phrase:
-                marks.append(Highlight.of(a.syllables, self.use_marks))
-            else:
-                marks += [Highlight.of(list(alt.syllables), self.use_marks) for unit in _units(a) for alt in unit]
-        return list(dict.fromkeys(marks))
-
-    def _clause(self, analysed: _Analysed, exact_only: bool = False) -> q.Query:
-        if analysed.clause.phrase and len(analysed.syllables) > 1:
-            return self._phrase(analysed.syllables, analysed.fields, exact_only=exact_only)
-        if exact_only:
-            return q.And([self._syllable(s, analysed.fields, exact_only) for s in analysed.syllables])
-        return q.And([self._unit(unit, analysed.fields) for unit in _units(analysed)])
-
-    def _unit(self, unit: Unit, fields: tuple[str, ...]) -> q.Query:
-        """Any alternative of the unit: one syllable, or several as a phrase."""
-        return q.Or([
-            self._syllable(alt.syllables[0], fields, weight=alt.weight) if len(alt.syllables) == 1
-            else self._phrase(list(alt.syllables), fields, boost=alt.weight)
-            for alt in unit
-        ])
-
-    def _syllable(
-        self, syllable: str, fields: tuple[str, ...], exact_only: bool = False, weight: float = 1.0
-    ) -> q.Query:
-        terms = [] if exact_only else [
-            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f) * weight) for f in fields
-        ]
-        if self.use_marks or exact_only:
-            terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST * weight) for f in fields]
-        return q.Or(terms)
-
-    def _phrase(
-        self, syllables: list[str], fields: tuple[str, ...], boost: float = 1.0, exact_only: bool = False
-    ) -> q.Query:
-        folded = [fold_term(s) for s in syllables]
-        phrases = [] if exact_only else [
-            q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields
-        ]
-        if self.use_marks or exact_only:
-            phrases += [
-                q.Phrase(f"{f}_syl", syllables, boost=_weight(f) * boost * EXACT_BOOST)
-                for f in fields
-            ]
-        return q.Or(phrases)
-
-    def _bonuses(self, analysed: _Analysed) -> list[_Bonus]:
-        if analysed.clause.phrase:
-            return []
-        syllables = analysed.syllables
-        bonuses = []
-        for f in analysed.fields:
-            for first, second in zip(syllables, syllables[1:]):
-                bonuses.append(_Bonus(f"{f}_fold", (fold_term(first), fold_term(second)), _weight(f) * ADJACENT_BOOST))
-                if self.use_marks:
-                    bonuses.append(_Bonus(f"{f}_syl", (first, second), _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
-            if self.use_marks:
-                # Only trusted with marks: underthesea segments unmarked text differently.
-                bonuses += [
-                    _Bonus(f"{f}_word", (word.text,), _weight(f) * COMPOUND_BOOST)
-                    for word in analysed.words
-                    if len(word.syllables) > 1
-                ]
-            restored = self.restored.get(analysed.clause.text)
-            if restored:  # the marks most likely meant
-                bonuses += [_Bonus(f"{f}_syl", (syllable,), _weight(f) * EXACT_BOOST) for syllable in restored.split()]
-        return bonuses
-
-
-@dataclass(frozen=True)
-class _Bonus:
-    """A term (or two adjacent ones) that adds to a result's score where it occurs."""
-
-    field: str
-    terms: tuple[str, ...]
-    weight: float
-
-    def scores(self, reader: IndexReader, docnums: list[int]) -> dict[int, float]:
-        """The bonus for each document: weighted like BM25, by rarity and saturating count."""
-        matchers = []
-        for term in self.terms:
-            if (self.field, term) not in reader:
-                return {}
-            matchers.append(reader.postings(self.field, term))
-        rarity = math.log(1 + reader.doc_count() / max(1, reader.doc_frequency(self.field, self.terms[-1])))
-        scores = {}
-        for docnum in sorted(docnums):
-            count = self._count(matchers, docnum)
-            if count:
-                scores[docnum] = self.weight * rarity * count / (count + 1.2)
-        return scores
-
-    def _count(self, matchers: list[Any], docnum: int) -> int:
-        """How often the terms stand here (next to each other, for two)."""
-        positions = []
-        for matcher in matchers:
-            if not matcher.is_active():
-                return 0
-            matcher.skip_to(docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
-                return 0
-            if len(matchers) == 1:
-                return int(matcher.weight())
-            positions.append(set(matcher.value_as("positions")))
-        first, second = positions
-        return sum(1 for position in first if position + 1 in second)
-
-
-def _units(analysed: _Analysed) -> tuple[Unit, ...]:
-    """The clause's units; without interpretation, one per syllable."""
-    return analysed.units or tuple((Alternative((s,)),) for s in analysed.syllables)
-
-
-def _weight(field: str) -> float:
-    return TITLE_BOOST if field == "title" else 1.0
 
 
 def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query | None:
@@ -398,7 +207,7 @@ class _Runner:
     required words are scored with the bonuses: phrase and compound checks over every matching
     article would cost far more than they change the first pages."""
 
-    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[_Bonus]) -> None:
+    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus]) -> None:
         self.searcher = searcher
         self.mask = mask
         self.sortedby = _DATE_ORDERS.get(sort)

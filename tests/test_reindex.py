@@ -4,7 +4,6 @@ crash safety and a live server that keeps answering while articles arrive."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import socket

@@ -1,0 +1,213 @@
+"""Analysed query clauses -> Whoosh queries, and the bonuses that rank results.
+
+Every syllable must be found, in the title or the body, in its folded form (`to` finds `tổ`);
+when the query carries marks, a syllable found with the same marks scores more (`Đảng` above
+`đang`). Bonuses then rank whole compounds (`tổ chức` as one word), adjacent syllables and the
+marks most likely meant above the same syllables scattered through a text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as q
+from whoosh.reading import IndexReader
+
+from indexer.analysis import fold_term
+from indexer.highlight import Highlight
+from indexer.interpret import Alternative, Unit
+from indexer.normalize import has_marks
+from indexer.query import Clause
+from indexer.schema import TEXT_FIELDS
+from indexer.segment import Word, segment
+
+TITLE_BOOST = 3.0  # a word in the headline says more than the same word in the story
+EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the ones typed
+COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
+ADJACENT_BOOST = 1.0  # two query syllables found next to each other
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A clause after segmentation and interpretation: its words, and the units to find (each
+    unit one syllable, or alternatives such as an abbreviation and its expansion)."""
+
+    clause: Clause
+    words: tuple[Word, ...]
+    units: tuple[Unit, ...] = ()
+
+    @property
+    def syllables(self) -> list[str]:
+        return [s.text for word in self.words for s in word.syllables]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.clause.field,) if self.clause.field else TEXT_FIELDS
+
+
+def analyse(clause: Clause) -> Analysed:
+    return Analysed(clause, segment(clause.text))
+
+
+class QueryBuilder:
+    """Whoosh queries for analysed clauses. `use_marks`: the person typed marks, so a match
+    with the same marks is worth more than a folded one. `restored`: the marks most likely
+    meant for clauses typed without them; a match with those marks ranks higher."""
+
+    def __init__(self, use_marks: bool, restored: dict[str, str] | None = None) -> None:
+        self.use_marks = use_marks
+        self.restored = restored or {}
+
+    def required(self, groups: list[list[Analysed]]) -> q.Query:
+        """What a result must match: every unit of a group, in any of the groups."""
+        if not groups:
+            return q.Every()
+        return q.Or([q.And([self._clause(a) for a in group]) for group in groups])
+
+    def bonus(self, groups: list[list[Analysed]]) -> list[Bonus]:
+        """What ranks a result higher: whole compounds, adjacent syllables, restored marks."""
+        return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
+
+    def relaxed(self, groups: list[list[Analysed]]) -> q.Query:
+        """Any word instead of all words: the fallback when all words find nothing. With marks,
+        a word is a segmented compound (all its syllables); without, segmentation is not
+        trusted and a word is a syllable (or a unit: an abbreviation and its expansion)."""
+        analysed = [a for group in groups for a in group]
+        alternatives = []
+        for a in analysed:
+            if a.clause.phrase:
+                alternatives.append(self._clause(a))
+            elif self.use_marks and all(len(unit) == 1 for unit in _units(a)):
+                alternatives += [q.And([self._syllable(s.text, a.fields) for s in w.syllables]) for w in a.words]
+            else:
+                alternatives += [self._unit(unit, a.fields) for unit in _units(a)]
+        return q.Or(alternatives)
+
+    def exclusions(self, clauses: list[Clause]) -> q.Query | None:
+        analysed = [a for a in map(analyse, clauses) if a.syllables]
+        if not analysed:
+            return None
+        # An exclusion typed with marks leaves out that word only (`-đang` keeps `Đảng`).
+        return q.Or([self._clause(a, exact_only=has_marks(a.clause.text)) for a in analysed])
+
+    def highlight_units(self, groups: list[list[Analysed]]) -> list[Highlight]:
+        """What to mark in bodies: every syllable (and every alternative of a unit), and
+        quoted phrases as wholes."""
+        marks = []
+        for a in (a for group in groups for a in group if "body" in a.fields):
+            if a.clause.phrase:
+                marks.append(Highlight.of(a.syllables, self.use_marks))
+            else:
+                marks += [Highlight.of(list(alt.syllables), self.use_marks) for unit in _units(a) for alt in unit]
+        return list(dict.fromkeys(marks))
+
+    def _clause(self, analysed: Analysed, exact_only: bool = False) -> q.Query:
+        if analysed.clause.phrase and len(analysed.syllables) > 1:
+            return self._phrase(analysed.syllables, analysed.fields, exact_only=exact_only)
+        if exact_only:
+            return q.And([self._syllable(s, analysed.fields, exact_only) for s in analysed.syllables])
+        return q.And([self._unit(unit, analysed.fields) for unit in _units(analysed)])
+
+    def _unit(self, unit: Unit, fields: tuple[str, ...]) -> q.Query:
+        """Any alternative of the unit: one syllable, or several as a phrase."""
+        return q.Or([
+            self._syllable(alt.syllables[0], fields, weight=alt.weight) if len(alt.syllables) == 1
+            else self._phrase(list(alt.syllables), fields, boost=alt.weight)
+            for alt in unit
+        ])
+
+    def _syllable(
+        self, syllable: str, fields: tuple[str, ...], exact_only: bool = False, weight: float = 1.0
+    ) -> q.Query:
+        terms = [] if exact_only else [
+            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f) * weight) for f in fields
+        ]
+        if self.use_marks or exact_only:
+            terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST * weight) for f in fields]
+        return q.Or(terms)
+
+    def _phrase(
+        self, syllables: list[str], fields: tuple[str, ...], boost: float = 1.0, exact_only: bool = False
+    ) -> q.Query:
+        folded = [fold_term(s) for s in syllables]
+        phrases = [] if exact_only else [
+            q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields
+        ]
+        if self.use_marks or exact_only:
+            phrases += [
+                q.Phrase(f"{f}_syl", syllables, boost=_weight(f) * boost * EXACT_BOOST)
+                for f in fields
+            ]
+        return q.Or(phrases)
+
+    def _bonuses(self, analysed: Analysed) -> list[Bonus]:
+        if analysed.clause.phrase:
+            return []
+        syllables = analysed.syllables
+        bonuses = []
+        for f in analysed.fields:
+            for first, second in zip(syllables, syllables[1:]):
+                bonuses.append(Bonus(f"{f}_fold", (fold_term(first), fold_term(second)), _weight(f) * ADJACENT_BOOST))
+                if self.use_marks:
+                    bonuses.append(Bonus(f"{f}_syl", (first, second), _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
+            if self.use_marks:
+                # Only trusted with marks: underthesea segments unmarked text differently.
+                bonuses += [
+                    Bonus(f"{f}_word", (word.text,), _weight(f) * COMPOUND_BOOST)
+                    for word in analysed.words
+                    if len(word.syllables) > 1
+                ]
+            restored = self.restored.get(analysed.clause.text)
+            if restored:  # the marks most likely meant
+                bonuses += [Bonus(f"{f}_syl", (syllable,), _weight(f) * EXACT_BOOST) for syllable in restored.split()]
+        return bonuses
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """A term (or two adjacent ones) that adds to a result's score where it occurs."""
+
+    field: str
+    terms: tuple[str, ...]
+    weight: float
+
+    def scores(self, reader: IndexReader, docnums: list[int]) -> dict[int, float]:
+        """The bonus for each document: weighted like BM25, by rarity and saturating count."""
+        matchers = []
+        for term in self.terms:
+            if (self.field, term) not in reader:
+                return {}
+            matchers.append(reader.postings(self.field, term))
+        rarity = math.log(1 + reader.doc_count() / max(1, reader.doc_frequency(self.field, self.terms[-1])))
+        scores = {}
+        for docnum in sorted(docnums):
+            count = self._count(matchers, docnum)
+            if count:
+                scores[docnum] = self.weight * rarity * count / (count + 1.2)
+        return scores
+
+    def _count(self, matchers: list[Any], docnum: int) -> int:
+        """How often the terms stand here (next to each other, for two)."""
+        positions = []
+        for matcher in matchers:
+            if not matcher.is_active():
+                return 0
+            matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                return 0
+            if len(matchers) == 1:
+                return int(matcher.weight())
+            positions.append(set(matcher.value_as("positions")))
+        first, second = positions
+        return sum(1 for position in first if position + 1 in second)
+
+
+def _units(analysed: Analysed) -> tuple[Unit, ...]:
+    """The clause's units; without interpretation, one per syllable."""
+    return analysed.units or tuple((Alternative((s,)),) for s in analysed.syllables)
+
+
+def _weight(field: str) -> float:
+    return TITLE_BOOST if field == "title" else 1.0
