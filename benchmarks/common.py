@@ -3,6 +3,7 @@ tables. Not collected by pytest (it only looks in tests/)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -10,6 +11,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -82,7 +84,8 @@ def iter_articles(corpus: Path) -> Iterator[Article]:
 @dataclass(frozen=True)
 class IndexRun:
     seconds: float
-    peak_rss_mb: float  # of the `vnsearch index` process alone
+    peak_rss_mb: float  # the largest single process (ru_maxrss, via os.wait4)
+    peak_tree_pss_mb: float | None  # all its processes at once (sampled; None off Linux)
     returncode: int
     stderr: str
 
@@ -90,19 +93,76 @@ class IndexRun:
 def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
     """`python -m indexer index CORPUS --index DIR -q`, the real command, as a child process.
 
-    Its peak memory is the ru_maxrss that os.wait4 returns for that one child: the same figure
-    as getrusage(RUSAGE_CHILDREN) would give, without mixing in other children of this process
-    (the tokenizer pool's workers, pytest's)."""
+    Peak memory, two ways. ru_maxrss from os.wait4 for that one child: what
+    getrusage(RUSAGE_CHILDREN) would give, without mixing in this process's other children;
+    but it is the largest single process, not the sum, and the indexer may run worker
+    processes. So the whole process tree's proportional set size (PSS: shared pages split
+    between the processes sharing them) is also sampled from /proc every SAMPLE_SECONDS."""
     command = [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(index_dir), "-q"]
     with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a pipe could fill up and block
         began = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - began
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace")
-    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), process.returncode, errors)
+    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, process.returncode, errors)
+
+
+SAMPLE_SECONDS = 0.1  # a few ms of /proc reading per sample: about 2% of one core
+
+
+class TreeMemory(threading.Thread):
+    """Peak total PSS of a process and its descendants, sampled from /proc (Linux only)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb: int | None = 0 if Path("/proc/self/smaps_rollup").exists() else None
+        self._done = threading.Event()  # not `_stop`: Thread has a method of that name
+
+    def run(self) -> None:
+        while self.peak_kb is not None and not self._done.wait(SAMPLE_SECONDS):
+            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, _tree(self.pid))))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    @property
+    def peak_mb(self) -> float | None:
+        return None if self.peak_kb is None else self.peak_kb / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants, from the parent ids in /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # `pid (name) state ppid ...`: the name may hold spaces and parentheses.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(todo.pop())
+        todo += children.get(tree[-1], [])
+    return tree
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # ended meanwhile, or not ours to read
+    return 0
 
 
 def index_size(index_dir: Path) -> int:
@@ -163,7 +223,18 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         # Other work on the machine skews every figure: the load when the run began says so.
         "load_average_1min": os.getloadavg()[0],
+        "vnsearch_sources": sources_fingerprint(),
     }
+
+
+def sources_fingerprint() -> str:
+    """A hash of indexer/ and webui/ as they are now: the code is changing, and results must
+    say which version they measured."""
+    digest = hashlib.sha256()
+    for path in sorted([*REPO.glob("indexer/*.py"), *REPO.glob("webui/**/*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- output ---------------------------------------------------------------------------------
