@@ -300,7 +300,10 @@ class _Run:
     def _count_pending(self) -> None:
         self.pending += 1
         if self.batch and self.pending >= self.batch:
-            self.commit()
+            # No merging between batches: merging rewrites segments that the next batch would
+            # merge again, which grows with the index. The run's last commit merges.
+            self.writer.commit(merge=False)
+            self.counts.save(self.index_dir)
             self.writer = self._open_writer()
             self.pending = 0
 

@@ -22,6 +22,8 @@ from indexer.typing import decode
 
 TYPO_WEIGHT = 0.3  # a near spelling counts, well below the word as typed
 TYPO_MIN_LETTERS = 4
+UNKNOWN_MIN_LETTERS = 3  # a syllable the index has never seen is corrected from 3 letters
+NEAR_SPELLINGS = 5  # the most frequent near spellings tried
 RARE = 2  # a syllable in fewer documents than this "finds little"
 _EDIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -124,15 +126,17 @@ def _longest_match(
 
 
 def _near_spellings(folded: str, reader: IndexReader) -> list[str]:
-    """Syllables one edit away that the index knows well, for a long one it hardly knows."""
-    if len(folded) < TYPO_MIN_LETTERS or _frequency(reader, folded) >= RARE:
+    """Syllables one edit away that the index knows well, for a long one it hardly knows (or
+    a shorter one it does not know at all)."""
+    frequency = _frequency(reader, folded)
+    if frequency >= RARE or len(folded) < (TYPO_MIN_LETTERS if frequency else UNKNOWN_MIN_LETTERS):
         return []
     candidates = {
         variant
         for variant in _one_edit(folded)
         if variant != folded and _frequency(reader, variant) >= RARE
     }
-    return sorted(candidates, key=lambda c: -_frequency(reader, c))[:3]
+    return sorted(candidates, key=lambda c: -_frequency(reader, c))[:NEAR_SPELLINGS]
 
 
 def _frequency(reader: IndexReader, folded: str) -> int:

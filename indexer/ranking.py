@@ -23,10 +23,10 @@ from indexer.query import Clause
 from indexer.schema import TEXT_FIELDS
 from indexer.segment import Word, segment
 
-TITLE_BOOST = 3.0  # a word in the headline says more than the same word in the story
+TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
 EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the ones typed
 COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
-ADJACENT_BOOST = 1.0  # two query syllables found next to each other
+ADJACENT_BOOST = 2.0  # two query syllables found next to each other
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ class QueryBuilder:
                     if len(word.syllables) > 1
                 ]
             restored = self.restored.get(analysed.clause.text)
-            if restored:  # the marks most likely meant
+            # The marks most likely meant; not for a lone syllable, whose marks are a guess.
+            if restored and len(syllables) > 1:
                 bonuses += [Bonus(f"{f}_syl", (syllable,), _weight(f) * EXACT_BOOST) for syllable in restored.split()]
         return bonuses
 
