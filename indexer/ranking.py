@@ -24,7 +24,7 @@ from indexer.schema import TEXT_FIELDS
 from indexer.segment import Word, segment
 
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
-EXACT_BOOST = 1.0  # added on top of the folded match when the marks are the ones typed
+EXACT_BOOST = 2.0  # added on top of the folded match when the marks are the ones typed
 COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
 ADJACENT_BOOST = 2.0  # two query syllables found next to each other
 
