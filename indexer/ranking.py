@@ -25,6 +25,7 @@ from indexer.segment import Word, segment
 
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
 EXACT_BOOST = 2.0  # added on top of the folded match when the marks are the ones typed
+FOLDED_WHEN_MARKED = 0.5  # a query typed with marks: a match of other marks counts for less
 COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
 ADJACENT_BOOST = 2.0  # two query syllables found next to each other
 
@@ -121,8 +122,9 @@ class QueryBuilder:
     def _syllable(
         self, syllable: str, fields: tuple[str, ...], exact_only: bool = False, weight: float = 1.0
     ) -> q.Query:
+        folded = FOLDED_WHEN_MARKED if self.use_marks else 1.0
         terms = [] if exact_only else [
-            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f) * weight) for f in fields
+            q.Term(f"{f}_fold", fold_term(syllable), boost=_weight(f) * weight * folded) for f in fields
         ]
         if self.use_marks or exact_only:
             terms += [q.Term(f"{f}_syl", syllable, boost=_weight(f) * EXACT_BOOST * weight) for f in fields]
