@@ -1,48 +1,69 @@
-"""Facet counts over a whole result set, as plain data: value, count, selected."""
+"""Facet counts over a whole result set, as plain data: value, count, selected.
+
+Each facet's values are read once per segment from its column and kept (`indexer.cache`);
+counting a result set is then one lookup per matching article.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from itertools import chain
 from typing import Any
 
-from whoosh import sorting
 from whoosh.searching import Searcher
 
+from indexer.cache import SegmentCache
 from indexer.schema import LIST_FACETS, split_list
 
 
-class ListFacet(sorting.FacetType):
-    """Groups results by every value of a `ListField` (an article is in several groups)."""
-
-    def __init__(self, fieldname: str) -> None:
-        self.fieldname = fieldname
-        self.allow_overlap = True
-        self.maptype = sorting.Count
-
-    def categorizer(self, global_searcher: Searcher) -> sorting.Categorizer:
-        return _ListCategorizer(self.fieldname)
-
-
-class _ListCategorizer(sorting.Categorizer):
-    allow_overlap = True
-
-    def __init__(self, fieldname: str) -> None:
-        self.fieldname = fieldname
-        self._column: Any = None
-
-    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
-        reader = segment_searcher.reader()
-        self._column = reader.column_reader(self.fieldname, translate=False) if reader.has_column(self.fieldname) else None
-
-    def keys_for(self, matcher: Any, segment_docnum: int) -> list[str]:
-        if self._column is None:
-            return []
-        return split_list(self._column[segment_docnum].decode("utf-8"))
+def facet_counts(searcher: Searcher, docnums: Collection[int], names: Iterable[str]) -> dict[str, Counter[str]]:
+    """How many of `docnums` (document numbers of `searcher`) have each value of each facet."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
+    for leaf, local in _by_segment(searcher, docnums):
+        for name, counter in counts.items():
+            values = column_values(leaf, name)
+            found = map(values.__getitem__, local)
+            counter.update(chain.from_iterable(found) if name in LIST_FACETS else found)
+    return counts
 
 
-def facet_type(name: str) -> sorting.FacetType:
-    if name in LIST_FACETS:
-        return ListFacet(name)
-    return sorting.FieldFacet(name, maptype=sorting.Count)
+def column_values(leaf: Searcher, name: str) -> list[Any]:
+    """A column's value for each document of one segment: a tuple of values for the
+    facets with several per article."""
+    def read() -> list[Any]:
+        # A segment without the column gives the column's default for every document.
+        column = leaf.reader().column_reader(name, translate=False)
+        if name in LIST_FACETS:
+            return [tuple(split_list(value.decode("utf-8"))) for value in column]
+        if name == "date":  # numbers, as Whoosh sorts them: no date is the largest
+            return list(column)
+        return [value.decode("utf-8") if isinstance(value, bytes) else value for value in column]
+
+    return _columns.get((leaf.reader().segment().segment_id(), name), read)
+
+
+def date_values(searcher: Searcher) -> Callable[[int], int]:
+    """The date column's value of a document of `searcher` (a number, for sorting)."""
+    leaves = list(searcher.leaf_searchers())
+    offsets = [offset for _, offset in leaves]
+    columns = [column_values(leaf, "date") for leaf, _ in leaves]
+
+    def date(docnum: int) -> int:
+        segment = bisect_right(offsets, docnum) - 1
+        return columns[segment][docnum - offsets[segment]]
+
+    return date
+
+
+def _by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterable[tuple[Searcher, list[int]]]:
+    """The segments' searchers, each with the given documents in it (as its own numbers)."""
+    ordered = sorted(docnums)
+    for leaf, offset in searcher.leaf_searchers():
+        start, end = bisect_left(ordered, offset), bisect_left(ordered, offset + leaf.doc_count_all())
+        if end > start:
+            yield leaf, [docnum - offset for docnum in ordered[start:end]] if offset else ordered[start:end]
 
 
 def facet_values(groups: dict[Any, int], selected: list[str], limit: int) -> list[dict[str, Any]]:
@@ -53,3 +74,7 @@ def facet_values(groups: dict[Any, int], selected: list[str], limit: int) -> lis
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     shown = ranked[:limit] + [item for item in ranked[limit:] if item[0] in selected]
     return [{"value": value, "count": count, "selected": value in selected} for value, count in shown]
+
+
+# A segment's columns: the 7 facets and the date, for the segments of the last searches.
+_columns: SegmentCache[list[Any]] = SegmentCache(1024)

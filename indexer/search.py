@@ -8,25 +8,27 @@ abbreviations, typos, restored marks) and turned into Whoosh queries (`indexer.r
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from whoosh import query as q
-from whoosh import sorting
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
-from indexer.facets import facet_type, facet_values
+from indexer.facets import date_values, facet_counts, facet_values
 from indexer.highlight import Highlight, body_spans
 from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
 from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.ranking import Analysed, Bonus, QueryBuilder, analyse
+from indexer.scoring import Scores, match_scores
 from indexer.schema import FACET_FIELDS
 from indexer.segment import plain_syllables, segment
 from indexer.snippets import make_snippet
@@ -64,24 +66,25 @@ def search(
         run = _Runner(searcher, builder.exclusions(parsed.excluded), sort, builder.bonus(groups))
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
         filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
-        required = builder.required(groups)
-        results = run(required, _filter_query(parsed, filters), page, per_page)
+        allowed = run.docs(_filter_query(parsed, filters))
+        matched = run.matches(builder.required(groups))
+        results = run.page(matched, allowed, page, per_page)
         relaxed = False
         if results.total == 0 and sum(len(a.units) or 1 for group in groups for a in group) > 1:
-            results = run(builder.relaxed(groups), _filter_query(parsed, filters), page, per_page)
-            relaxed = results.total > 0
-            required = builder.relaxed(groups) if relaxed else required
+            fallback = run.matches(builder.relaxed(groups))
+            fallback_results = run.page(fallback, allowed, page, per_page)
+            if fallback_results.total:
+                relaxed, matched, results = True, fallback, fallback_results
         suggestion = _suggestion(groups, restored if not use_marks else (_restored(groups, lm) if not results.total else {}))
 
-    reader = searcher.reader()
     units = builder.highlight_units(groups)
     return {
         "query": query.encode("utf-8", "replace").decode("utf-8"),  # lone surrogates out
         "total": results.total,
         "page": results.page,
         "per_page": per_page,
-        "hits": [_hit(searcher, reader, docnum, score, units, sort) for docnum, score in results.hits],
-        "facets": _facets(run, required, parsed, filters, results),
+        "hits": [_hit(searcher, docnum, score, units, sort) for docnum, score in results.hits],
+        "facets": _facets(run, parsed, filters, results, matched),
         "suggestion": suggestion,
         "relaxed": relaxed,
         "expansions": [e.as_dict() for e in expansions],
@@ -181,14 +184,6 @@ def _date_query(dates: Any) -> q.Query:
 
 # Whoosh gives articles without a date the largest key; both orders put them last.
 _NO_DATE = 2**64 - 1
-_DATE_ORDERS = {
-    "oldest": sorting.FieldFacet("date"),
-    "newest": sorting.TranslateFacet(
-        lambda key: float("inf") if key == _NO_DATE else -key, sorting.FieldFacet("date")
-    ),
-}
-
-
 RERANK = 200  # the best results by their words alone, re-scored with the bonuses
 
 
@@ -197,7 +192,7 @@ class _Page:
     total: int
     page: int
     hits: list[tuple[int, float | None]]  # (document number, score) on the page
-    groups: dict[str, dict[Any, int]]  # facet -> value -> count, over all results
+    matched: Scores  # every result (filters applied) and its score
 
 
 class _Runner:
@@ -209,30 +204,45 @@ class _Runner:
 
     def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus]) -> None:
         self.searcher = searcher
-        self.mask = mask
-        self.sortedby = _DATE_ORDERS.get(sort)
-        self.bonus = bonus if self.sortedby is None else []
+        self.excluded = self.docs(mask) or set()
+        self.sort = sort
+        self.bonus = bonus if sort == "relevance" else []
 
-    def __call__(
-        self, required: q.Query, filter_query: q.Query | None, page: int, per_page: int,
-        facets: tuple[str, ...] = FACET_FIELDS,
-    ) -> _Page:
-        results = self.searcher.search(
-            required, limit=max(page * per_page, RERANK), filter=filter_query, mask=self.mask,
-            sortedby=self.sortedby, terms=False, groupedby={name: facet_type(name) for name in facets},
-        )
-        total = len(results)
-        ranked: list[tuple[int, float | None]] = [(hit.docnum, hit.score) for hit in results]
-        if self.bonus and ranked:
-            top, rest = ranked[:RERANK], ranked[RERANK:]
-            extra = self._bonus_scores([docnum for docnum, _ in top])
-            rescored = [(docnum, (score or 0.0) + extra.get(docnum, 0.0)) for docnum, score in top]
-            ranked = sorted(rescored, key=lambda item: -(item[1] or 0.0)) + rest
+    def matches(self, required: q.Query) -> Scores:
+        """Every article the query's words match, exclusions left out, with its score."""
+        matched = match_scores(self.searcher, required)
+        return {docnum: score for docnum, score in matched.items() if docnum not in self.excluded} if self.excluded else matched
+
+    def docs(self, query: q.Query | None) -> set[int] | None:
+        """The articles a filter lets through (None: no filter)."""
+        return None if query is None else set(match_scores(self.searcher, query))
+
+    def page(self, matched: Scores, allowed: set[int] | None, page: int, per_page: int) -> _Page:
+        if allowed is not None:
+            matched = {docnum: score for docnum, score in matched.items() if docnum in allowed}
+        total = len(matched)
         page = min(page, max(1, -(-total // per_page)))
-        return _Page(
-            total, page, ranked[(page - 1) * per_page : page * per_page],
-            {name: results.groups(name) for name in facets} if total else {},
-        )
+        wanted = page * per_page
+        ranked: list[tuple[int, float | None]]
+        if self.sort == "relevance":
+            best = heapq.nsmallest(max(wanted, RERANK), matched.items(), key=lambda item: (-item[1], item[0]))
+            ranked = self._reranked(best) if self.bonus else list(best)
+        else:
+            ranked = [(docnum, None) for docnum in heapq.nsmallest(wanted, matched, key=self._date_key())]
+        return _Page(total, page, ranked[(page - 1) * per_page : wanted], matched)
+
+    def _reranked(self, best: list[tuple[int, float]]) -> list[tuple[int, float | None]]:
+        top, rest = best[:RERANK], best[RERANK:]
+        extra = self._bonus_scores([docnum for docnum, _ in top])
+        rescored = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in top]
+        return sorted(rescored, key=lambda item: (-item[1], item[0])) + list(rest)
+
+    def _date_key(self) -> Callable[[int], tuple[float, int]]:
+        """Newest or oldest first; articles without a date last, ties in index order."""
+        dates = date_values(self.searcher)
+        if self.sort == "oldest":
+            return lambda docnum: (dates(docnum), docnum)
+        return lambda docnum: (float("inf") if dates(docnum) == _NO_DATE else -dates(docnum), docnum)
 
     def _bonus_scores(self, docnums: list[int]) -> dict[int, float]:
         reader = self.searcher.reader()
@@ -244,27 +254,26 @@ class _Runner:
 
 
 def _facets(
-    run: _Runner, required: q.Query, parsed: ParsedQuery, filters: dict[str, list[str]], results: _Page
+    run: _Runner, parsed: ParsedQuery, filters: dict[str, list[str]], results: _Page, unfiltered: Scores
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts over the whole result set. A facet with selected values is counted without its
     own selection, so its other values still show how many results choosing them would add."""
-    facets = {}
+    searcher = run.searcher
+    counts = facet_counts(searcher, results.matched, [name for name in FACET_FIELDS if not filters.get(name)])
     for name in FACET_FIELDS:
-        selected = filters.get(name) or []
-        source = results
-        if selected:
-            others = {k: v for k, v in filters.items() if k != name}
-            source = run(required, _filter_query(parsed, others), 1, 1, facets=(name,))
-        facets[name] = facet_values(source.groups.get(name, {}), selected, FACET_LIMIT)
-    return facets
+        if filters.get(name):
+            others = run.docs(_filter_query(parsed, {k: v for k, v in filters.items() if k != name}))
+            source = unfiltered if others is None else [docnum for docnum in unfiltered if docnum in others]
+            counts.update(facet_counts(searcher, source, [name]))
+    return {name: facet_values(counts[name], filters.get(name) or [], FACET_LIMIT) for name in FACET_FIELDS}
 
 
 def _hit(
-    searcher: Searcher, reader: IndexReader, docnum: int, score: float | None, units: list[Highlight], sort: str
+    searcher: Searcher, docnum: int, score: float | None, units: list[Highlight], sort: str
 ) -> dict[str, Any]:
     fields = searcher.stored_fields(docnum)
     date: datetime | None = fields.get("date")
-    spans = body_spans(reader, docnum, fields.get("body", ""), units)
+    spans = body_spans(fields.get("body", ""), units)
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),
