@@ -28,7 +28,7 @@ def get_article(searcher: Searcher, article_id: str, query: str | None = None) -
         raise ArticleNotFound(article_id)
     fields = searcher.stored_fields(docnum)
     body = fields.get("body", "")
-    spans = body_spans(searcher.reader(), docnum, body, query_units(query)) if query else []
+    spans = body_spans(body, query_units(query)) if query else []
     return {
         "id": fields["id"],
         "title": fields.get("title", ""),

@@ -1,11 +1,12 @@
-"""Where a query's words stand in an article's body, from the character offsets in the index
-(no segmentation at query time)."""
+"""Where a query's words stand in an article's body.
+
+The body's syllables are found again (no word segmentation: syllables are split by a
+regular expression, the same ones the index holds), which costs a few milliseconds an article
+and keeps character offsets out of the index, where they were the largest part of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from whoosh.reading import IndexReader
 
 from indexer.analysis import fold_term
 from indexer.segment import plain_syllables
@@ -24,47 +25,21 @@ class Highlight:
         return cls(tuple(syllables) if use_marks else None, tuple(fold_term(s) for s in syllables))
 
 
-def body_spans(reader: IndexReader, docnum: int, body: str, units: list[Highlight]) -> list[tuple[int, int]]:
-    """Character spans in `body` (the stored body of `docnum`) for every unit. A unit typed
-    with marks marks the same marks when the body has them (so `Đảng` does not mark every
-    `đang`), else any folded variant."""
+def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
+    """Character spans in `body` for every unit. A unit typed with marks marks the same marks
+    when the body has them (so `Đảng` does not mark every `đang`), else any folded variant."""
+    syllables = plain_syllables(body)
+    starts: dict[str, list[int]] = {}  # folded syllable -> where it stands (syllable numbers)
+    for number, syllable in enumerate(syllables):
+        starts.setdefault(fold_term(syllable.text), []).append(number)
     spans: list[tuple[int, int]] = []
     for unit in units:
-        found = _unit_spans(reader, "body_fold", unit.folded, docnum)
+        length = len(unit.folded)
+        found = [
+            number for number in starts.get(unit.folded[0], ())
+            if tuple(fold_term(s.text) for s in syllables[number : number + length]) == unit.folded
+        ]
         if unit.exact:
-            exact = [(start, end) for start, end in found if _syllables(body[start:end]) == unit.exact]
-            found = exact or found
-        spans += found
+            found = [n for n in found if tuple(s.text for s in syllables[n : n + length]) == unit.exact] or found
+        spans += [(syllables[n].start, syllables[n + length - 1].end) for n in found]
     return spans
-
-
-def _syllables(text: str) -> tuple[str, ...]:
-    return tuple(s.text for s in plain_syllables(text))
-
-
-def _unit_spans(reader: IndexReader, field: str, terms: tuple[str, ...], docnum: int) -> list[tuple[int, int]]:
-    postings = [_postings(reader, field, term, docnum) for term in terms]
-    if not all(postings):
-        return []
-    # A phrase is there where its syllables follow each other position by position.
-    following = [{pos: end for pos, _, end in p} for p in postings[1:]]
-    spans = []
-    for pos, start, end in postings[0]:
-        for offset, positions in enumerate(following, start=1):
-            if pos + offset not in positions:
-                break
-            end = positions[pos + offset]
-        else:
-            spans.append((start, end))
-    return spans
-
-
-def _postings(reader: IndexReader, field: str, term: str, docnum: int) -> list[tuple[int, int, int]]:
-    """(position, start, end) of every occurrence of a term in one document."""
-    if (field, term) not in reader:
-        return []
-    matcher = reader.postings(field, term)
-    matcher.skip_to(docnum)
-    if not matcher.is_active() or matcher.id() != docnum:
-        return []
-    return matcher.value_as("characters")

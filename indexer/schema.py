@@ -2,8 +2,8 @@
 
 Title and body are stored as written (snippets show the original text) and indexed three times,
 as words, syllables and folded syllables (see `indexer.analysis`). Syllables keep positions for
-phrases and character offsets for highlighting without segmenting again. Facet fields keep
-their values in a column, so counting and sorting by them never reads the stored documents.
+phrases. Facet fields keep their values in a column, so counting and sorting by them never
+reads the stored documents.
 """
 
 from __future__ import annotations
@@ -44,12 +44,10 @@ def split_list(value: str) -> list[str]:
 
 def _text_forms(name: str) -> dict[str, TEXT]:
     # Compounds only add to the score of a match, so their field keeps no positions;
-    # syllables need positions for phrases; the folded ones also keep character offsets, which
-    # locate a match of any variant for highlighting.
-    return {
-        f"{name}_{form}": TEXT(analyzer=analyzer, phrase=form != "word", chars=form == "fold")
-        for form, analyzer in FORMS.items()
-    }
+    # syllables need positions for phrases. No field keeps character offsets: highlighting
+    # finds the syllables in the stored text again (`indexer.highlight`), and offsets would be
+    # the largest part of the index.
+    return {f"{name}_{form}": TEXT(analyzer=analyzer, phrase=form != "word") for form, analyzer in FORMS.items()}
 
 
 def build_schema() -> Schema:
