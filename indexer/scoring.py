@@ -77,11 +77,11 @@ class _Segment:
         return found
 
     def _all(self, queries: list[q.Query], within: Scores | None) -> Scores:
-        # Each part is only scored where every part before it matched: the first part
-        # bounds the work for the others.
+        # Each part is only scored where every part before it matched, so the rarest part
+        # goes first and bounds the work for the others.
         found: Scores | None = within
         matched: Scores = {}
-        for position, query in enumerate(queries):
+        for position, query in enumerate(sorted(queries, key=lambda query: query.estimate_size(self.reader))):
             part = self.scores(query, found)
             matched = part if position == 0 else {d: matched[d] + s for d, s in part.items() if d in matched}
             found = matched

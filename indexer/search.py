@@ -27,7 +27,7 @@ from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, u
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
 from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
-from indexer.ranking import Analysed, Bonus, QueryBuilder, analyse
+from indexer.ranking import Analysed, Bonus, Occurrences, QueryBuilder, analyse
 from indexer.scoring import Scores, match_scores
 from indexer.schema import FACET_FIELDS
 from indexer.segment import plain_syllables, segment
@@ -184,7 +184,7 @@ def _date_query(dates: Any) -> q.Query:
 
 # Whoosh gives articles without a date the largest key; both orders put them last.
 _NO_DATE = 2**64 - 1
-RERANK = 200  # the best results by their words alone, re-scored with the bonuses
+RERANK = 100  # the best results by their words alone, re-scored with the bonuses (200 ranked no better)
 
 
 @dataclass
@@ -225,7 +225,7 @@ class _Runner:
         wanted = page * per_page
         ranked: list[tuple[int, float | None]]
         if self.sort == "relevance":
-            best = heapq.nsmallest(max(wanted, RERANK), matched.items(), key=lambda item: (-item[1], item[0]))
+            best = _by_score(heapq.nlargest(max(wanted, RERANK), matched.items(), key=_score))
             ranked = self._reranked(best) if self.bonus else list(best)
         else:
             ranked = [(docnum, None) for docnum in heapq.nsmallest(wanted, matched, key=self._date_key())]
@@ -235,7 +235,7 @@ class _Runner:
         top, rest = best[:RERANK], best[RERANK:]
         extra = self._bonus_scores([docnum for docnum, _ in top])
         rescored = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in top]
-        return sorted(rescored, key=lambda item: (-item[1], item[0])) + list(rest)
+        return _by_score(rescored) + list(rest)
 
     def _date_key(self) -> Callable[[int], tuple[float, int]]:
         """Newest or oldest first; articles without a date last, ties in index order."""
@@ -245,12 +245,21 @@ class _Runner:
         return lambda docnum: (float("inf") if dates(docnum) == _NO_DATE else -dates(docnum), docnum)
 
     def _bonus_scores(self, docnums: list[int]) -> dict[int, float]:
-        reader = self.searcher.reader()
+        found = Occurrences(self.searcher.reader(), docnums)
         scores: dict[int, float] = {}
         for bonus in self.bonus:
-            for docnum, score in bonus.scores(reader, docnums).items():
+            for docnum, score in bonus.scores(found).items():
                 scores[docnum] = scores.get(docnum, 0.0) + score
         return scores
+
+
+def _score(item: tuple[int, float]) -> float:
+    return item[1]
+
+
+def _by_score(items: list[tuple[int, float]]) -> list[tuple[int, float | None]]:
+    """Best first; equal scores in index order."""
+    return sorted(items, key=lambda item: (-item[1], item[0]))
 
 
 def _facets(
