@@ -6,7 +6,7 @@ counting a result set is then one lookup per matching article.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from itertools import chain
@@ -16,12 +16,13 @@ from whoosh.searching import Searcher
 
 from indexer.cache import SegmentCache
 from indexer.schema import LIST_FACETS, split_list
+from indexer.scoring import by_segment
 
 
 def facet_counts(searcher: Searcher, docnums: Collection[int], names: Iterable[str]) -> dict[str, Counter[str]]:
     """How many of `docnums` (document numbers of `searcher`) have each value of each facet."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in names}
-    for leaf, local in _by_segment(searcher, docnums):
+    for leaf, _, local in by_segment(searcher, docnums):
         for name, counter in counts.items():
             values = column_values(leaf, name)
             found = map(values.__getitem__, local)
@@ -55,15 +56,6 @@ def date_values(searcher: Searcher) -> Callable[[int], int]:
         return columns[segment][docnum - offsets[segment]]
 
     return date
-
-
-def _by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterable[tuple[Searcher, list[int]]]:
-    """The segments' searchers, each with the given documents in it (as its own numbers)."""
-    ordered = sorted(docnums)
-    for leaf, offset in searcher.leaf_searchers():
-        start, end = bisect_left(ordered, offset), bisect_left(ordered, offset + leaf.doc_count_all())
-        if end > start:
-            yield leaf, [docnum - offset for docnum in ordered[start:end]] if offset else ordered[start:end]
 
 
 def facet_values(groups: dict[Any, int], selected: list[str], limit: int) -> list[dict[str, Any]]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from collections.abc import Iterator
-from typing import Any
 
 from whoosh import query as q
-from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from indexer.analysis import fold_term
 from indexer.highlight import Highlight
@@ -22,6 +20,7 @@ from indexer.interpret import Alternative, Unit
 from indexer.normalize import has_marks
 from indexer.query import Clause
 from indexer.schema import TEXT_FIELDS
+from indexer.scoring import by_segment, postings, term_positions
 from indexer.segment import Word, segment
 
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
@@ -203,34 +202,32 @@ class Bonus:
 
 class Occurrences:
     """Where terms occur in a few documents (the best results), each term's postings read
-    once however many bonuses use it."""
+    once however many bonuses use it, and only the blocks that hold these documents."""
 
-    def __init__(self, reader: IndexReader, docnums: list[int]) -> None:
-        self.reader = reader
-        self.docnums = sorted(docnums)
+    def __init__(self, searcher: Searcher, docnums: list[int]) -> None:
+        self.reader = searcher.reader()
+        self._segments = [(leaf.reader(), offset, set(local)) for leaf, offset, local in by_segment(searcher, docnums)]
         self._counts: dict[tuple[str, str], dict[int, int]] = {}
         self._positions: dict[tuple[str, str], dict[int, set[int]]] = {}
 
     def counts(self, field: str, term: str) -> dict[int, int]:
         """How often the term occurs in each document that has it."""
         if (field, term) not in self._counts:
-            self._counts[field, term] = {d: int(matcher.weight()) for d, matcher in self._walk(field, term)}
+            self._counts[field, term] = {
+                docnum + offset: int(weight)
+                for reader, offset, wanted in self._segments if (field, term) in reader
+                for docnum, weight in zip(*postings(reader, field, term)) if docnum in wanted
+            }
         return self._counts[field, term]
 
     def positions(self, field: str, term: str) -> dict[int, set[int]]:
         if (field, term) not in self._positions:
-            self._positions[field, term] = {d: set(matcher.value_as("positions")) for d, matcher in self._walk(field, term)}
+            self._positions[field, term] = {
+                docnum + offset: at
+                for reader, offset, wanted in self._segments
+                for docnum, at in term_positions(reader, field, term, wanted).items()
+            }
         return self._positions[field, term]
-
-    def _walk(self, field: str, term: str) -> Iterator[tuple[int, Any]]:
-        """The term's matcher at each of the documents that has it, in order."""
-        matcher = self.reader.postings(field, term)
-        for docnum in self.docnums:
-            if not matcher.is_active():
-                return
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                yield docnum, matcher
 
 
 def _units(analysed: Analysed) -> tuple[Unit, ...]:

@@ -16,11 +16,16 @@ breaks this fails the tests.
 
 from __future__ import annotations
 
+import struct
 from array import array
-from collections.abc import Iterable
+from bisect import bisect_left
+from itertools import accumulate
+from pickle import loads
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from whoosh import query as q
+from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
@@ -35,8 +40,9 @@ def match_scores(searcher: Searcher, query: q.Query) -> Scores:
     """{document number: score} for every document `query` matches (document numbers of
     `searcher`, which may span several segments)."""
     scores: Scores = {}
+    averages: dict[str, float] = {}  # field -> average length over the whole index
     for leaf, offset in searcher.leaf_searchers():
-        found = _Segment(searcher, leaf).scores(query)
+        found = _Segment(searcher, leaf, averages).scores(query)
         scores.update(found if not offset else {docnum + offset: score for docnum, score in found.items()})
     return scores
 
@@ -45,9 +51,10 @@ class _Segment:
     """One segment's matches, with the statistics (document frequencies, average lengths) of
     the whole index, as Whoosh scores them."""
 
-    def __init__(self, top: Searcher, leaf: Searcher) -> None:
+    def __init__(self, top: Searcher, leaf: Searcher, averages: dict[str, float]) -> None:
         self.top = top
         self.leaf = leaf
+        self.averages = averages
         self.reader: SegmentReader = leaf.reader()
         weighting = top.weighting
         if type(weighting) is not BM25F:
@@ -68,6 +75,8 @@ class _Segment:
             found = self._all(query.subqueries, within)
         elif isinstance(query, q.Or) and not query.minmatch and not query.scale:
             found = self._any(query.subqueries, within)
+        elif isinstance(query, q.Phrase) and query.slop == 1:
+            return self._phrase(query, within)
         else:
             return self._whoosh(query, within)
         # A term's boost is applied in _term; Whoosh applies a compound query's boost only when
@@ -106,7 +115,9 @@ class _Segment:
         b = self.weighting._field_B.get(field, self.weighting.B)
         k1 = self.weighting.K1
         idf = top.idf(field, term.text) * term.boost
-        average = top.avg_field_length(field) or 1
+        if field not in self.averages:  # Whoosh sums it over every segment each time
+            self.averages[field] = top.avg_field_length(field) or 1
+        average = self.averages[field]
         lengths = field_lengths(self.leaf, field)
         # bm25(idf, tf, fl, avgfl, B, K1) of whoosh.scoring, with its constant parts taken out
         fixed, per_length = k1 * (1 - b), k1 * b / average
@@ -123,8 +134,23 @@ class _Segment:
         pairs = zip(ids, weights)
         return [pair for pair in pairs if pair[0] not in deleted] if deleted else pairs
 
+    def _phrase(self, phrase: q.Phrase, within: Scores | None) -> Scores:
+        """The documents with every word, where the words stand one after the other. Whoosh
+        scores a phrase as the sum of its words' scores."""
+        words = [q.Term(phrase.fieldname, word) for word in phrase.words]
+        candidates = self._all(words, within)
+        starts: dict[int, set[int]] | None = None  # where the phrase may start, in each document
+        for number, word in enumerate(phrase.words if len(words) > 1 else ()):
+            here = term_positions(self.reader, phrase.fieldname, word, candidates if starts is None else starts, back=number)
+            starts = here if starts is None else {d: at & here[d] for d, at in starts.items() if d in here and at & here[d]}
+            if not starts:
+                break
+        if starts is not None:
+            candidates = {d: score for d, score in candidates.items() if d in starts}
+        return {d: score * phrase.boost for d, score in candidates.items()} if phrase.boost != 1.0 else candidates
+
     def _whoosh(self, query: q.Query, within: Scores | None) -> Scores:
-        """Whoosh's own matcher, one document at a time (phrases and the like)."""
+        """Whoosh's own matcher, one document at a time (whatever vnsearch does not build)."""
         matcher = query.matcher(self.leaf)
         found: Scores = {}
         while matcher.is_active():
@@ -133,6 +159,16 @@ class _Segment:
                 found[docnum] = matcher.score()
             matcher.next()
         return found
+
+
+def by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterator[tuple[Searcher, int, list[int]]]:
+    """Each segment's searcher and first document number, with the given documents in it
+    (as the segment's own numbers, in order)."""
+    ordered = sorted(docnums)
+    for leaf, offset in searcher.leaf_searchers():
+        start, end = bisect_left(ordered, offset), bisect_left(ordered, offset + leaf.doc_count_all())
+        if end > start:
+            yield leaf, offset, [docnum - offset for docnum in ordered[start:end]] if offset else ordered[start:end]
 
 
 def postings(reader: SegmentReader, field: str, text: str) -> tuple[array, array]:
@@ -161,6 +197,48 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> tuple[array,
             weights.append(matcher.weight())
             matcher.next()
     return ids, weights
+
+
+def term_positions(
+    reader: SegmentReader, field: str, text: str, docnums: Collection[int], back: int = 0
+) -> dict[int, set[int]]:
+    """Where a term stands (minus `back`) in each of `docnums` (of one segment) that has it.
+    Only the blocks of postings that hold one of them are read."""
+    wanted = docnums if isinstance(docnums, (set, frozenset, dict)) else set(docnums)
+    if not wanted or (field, text) not in reader:
+        return {}
+    matcher: Any = reader.postings(field, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    found: dict[int, set[int]] = {}
+    if not hasattr(matcher, "_read_ids"):  # a few postings kept inline with the term
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = {p - back for p in matcher.value_as("positions")}
+            matcher.next()
+        return found
+    decode = _decode_positions if type(matcher.format) is Positions else matcher.format.decoder("positions")
+    lowest = min(wanted)
+    while matcher.is_active():
+        if matcher.block_max_id() >= lowest:
+            matcher._read_ids()
+            hits = [i for i, docnum in enumerate(matcher._ids) if docnum in wanted]
+            if hits:
+                matcher._read_values()
+                for i in hits:
+                    at = decode(matcher._values[i])
+                    found[matcher._ids[i]] = {p - back for p in at} if back else set(at)
+        matcher._next_block()
+    return found
+
+
+def _decode_positions(value: bytes) -> Iterable[int]:
+    """whoosh.formats.Positions.decode_positions, with the running sum done in C: the value
+    is a count, then the pickled gaps between positions (the pickle's final "." cut off)."""
+    return accumulate(loads(value[_COUNT_SIZE:] if value.endswith(b".") else value[_COUNT_SIZE:] + b"."))
+
+
+_COUNT_SIZE = struct.calcsize("!i")
 
 
 def field_lengths(leaf: Searcher, field: str) -> array:

@@ -245,7 +245,7 @@ class _Runner:
         return lambda docnum: (float("inf") if dates(docnum) == _NO_DATE else -dates(docnum), docnum)
 
     def _bonus_scores(self, docnums: list[int]) -> dict[int, float]:
-        found = Occurrences(self.searcher.reader(), docnums)
+        found = Occurrences(self.searcher, docnums)
         scores: dict[int, float] = {}
         for bonus in self.bonus:
             for docnum, score in bonus.scores(found).items():

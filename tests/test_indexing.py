@@ -109,3 +109,16 @@ def test_inspect_json(tmp_path: Path) -> None:
     assert {"line": 3, "text": "10:15 23/06/2023", "reason": "publication date"} in data[0]["dropped"]
     bad = json.loads(CliRunner().invoke(cli, ["inspect", "--json", str(tmp_path / "bad.txt")]).output)
     assert bad == [{"problem": f"{tmp_path / 'bad.txt'}: empty file"}]
+
+
+def test_worker_processes_index_every_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Jobs go to the workers a window at a time: several windows, the last one short.
+    from indexer import build
+
+    monkeypatch.setattr(build, "IN_FLIGHT", 7)
+    articles = {f"tin{n:02d}": f"Tiêu đề số {n}\nNội dung bài số {n} về Hà Nội.\n" for n in range(20)}
+    news = write_articles(tmp_path / "news", articles)
+    report = build.index_paths([news], tmp_path / "ix", quiet=True, workers=2)
+    assert report.added == 20
+    with build.open_index(tmp_path / "ix").searcher() as searcher:
+        assert sorted(fields["id"] for fields in searcher.all_stored_fields()) == sorted(articles)
