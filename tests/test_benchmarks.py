@@ -72,6 +72,8 @@ def test_query_bench_reports_every_figure(corpus: Path, indexed: tuple[dict[str,
     assert results["web"]["requests"] == 8 and results["web"]["statuses"] == {"200": 8}
     assert positive(results["web"]["all"]["p95_ms"])
     assert positive(results["memory"]["peak_rss_mb"])
+    private = results["memory"]["peak_private_mb"]  # None only without /proc
+    assert private is None or 0 < private <= results["memory"]["peak_rss_mb"]
     assert set(results["targets"]) == {"plain_p50", "plain_p95", "plain_fts5_p95_ratio", "phrase_p95",
                                        "facet_p95", "web_p95", "memory"}
 
