@@ -3,15 +3,15 @@
 Whoosh matches and scores one document at a time, through a tree of Python matcher objects
 calling each other. A query of common syllables matches half the articles, and it must be
 matched in full to count results and facets, so that was most of a search's time. The
-queries vnsearch builds are mostly terms joined by Or and And: here a term's postings are
-read a block at a time into a dict {docnum: score}, Or adds dicts and And intersects them,
-with the BM25F formula and parameters Whoosh uses, so the scores are the ones Whoosh gives.
-Anything else (phrases) is handed to Whoosh's own matcher.
+queries vnsearch builds are terms and phrases joined by Or and And: here a term's postings are
+read a block at a time into a dict {docnum: score}, Or adds dicts and And intersects them
+(rarest part first), and a phrase reads positions only for the documents that hold all its
+words. The BM25F formula and parameters are Whoosh's, so the scores are the ones Whoosh
+gives. Anything else is handed to Whoosh's own matcher.
 
-This reads two things Whoosh keeps private: the blocks of a term's postings
-(`W3LeafMatcher`) and the per-document field lengths. `tests/test_scoring.py` checks the
-scores against Whoosh's on every kind of query vnsearch builds, so a Whoosh change that
-breaks this fails the tests.
+This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`) and
+their encoding of positions. `tests/test_scoring.py` checks the scores against Whoosh's on
+every kind of query vnsearch builds, so a Whoosh change that breaks this fails the tests.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import struct
 from array import array
 from bisect import bisect_left
+from collections.abc import Collection, Iterable, Iterator
 from itertools import accumulate
 from pickle import loads
-from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from whoosh import query as q
