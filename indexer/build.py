@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from contextlib import suppress
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,9 @@ from indexer.ingest import Article, Extracted, Problem, articles_from_text, find
 from indexer.language_model import Counts
 from indexer.segment import Segmentation, remember, segment
 from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
+from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
+from indexer.storage import MappedStorage
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -108,10 +111,7 @@ def open_index(index_dir: Path) -> Index:
 
 
 def _storage(index_dir: Path) -> FileStorage:
-    # Not memory-mapped: Whoosh copies each segment file it maps into a private buffer, once
-    # per open searcher (about 1 GB at 50,000 articles, for each concurrent web request).
-    # Plain reads cost about 15% in query time and leave the caching to the system.
-    return FileStorage(str(index_dir), supports_mmap=False)
+    return MappedStorage(str(index_dir))
 
 
 def open_or_create_index(index_dir: Path) -> Index:
@@ -169,7 +169,7 @@ def index_paths(
         run.cancel()
         run.report.committed = False
     else:
-        run.commit(clear=rebuild)
+        run.commit(clear=rebuild, quiet=quiet)
     return run.report
 
 
@@ -292,9 +292,15 @@ class _Run:
         self.report.removed += 1
         self._count_pending()
 
-    def commit(self, clear: bool = False) -> None:
-        # CLEAR: the new segments replace every old one in a single new generation.
-        self.writer.commit(mergetype=CLEAR) if clear else self.writer.commit()
+    def commit(self, clear: bool = False, quiet: bool = True) -> None:
+        if clear:  # the new segments replace every old one in a single new generation
+            self.writer.commit(mergetype=CLEAR)
+        else:
+            # Merging after a large run takes minutes: it gets a progress bar of its own.
+            articles = sum(segment.doc_count() for segment in to_merge(self.writer.segments))
+            with tqdm(total=articles, desc="Merging", unit="article", disable=quiet or not articles or None,
+                      file=sys.stderr) as progress:
+                self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
 
     def cancel(self) -> None:
@@ -308,7 +314,7 @@ class _Run:
         self.pending += 1
         if self.batch and self.pending >= self.batch:
             # No merging between batches: merging rewrites segments that the next batch would
-            # merge again, which grows with the index. The run's last commit merges.
+            # merge again, which grows with the index. The run's last commit merges (merge_small).
             self.writer.commit(merge=False)
             self.counts.save(self.index_dir)
             self.writer = self._open_writer()

@@ -1,14 +1,19 @@
 """Where a query's words stand in an article's body.
 
-The body's syllables are found again (no word segmentation: syllables are split by a
-regular expression, the same ones the index holds), which costs a few milliseconds an article
-and keeps character offsets out of the index, where they were the largest part of it."""
+The index keeps no character offsets (they were the largest part of it), so the query's
+syllables are found again in the stored body: folded character for character and searched
+with a regular expression, or, for a body that cannot be folded that way (decomposed marks,
+invisible characters), split into syllables as the index splits them (no word segmentation).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.analysis import fold_term
+from indexer.normalize import fold_in_place
 from indexer.segment import plain_syllables
 
 
@@ -28,18 +33,37 @@ class Highlight:
 def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
     """Character spans in `body` for every unit. A unit typed with marks marks the same marks
     when the body has them (so `Đảng` does not mark every `đang`), else any folded variant."""
-    syllables = plain_syllables(body)
-    starts: dict[str, list[int]] = {}  # folded syllable -> where it stands (syllable numbers)
-    for number, syllable in enumerate(syllables):
-        starts.setdefault(fold_term(syllable.text), []).append(number)
+    folded = fold_in_place(body)
+    syllables = _folded_syllables(body) if folded is None else []
     spans: list[tuple[int, int]] = []
     for unit in units:
-        length = len(unit.folded)
-        found = [
-            number for number in starts.get(unit.folded[0], ())
-            if tuple(fold_term(s.text) for s in syllables[number : number + length]) == unit.folded
-        ]
+        found = _found_folded(folded, unit) if folded is not None else _found_in_syllables(syllables, unit)
         if unit.exact:
-            found = [n for n in found if tuple(s.text for s in syllables[n : n + length]) == unit.exact] or found
-        spans += [(syllables[n].start, syllables[n + length - 1].end) for n in found]
+            found = [(a, b) for a, b in found if tuple(s.text for s in plain_syllables(body[a:b])) == unit.exact] or found
+        spans += found
     return spans
+
+
+def _found_folded(folded: str, unit: Highlight) -> list[tuple[int, int]]:
+    # Overlapping matches too (`tin tin tin` holds `tin tin` twice), as syllables would give.
+    return [match.span(1) for match in _pattern(unit.folded).finditer(folded)]
+
+
+@lru_cache(maxsize=256)
+def _pattern(folded: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole syllables, one after the other, whatever stands between them."""
+    syllables = r"[\W_]+".join(map(re.escape, folded))
+    return re.compile(rf"(?<![^\W_])(?=({syllables})(?![^\W_]))")
+
+
+def _folded_syllables(body: str) -> list[tuple[str, int, int]]:
+    return [(fold_term(s.text), s.start, s.end) for s in plain_syllables(body)]
+
+
+def _found_in_syllables(syllables: list[tuple[str, int, int]], unit: Highlight) -> list[tuple[int, int]]:
+    length = len(unit.folded)
+    return [
+        (syllables[n][1], syllables[n + length - 1][2])
+        for n in range(len(syllables) - length + 1)
+        if all(syllables[n + i][0] == unit.folded[i] for i in range(length))
+    ]

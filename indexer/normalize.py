@@ -171,6 +171,32 @@ def fold(text: str) -> str:
     return unidecode(text).lower()
 
 
+def _one_letter_folds() -> dict[int, str]:
+    """Every Latin letter whose fold is one ASCII letter (Vietnamese letters all are)."""
+    table = {}
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded.isascii() and folded.isalpha() and chr(code).isalpha():
+            table[code] = folded
+    return table
+
+
+_FOLD_ONE_FOR_ONE = str.maketrans({**_one_letter_folds(), ord("ð"): "d", ord("Ð"): "d"})
+_UNFOLDED_LETTER = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit still not ASCII
+# canonical_iy on folded syllables: `ki` (from `kĩ` or `kỹ`) -> `ky`.
+_FOLDED_IY = re.compile(r"(?<![^\W_])(h|k|l|m|s|t|qu)i(?![^\W_])")
+
+
+def fold_in_place(text: str) -> str | None:
+    """`text` folded character for character, so that offsets stay those of `text`; each
+    syllable as `fold(normalize(syllable))` gives it. None when that cannot be done one
+    character for one (decomposed marks, invisible characters, letters that fold to several)."""
+    if not unicodedata.is_normalized("NFC", text) or _DROPPED.search(text):
+        return None
+    folded = text.translate(_FOLD_ONE_FOR_ONE)
+    return None if _UNFOLDED_LETTER.search(folded) else _FOLDED_IY.sub(r"\1y", folded)
+
+
 def has_marks(text: str) -> bool:
     """Whether the text carries any mark on a letter (tone, vowel modifier, or đ)."""
     decomposed = unicodedata.normalize("NFD", text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
@@ -20,7 +21,7 @@ from indexer.interpret import Alternative, Unit
 from indexer.normalize import has_marks
 from indexer.query import Clause
 from indexer.schema import TEXT_FIELDS
-from indexer.scoring import by_segment, postings, term_positions
+from indexer.scoring import DOC_SHIFT, by_segment, contains, occurrences, postings
 from indexer.segment import Word, segment
 
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
@@ -192,42 +193,51 @@ class Bonus:
         if len(self.terms) == 1:
             counts = found.counts(self.field, self.terms[0])
         else:
-            first, second = (found.positions(self.field, term) for term in self.terms)
-            counts = {
-                docnum: sum(1 for position in positions if position + 1 in second[docnum])
-                for docnum, positions in first.items() if docnum in second
-            }
+            counts = found.adjacent(self.field, *self.terms)
         return {docnum: self.weight * rarity * count / (count + 1.2) for docnum, count in counts.items() if count}
 
 
 class Occurrences:
-    """Where terms occur in a few documents (the best results), each term's postings read
-    once however many bonuses use it, and only the blocks that hold these documents."""
+    """How often terms, and pairs of terms side by side, occur in a few documents (the best
+    results): each term read once however many bonuses use it, and only for these documents."""
 
     def __init__(self, searcher: Searcher, docnums: list[int]) -> None:
         self.reader = searcher.reader()
-        self._segments = [(leaf.reader(), offset, set(local)) for leaf, offset, local in by_segment(searcher, docnums)]
+        self._segments = [
+            (leaf.reader(), offset, np.array(local, dtype=np.int64))
+            for leaf, offset, local in by_segment(searcher, docnums)
+        ]
         self._counts: dict[tuple[str, str], dict[int, int]] = {}
-        self._positions: dict[tuple[str, str], dict[int, set[int]]] = {}
+        self._keys: dict[tuple[int, str, str], np.ndarray] = {}
 
     def counts(self, field: str, term: str) -> dict[int, int]:
         """How often the term occurs in each document that has it."""
         if (field, term) not in self._counts:
-            self._counts[field, term] = {
-                docnum + offset: int(weight)
-                for reader, offset, wanted in self._segments if (field, term) in reader
-                for docnum, weight in zip(*postings(reader, field, term)) if docnum in wanted
-            }
+            counts: dict[int, int] = {}
+            for reader, offset, wanted in self._segments:
+                if (field, term) in reader:
+                    found = postings(reader, field, term)
+                    here = np.isin(found.ids, wanted)
+                    counts.update(zip((found.ids[here] + offset).tolist(), found.weights[here].astype(int).tolist()))
+            self._counts[field, term] = counts
         return self._counts[field, term]
 
-    def positions(self, field: str, term: str) -> dict[int, set[int]]:
-        if (field, term) not in self._positions:
-            self._positions[field, term] = {
-                docnum + offset: at
-                for reader, offset, wanted in self._segments
-                for docnum, at in term_positions(reader, field, term, wanted).items()
-            }
-        return self._positions[field, term]
+    def adjacent(self, field: str, first: str, second: str) -> dict[int, int]:
+        """How often `first` stands right before `second` in each document."""
+        counts: dict[int, int] = {}
+        for number, (reader, offset, wanted) in enumerate(self._segments):
+            before, after = (self._occurrences(number, field, term) for term in (first, second))
+            pairs = before[contains(after, before + 1)]
+            docnums, found = np.unique(pairs >> DOC_SHIFT, return_counts=True)
+            here = np.isin(docnums, wanted)
+            counts.update(zip((docnums[here] + offset).tolist(), found[here].tolist()))
+        return counts
+
+    def _occurrences(self, segment: int, field: str, term: str) -> np.ndarray:
+        if (segment, field, term) not in self._keys:
+            reader, _, wanted = self._segments[segment]
+            self._keys[segment, field, term] = occurrences(reader, field, term, wanted)
+        return self._keys[segment, field, term]
 
 
 def _units(analysed: Analysed) -> tuple[Unit, ...]:

@@ -1,12 +1,13 @@
-"""Every match of a query and its score, computed a block of postings at a time.
+"""Every match of a query and its score, computed over whole arrays of postings.
 
 Whoosh matches and scores one document at a time, through a tree of Python matcher objects
 calling each other. A query of common syllables matches half the articles, and it must be
 matched in full to count results and facets, so that was most of a search's time. The
-queries vnsearch builds are terms and phrases joined by Or and And: here a term's postings are
-read a block at a time into a dict {docnum: score}, Or adds dicts and And intersects them
-(rarest part first), and a phrase reads positions only for the documents that hold all its
-words. The BM25F formula and parameters are Whoosh's, so the scores are the ones Whoosh
+queries vnsearch builds are terms and phrases joined by Or and And: here the matches of a
+query are two arrays over the documents (matched or not, and the score), a term's postings
+are scored as arrays (numpy), Or adds and And intersects them, and a phrase compares its
+words' positions as sorted arrays (document << 32 | position) among the documents that hold
+them all. The BM25F formula and parameters are Whoosh's, so the scores are the ones Whoosh
 gives. Anything else is handed to Whoosh's own matcher.
 
 This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`) and
@@ -17,15 +18,16 @@ every kind of query vnsearch builds, so a Whoosh change that breaks this fails t
 from __future__ import annotations
 
 import struct
-from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
-from itertools import accumulate
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from itertools import chain
 from pickle import loads
 from typing import Any
 
+import numpy as np
 from whoosh import query as q
-from whoosh.formats import Positions
+from whoosh.formats import Format, Positions
 from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
@@ -33,132 +35,175 @@ from whoosh.searching import Searcher
 
 from indexer.cache import SegmentCache
 
-Scores = dict[int, float]
+
+@dataclass
+class Matches:
+    """What a query matches among a searcher's (or a segment's) documents: whether each
+    document number matched, and its score (0 where it did not)."""
+
+    found: np.ndarray  # bool, one per document number
+    scores: np.ndarray  # float64, one per document number
+
+    @classmethod
+    def none(cls, size: int) -> Matches:
+        return cls(np.zeros(size, dtype=bool), np.zeros(size))
+
+    def docnums(self) -> np.ndarray:
+        return np.flatnonzero(self.found)
+
+    def within(self, allowed: np.ndarray | None) -> Matches:
+        """Only the documents `allowed` (a bool array; None: all of them)."""
+        if allowed is None:
+            return self
+        found = self.found & allowed
+        return Matches(found, np.where(found, self.scores, 0.0))
+
+    def as_dict(self) -> dict[int, float]:
+        docnums = self.docnums()
+        return dict(zip(docnums.tolist(), self.scores[docnums].tolist()))
 
 
-def match_scores(searcher: Searcher, query: q.Query) -> Scores:
-    """{document number: score} for every document `query` matches (document numbers of
-    `searcher`, which may span several segments)."""
-    scores: Scores = {}
-    averages: dict[str, float] = {}  # field -> average length over the whole index
-    for leaf, offset in searcher.leaf_searchers():
-        found = _Segment(searcher, leaf, averages).scores(query)
-        scores.update(found if not offset else {docnum + offset: score for docnum, score in found.items()})
-    return scores
+def match_scores(searcher: Searcher, query: q.Query) -> Matches:
+    """Every document `query` matches, and its score, over the document numbers of
+    `searcher` (which may span several segments), deleted documents left out."""
+    statistics = _Statistics(searcher)
+    parts = []
+    for leaf, _ in searcher.leaf_searchers():
+        found = _Segment(statistics, leaf).matches(query)
+        reader = leaf.reader()
+        if reader.has_deletions():
+            deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+            found.found[deleted] = False
+            found.scores[deleted] = 0.0
+        parts.append(found)
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return Matches.none(0)
+    return Matches(np.concatenate([p.found for p in parts]), np.concatenate([p.scores for p in parts]))
 
 
-class _Segment:
-    """One segment's matches, with the statistics (document frequencies, average lengths) of
-    the whole index, as Whoosh scores them."""
+class _Statistics:
+    """What BM25F needs of the whole index (a term's rarity, a field's average length), as
+    Whoosh computes it: summed over every segment, so worked out once per search."""
 
-    def __init__(self, top: Searcher, leaf: Searcher, averages: dict[str, float]) -> None:
-        self.top = top
-        self.leaf = leaf
-        self.averages = averages
-        self.reader: SegmentReader = leaf.reader()
-        weighting = top.weighting
+    def __init__(self, searcher: Searcher) -> None:
+        weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise TypeError(f"only BM25F scores can be computed in bulk, not {type(weighting).__name__}")
         self.weighting = weighting
+        self.searcher = searcher
+        self._idf: dict[tuple[str, str], float] = {}
+        self._average: dict[str, float] = {}
 
-    def scores(self, query: q.Query, within: Scores | None = None) -> Scores:
-        """Matches of `query` (only among `within`'s documents, if given) and their scores."""
+    def idf(self, field: str, text: str) -> float:
+        if (field, text) not in self._idf:
+            self._idf[field, text] = self.searcher.idf(field, text)
+        return self._idf[field, text]
+
+    def average_length(self, field: str) -> float:
+        if field not in self._average:
+            self._average[field] = self.searcher.avg_field_length(field) or 1
+        return self._average[field]
+
+
+class _Segment:
+    """One segment's matches, scored with the statistics of the whole index."""
+
+    def __init__(self, statistics: _Statistics, leaf: Searcher) -> None:
+        self.statistics = statistics
+        self.leaf = leaf
+        self.reader: SegmentReader = leaf.reader()
+        self.size = self.reader.doc_count_all()
+
+    def matches(self, query: q.Query) -> Matches:
         if isinstance(query, q.Term):
-            found = self._term(query, within)
-        elif isinstance(query, q.Every) and not query.fieldname:  # browsing: every article
-            deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else set()
-            found = {
-                d: 1.0 for d in range(self.reader.doc_count_all())
-                if d not in deleted and (within is None or d in within)
-            }
-        elif isinstance(query, q.And):
-            found = self._all(query.subqueries, within)
+            return self._term(query)
+        if isinstance(query, q.Every) and not query.fieldname:  # browsing: every article
+            return Matches(np.ones(self.size, dtype=bool), np.ones(self.size))
+        if isinstance(query, q.And):
+            found = self._all(query.subqueries)
         elif isinstance(query, q.Or) and not query.minmatch and not query.scale:
-            found = self._any(query.subqueries, within)
+            found = self._any(query.subqueries)
         elif isinstance(query, q.Phrase) and query.slop == 1:
-            return self._phrase(query, within)
+            return self._phrase(query)
         else:
-            return self._whoosh(query, within)
-        # A term's boost is applied in _term; Whoosh applies a compound query's boost only when
-        # it has two parts or more.
-        if query.boost != 1.0 and isinstance(query, q.CompoundQuery) and len(query.subqueries) > 1:
-            found = {docnum: score * query.boost for docnum, score in found.items()}
+            return self._whoosh(query)
+        # Whoosh applies a compound query's boost only when it has two parts or more.
+        if query.boost != 1.0 and len(query.subqueries) > 1:
+            found.scores *= query.boost
         return found
 
-    def _all(self, queries: list[q.Query], within: Scores | None) -> Scores:
-        # Each part is only scored where every part before it matched, so the rarest part
-        # goes first and bounds the work for the others.
-        found: Scores | None = within
-        matched: Scores = {}
-        for position, query in enumerate(sorted(queries, key=lambda query: query.estimate_size(self.reader))):
-            part = self.scores(query, found)
-            matched = part if position == 0 else {d: matched[d] + s for d, s in part.items() if d in matched}
-            found = matched
-            if not matched:
+    def _all(self, queries: list[q.Query]) -> Matches:
+        # The rarest part first: when it matches nothing, the others are not read.
+        ordered = sorted(queries, key=lambda query: query.estimate_size(self.reader))
+        matched = self.matches(ordered[0]) if ordered else Matches.none(self.size)
+        found, scores = matched.found.copy(), matched.scores.copy()
+        for query in ordered[1:]:
+            if not found.any():
                 break
-        return matched
+            part = self.matches(query)
+            found &= part.found
+            scores += part.scores
+        return Matches(found, np.where(found, scores, 0.0))
 
-    def _any(self, queries: list[q.Query], within: Scores | None) -> Scores:
-        matched: Scores = {}
+    def _any(self, queries: list[q.Query]) -> Matches:
+        found, scores = np.zeros(self.size, dtype=bool), np.zeros(self.size)
         for query in queries:
-            for docnum, score in self.scores(query, within).items():
-                matched[docnum] = matched.get(docnum, 0.0) + score
+            part = self.matches(query)
+            found |= part.found
+            scores += part.scores
+        return Matches(found, scores)
+
+    def _term(self, term: q.Term) -> Matches:
+        field = term.fieldname
+        matched = Matches.none(self.size)
+        if field not in self.reader.schema or (field, term.text) not in self.reader:
+            return matched
+        found = postings(self.reader, field, term.text)
+        ids, weights = found.ids, found.weights
+        matched.found[ids] = True
+        if not self.reader.schema[field].scorable:  # an ID or facet field: matched, not ranked
+            matched.scores[ids] = weights * term.boost
+            return matched
+        weighting, statistics = self.statistics.weighting, self.statistics
+        b = weighting._field_B.get(field, weighting.B)
+        k1 = weighting.K1
+        idf = statistics.idf(field, term.text) * term.boost
+        lengths = field_lengths(self.leaf, field)[ids]
+        # bm25(idf, tf, fl, avgfl, B, K1) of whoosh.scoring
+        tf = weights.astype(np.float64)
+        per_length = k1 * b / statistics.average_length(field)
+        matched.scores[ids] = idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + per_length * lengths)
         return matched
 
-    def _term(self, term: q.Term, within: Scores | None) -> Scores:
-        field = term.fieldname
-        if field not in self.reader.schema or (field, term.text) not in self.reader:
-            return {}
-        if not self.reader.schema[field].scorable:  # an ID or facet field: matched, not ranked
-            return {d: tf * term.boost for d, tf in self._postings(field, term.text) if within is None or d in within}
-        top = self.top
-        b = self.weighting._field_B.get(field, self.weighting.B)
-        k1 = self.weighting.K1
-        idf = top.idf(field, term.text) * term.boost
-        if field not in self.averages:  # Whoosh sums it over every segment each time
-            self.averages[field] = top.avg_field_length(field) or 1
-        average = self.averages[field]
-        lengths = field_lengths(self.leaf, field)
-        # bm25(idf, tf, fl, avgfl, B, K1) of whoosh.scoring, with its constant parts taken out
-        fixed, per_length = k1 * (1 - b), k1 * b / average
-        return {
-            docnum: idf * tf * (k1 + 1) / (tf + fixed + per_length * lengths[docnum])
-            for docnum, tf in self._postings(field, term.text)
-            if within is None or docnum in within
-        }
-
-    def _postings(self, field: str, text: str) -> Iterable[tuple[int, float]]:
-        """(document number, weight) of a term's postings, deleted documents left out."""
-        ids, weights = postings(self.reader, field, text)
-        deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else None
-        pairs = zip(ids, weights)
-        return [pair for pair in pairs if pair[0] not in deleted] if deleted else pairs
-
-    def _phrase(self, phrase: q.Phrase, within: Scores | None) -> Scores:
+    def _phrase(self, phrase: q.Phrase) -> Matches:
         """The documents with every word, where the words stand one after the other. Whoosh
         scores a phrase as the sum of its words' scores."""
-        words = [q.Term(phrase.fieldname, word) for word in phrase.words]
-        candidates = self._all(words, within)
-        starts: dict[int, set[int]] | None = None  # where the phrase may start, in each document
-        for number, word in enumerate(phrase.words if len(words) > 1 else ()):
-            here = term_positions(self.reader, phrase.fieldname, word, candidates if starts is None else starts, back=number)
-            starts = here if starts is None else {d: at & here[d] for d, at in starts.items() if d in here and at & here[d]}
-            if not starts:
-                break
-        if starts is not None:
-            candidates = {d: score for d, score in candidates.items() if d in starts}
-        return {d: score * phrase.boost for d, score in candidates.items()} if phrase.boost != 1.0 else candidates
+        candidates = self._all([q.Term(phrase.fieldname, word) for word in phrase.words])
+        if len(phrase.words) > 1 and candidates.found.any():
+            wanted = candidates.docnums()
+            # Where the phrase may start: where the first word stands, then only where the
+            # next word stands one after, and so on.
+            starts = occurrences(self.reader, phrase.fieldname, phrase.words[0], wanted)
+            for number, word in enumerate(phrase.words[1:], start=1):
+                starts = starts[contains(occurrences(self.reader, phrase.fieldname, word, wanted) - number, starts)]
+            kept = np.zeros(self.size, dtype=bool)
+            kept[starts >> DOC_SHIFT] = True
+            candidates = candidates.within(kept)
+        if phrase.boost != 1.0:
+            candidates.scores *= phrase.boost
+        return candidates
 
-    def _whoosh(self, query: q.Query, within: Scores | None) -> Scores:
+    def _whoosh(self, query: q.Query) -> Matches:
         """Whoosh's own matcher, one document at a time (whatever vnsearch does not build)."""
+        matched = Matches.none(self.size)
         matcher = query.matcher(self.leaf)
-        found: Scores = {}
         while matcher.is_active():
-            docnum = matcher.id()
-            if within is None or docnum in within:
-                found[docnum] = matcher.score()
+            matched.found[matcher.id()] = True
+            matched.scores[matcher.id()] = matcher.score()
             matcher.next()
-        return found
+        return matched
 
 
 def by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterator[tuple[Searcher, int, list[int]]]:
@@ -171,85 +216,166 @@ def by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterator[tuple[S
             yield leaf, offset, [docnum - offset for docnum in ordered[start:end]] if offset else ordered[start:end]
 
 
-def postings(reader: SegmentReader, field: str, text: str) -> tuple[array, array]:
-    """The document numbers and weights of a term in one segment, deleted documents included.
+@dataclass(frozen=True)
+class Postings:
+    """A term's postings in one segment, deleted documents included: the document numbers
+    (ascending), their weights and, for a field that keeps positions, each document's
+    positions as Whoosh encodes them, joined: document i's are encoded[bounds[i]:bounds[i + 1]]."""
 
-    Reading a block of postings unpickles its positions too, which is most of
-    the cost, so the postings read last are kept."""
+    ids: np.ndarray  # int32
+    weights: np.ndarray  # float32
+    encoded: bytes
+    bounds: np.ndarray | None  # int64, one more than ids; None: the field keeps no positions
+    format: Format
+
+    @property
+    def size(self) -> int:
+        """Bytes held, about."""
+        return 16 * len(self.ids) + len(self.encoded)
+
+
+def postings(reader: SegmentReader, field: str, text: str) -> Postings:
+    """A term's postings in one segment.
+
+    Whoosh stores them in blocks that must be decompressed and unpickled whole, positions
+    included, which is most of the cost of a search: a term is read once, every block, and
+    kept (`indexer.cache`) for the next searches, its positions still encoded."""
     return _postings.get((reader.segment().segment_id(), field, text), lambda: _read_postings(reader, field, text))
 
 
-def _read_postings(reader: SegmentReader, field: str, text: str) -> tuple[array, array]:
+def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
+    format = reader.schema[field].format
+    with_positions = format.supports("positions")
     matcher: Any = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # hides deleted documents; the caller does that
         matcher = matcher.child
-    ids, weights = array("I"), array("f")
-    if hasattr(matcher, "_read_ids"):  # postings on disk: whole blocks at once
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:  # a few postings kept inline with the term
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return ids, weights
-
-
-def term_positions(
-    reader: SegmentReader, field: str, text: str, docnums: Collection[int], back: int = 0
-) -> dict[int, set[int]]:
-    """Where a term stands (minus `back`) in each of `docnums` (of one segment) that has it.
-    Only the blocks of postings that hold one of them are read."""
-    wanted = docnums if isinstance(docnums, (set, frozenset, dict)) else set(docnums)
-    if not wanted or (field, text) not in reader:
-        return {}
-    matcher: Any = reader.postings(field, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    found: dict[int, set[int]] = {}
-    if not hasattr(matcher, "_read_ids"):  # a few postings kept inline with the term
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = {p - back for p in matcher.value_as("positions")}
-            matcher.next()
-        return found
-    decode = _decode_positions if type(matcher.format) is Positions else matcher.format.decoder("positions")
-    lowest = min(wanted)
-    while matcher.is_active():
-        if matcher.block_max_id() >= lowest:
-            matcher._read_ids()
-            hits = [i for i, docnum in enumerate(matcher._ids) if docnum in wanted]
-            if hits:
+    ids: list[Any] = []  # each block's, as stored: the gaps between document numbers
+    counts: list[int] = []  # postings in each block
+    weights: list[float] = []
+    values: list[bytes] = []
+    if hasattr(matcher, "_read_data"):
+        while matcher.is_active():  # whole blocks at once, decoded as W3LeafMatcher does
+            matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            ids.append(block_ids)
+            counts.append(matcher._blocklength)
+            # No weights: every one is 1; one number: every weight is that number.
+            if block_weights is None or isinstance(block_weights, float):
+                weights += [block_weights or 1.0] * matcher._blocklength
+            else:
+                weights += block_weights
+            if with_positions:
                 matcher._read_values()
-                for i in hits:
-                    at = decode(matcher._values[i])
-                    found[matcher._ids[i]] = {p - back for p in at} if back else set(at)
-        matcher._next_block()
-    return found
+                values += matcher._values
+            matcher._next_block()
+        gaps = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
+        numbers = gaps if matcher._byteids else _sums_within(gaps, counts)
+    else:  # postings kept inline with the term (Whoosh 2.7 writes none), or any other matcher
+        listed = []
+        while matcher.is_active():
+            listed.append(matcher.id())
+            weights.append(matcher.weight())
+            values += [matcher.value()] if with_positions else []
+            matcher.next()
+        numbers = np.array(listed, dtype=np.int64)
+    # No postings at all: a term of the lexicon whose documents are all deleted.
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return Postings(
+        numbers.astype(np.int32),
+        np.array(weights, dtype=np.float32),
+        b"".join(values),
+        np.concatenate(([0], np.cumsum(lengths))) if with_positions else None,
+        format,
+    )
 
 
-def _decode_positions(value: bytes) -> Iterable[int]:
-    """whoosh.formats.Positions.decode_positions, with the running sum done in C: the value
-    is a count, then the pickled gaps between positions (the pickle's final "." cut off)."""
-    return accumulate(loads(value[_COUNT_SIZE:] if value.endswith(b".") else value[_COUNT_SIZE:] + b"."))
+def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
+    """Where a term stands in those of `docnums` (ascending, of one segment) that have it, as
+    ascending keys: document number << DOC_SHIFT | position.
+
+    Decoding positions costs a few microseconds a document, the most of any step of a phrase
+    search. When half the term's documents or more are asked for, all are decoded (at most
+    twice the work) and kept, and later searches only pick theirs out."""
+    if (field, text) not in reader:
+        return np.zeros(0, dtype=np.int64)
+    key = (reader.segment().segment_id(), field, text)
+    every = _keys.peek(key)
+    if every is None:
+        found = postings(reader, field, text)
+        if len(docnums) * 2 < len(found.ids):
+            return _decode_keys(found, docnums)
+        every = _keys.get(key, lambda: _decode_keys(found, found.ids))
+    return every[contains(docnums, every >> DOC_SHIFT)]
 
 
+def _decode_keys(found: Postings, docnums: np.ndarray) -> np.ndarray:
+    if found.bounds is None:
+        raise ValueError("the field keeps no positions")
+    at = np.searchsorted(found.ids, docnums)
+    inside = at < len(found.ids)
+    at = at[inside][found.ids[at[inside]] == docnums[inside]]
+    starts, ends = found.bounds[at].tolist(), found.bounds[at + 1].tolist()
+    counts, positions = _decode_all(found.format, [found.encoded[start:end] for start, end in zip(starts, ends)])
+    return (np.repeat(found.ids[at].astype(np.int64), counts) << DOC_SHIFT) | positions
+
+
+def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of `wanted`, whether the ascending array `keys` holds it."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return keys[at] == wanted
+
+
+DOC_SHIFT = 32
+
+
+def _decode_all(format: Any, values: list[bytes]) -> tuple[list[int], np.ndarray]:
+    """The number of positions in each of `values`, and all their positions.
+
+    Whoosh encodes each document's positions as a count, then a pickled list of the gaps
+    between them (protocol 2, its final "." sometimes cut off). Unpickling them one by one was
+    most of a phrase search's time; here they are joined into one pickle of a tuple of lists,
+    unpickled at once, and the gaps summed with numpy."""
+    bodies = [value[_COUNT_SIZE:] for value in values]
+    if type(format) is not Positions or not all(body.startswith(_PROTOCOL_2) for body in bodies):
+        decode = format.decoder("positions")  # another encoding: Whoosh decodes it
+        lists = [list(decode(value)) for value in values]
+        return [len(at) for at in lists], np.array([p for at in lists for p in at], dtype=np.int64)
+    joined = b"".join(body[2:-1] if body.endswith(b".") else body[2:] for body in bodies)
+    lists = loads(_PROTOCOL_2 + b"(" + joined + b"t.")
+    counts = [len(gaps) for gaps in lists]
+    gaps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(counts))
+    return counts, _sums_within(gaps, counts)
+
+
+def _sums_within(gaps: np.ndarray, counts: list[int]) -> np.ndarray:
+    """Running sums of `gaps`, started again at each of the runs `counts` long (each run's
+    first gap is from 0): Whoosh's gap encoding undone for many blocks or documents at once."""
+    if not len(gaps):
+        return gaps
+    running = np.cumsum(gaps)
+    first = np.cumsum(counts) - counts  # where each run begins
+    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0)
+    return running - np.repeat(before, counts)
+
+
+_PROTOCOL_2 = b"\x80\x02"
 _COUNT_SIZE = struct.calcsize("!i")
 
 
-def field_lengths(leaf: Searcher, field: str) -> array:
+def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
     """The length of `field` in each document of a segment, as Whoosh scores it."""
-    def read() -> array:
-        return array("I", (leaf.doc_field_length(docnum, field, 1) or 1 for docnum in range(leaf.doc_count_all())))
+    def read() -> np.ndarray:
+        lengths = (leaf.doc_field_length(docnum, field, 1) or 1 for docnum in range(leaf.doc_count_all()))
+        return np.fromiter(lengths, dtype=np.float64, count=leaf.doc_count_all())
 
     return _lengths.get((leaf.reader().segment().segment_id(), field), read)
 
 
-# 8 bytes a posting: at most 64 MB of postings.
-_postings: SegmentCache[tuple[array, array]] = SegmentCache(8_000_000, size=lambda pair: len(pair[0]))
-# 4 bytes a document: a 50,000-article segment's four scored fields take 800 kB.
-_lengths: SegmentCache[array] = SegmentCache(512)
+# The postings read last, up to 192 MB: at 50,000 articles a common syllable's take 2 MB.
+_postings: SegmentCache[Postings] = SegmentCache(192_000_000, size=lambda found: found.size)
+# 8 bytes a position: the decoded positions of the terms phrases use most, up to 96 MB.
+_keys: SegmentCache[np.ndarray] = SegmentCache(12_000_000, size=len)
+# 8 bytes a document: a 50,000-article segment's four scored fields take 1.6 MB.
+_lengths: SegmentCache[np.ndarray] = SegmentCache(512)

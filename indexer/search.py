@@ -8,27 +8,26 @@ abbreviations, typos, restored marks) and turned into Whoosh queries (`indexer.r
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from whoosh import query as q
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
-from indexer.facets import date_values, facet_counts, facet_values
+from indexer.facets import date_keys, facet_counts, facet_values
 from indexer.highlight import Highlight, body_spans
 from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
 from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.ranking import Analysed, Bonus, Occurrences, QueryBuilder, analyse
-from indexer.scoring import Scores, match_scores
+from indexer.scoring import Matches, match_scores
 from indexer.schema import FACET_FIELDS
 from indexer.segment import plain_syllables, segment
 from indexer.snippets import make_snippet
@@ -183,7 +182,7 @@ def _date_query(dates: Any) -> q.Query:
 
 
 # Whoosh gives articles without a date the largest key; both orders put them last.
-_NO_DATE = 2**64 - 1
+_NO_DATE = np.uint64(2**64 - 1)
 RERANK = 100  # the best results by their words alone, re-scored with the bonuses (200 ranked no better)
 
 
@@ -192,7 +191,7 @@ class _Page:
     total: int
     page: int
     hits: list[tuple[int, float | None]]  # (document number, score) on the page
-    matched: Scores  # every result (filters applied) and its score
+    found: np.ndarray  # every result (filters applied), as a bool array over document numbers
 
 
 class _Runner:
@@ -204,45 +203,47 @@ class _Runner:
 
     def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus]) -> None:
         self.searcher = searcher
-        self.excluded = self.docs(mask) or set()
+        excluded = self.docs(mask)
+        self.kept = None if excluded is None else ~excluded
         self.sort = sort
         self.bonus = bonus if sort == "relevance" else []
 
-    def matches(self, required: q.Query) -> Scores:
+    def matches(self, required: q.Query) -> Matches:
         """Every article the query's words match, exclusions left out, with its score."""
-        matched = match_scores(self.searcher, required)
-        return {docnum: score for docnum, score in matched.items() if docnum not in self.excluded} if self.excluded else matched
+        return match_scores(self.searcher, required).within(self.kept)
 
-    def docs(self, query: q.Query | None) -> set[int] | None:
-        """The articles a filter lets through (None: no filter)."""
-        return None if query is None else set(match_scores(self.searcher, query))
+    def docs(self, query: q.Query | None) -> np.ndarray | None:
+        """The articles a filter lets through, as a bool array (None: no filter)."""
+        return None if query is None else match_scores(self.searcher, query).found
 
-    def page(self, matched: Scores, allowed: set[int] | None, page: int, per_page: int) -> _Page:
-        if allowed is not None:
-            matched = {docnum: score for docnum, score in matched.items() if docnum in allowed}
-        total = len(matched)
+    def page(self, matched: Matches, allowed: np.ndarray | None, page: int, per_page: int) -> _Page:
+        matched = matched.within(allowed)
+        docnums = matched.docnums()
+        total = len(docnums)
         page = min(page, max(1, -(-total // per_page)))
         wanted = page * per_page
-        ranked: list[tuple[int, float | None]]
         if self.sort == "relevance":
-            best = _by_score(heapq.nlargest(max(wanted, RERANK), matched.items(), key=_score))
-            ranked = self._reranked(best) if self.bonus else list(best)
+            best = _best(docnums, matched.scores[docnums], max(wanted, RERANK))
+            ranked = self._reranked(best) if self.bonus else best
         else:
-            ranked = [(docnum, None) for docnum in heapq.nsmallest(wanted, matched, key=self._date_key())]
-        return _Page(total, page, ranked[(page - 1) * per_page : wanted], matched)
+            ranked = [(docnum, None) for docnum in self._by_date(docnums)[:wanted]]
+        return _Page(total, page, ranked[(page - 1) * per_page : wanted], matched.found)
 
-    def _reranked(self, best: list[tuple[int, float]]) -> list[tuple[int, float | None]]:
+    def _reranked(self, best: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
         top, rest = best[:RERANK], best[RERANK:]
         extra = self._bonus_scores([docnum for docnum, _ in top])
-        rescored = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in top]
-        return _by_score(rescored) + list(rest)
+        rescored = [(docnum, (score or 0.0) + extra.get(docnum, 0.0)) for docnum, score in top]
+        return sorted(rescored, key=lambda item: (-item[1], item[0])) + rest
 
-    def _date_key(self) -> Callable[[int], tuple[float, int]]:
+    def _by_date(self, docnums: np.ndarray) -> list[int]:
         """Newest or oldest first; articles without a date last, ties in index order."""
-        dates = date_values(self.searcher)
+        dates = date_keys(self.searcher)[docnums]
+        undated = dates == _NO_DATE
         if self.sort == "oldest":
-            return lambda docnum: (dates(docnum), docnum)
-        return lambda docnum: (float("inf") if dates(docnum) == _NO_DATE else -dates(docnum), docnum)
+            order = np.lexsort((docnums, dates))
+        else:  # dates are below 2**63 (Whoosh's datetime ticks), so they can be negated
+            order = np.lexsort((docnums, -np.where(undated, 0, dates).astype(np.int64), undated))
+        return docnums[order].tolist()
 
     def _bonus_scores(self, docnums: list[int]) -> dict[int, float]:
         found = Occurrences(self.searcher, docnums)
@@ -253,26 +254,27 @@ class _Runner:
         return scores
 
 
-def _score(item: tuple[int, float]) -> float:
-    return item[1]
-
-
-def _by_score(items: list[tuple[int, float]]) -> list[tuple[int, float | None]]:
-    """Best first; equal scores in index order."""
-    return sorted(items, key=lambda item: (-item[1], item[0]))
+def _best(docnums: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, float | None]]:
+    """The `count` best (document number, score): best first, equal scores in index order."""
+    if len(docnums) > count:  # only the candidates for the first `count` are sorted
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        keep = scores >= threshold
+        docnums, scores = docnums[keep], scores[keep]
+    order = np.lexsort((docnums, -scores))[:count]
+    return list(zip(docnums[order].tolist(), scores[order].tolist()))
 
 
 def _facets(
-    run: _Runner, parsed: ParsedQuery, filters: dict[str, list[str]], results: _Page, unfiltered: Scores
+    run: _Runner, parsed: ParsedQuery, filters: dict[str, list[str]], results: _Page, unfiltered: Matches
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts over the whole result set. A facet with selected values is counted without its
     own selection, so its other values still show how many results choosing them would add."""
     searcher = run.searcher
-    counts = facet_counts(searcher, results.matched, [name for name in FACET_FIELDS if not filters.get(name)])
+    counts = facet_counts(searcher, results.found, [name for name in FACET_FIELDS if not filters.get(name)])
     for name in FACET_FIELDS:
         if filters.get(name):
             others = run.docs(_filter_query(parsed, {k: v for k, v in filters.items() if k != name}))
-            source = unfiltered if others is None else [docnum for docnum in unfiltered if docnum in others]
+            source = unfiltered.found if others is None else unfiltered.found & others
             counts.update(facet_counts(searcher, source, [name]))
     return {name: facet_values(counts[name], filters.get(name) or [], FACET_LIMIT) for name in FACET_FIELDS}
 

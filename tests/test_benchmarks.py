@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from benchmarks import index_bench, query_bench
+from benchmarks import index_bench, profile_queries, query_bench
 from benchmarks.common import corpus_dir, percentile
 
 COUNT = 60
@@ -95,3 +95,13 @@ def test_percentile_interpolates() -> None:
     assert percentile([1.0], 99) == 1.0
     assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.5
     assert percentile(list(map(float, range(101))), 95) == 95.0
+
+
+def test_profile_queries_lists_where_the_time_goes(corpus: Path, indexed: tuple[dict[str, Any], Path, str]) -> None:
+    _, index_dir, _ = indexed
+    result = CliRunner().invoke(profile_queries.main, [
+        "--count", str(COUNT), "--corpus", str(corpus), "--index", str(index_dir),
+        "--kind", "phrase", "--queries", "3", "--warm-up", "1",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "3 phrase queries after 1" in result.output and "indexer/search.py" in result.output

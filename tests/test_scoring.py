@@ -7,17 +7,18 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 
+import numpy as np
 import pytest
 from whoosh import query as q
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
 from indexer.cache import SegmentCache
-from indexer.facets import date_values, facet_counts
+from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
-from indexer.ranking import QueryBuilder, analyse
+from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.scoring import match_scores
+from indexer.scoring import DOC_SHIFT, match_scores, occurrences
 
 from .conftest import FIXTURE_ARTICLES, write_articles
 
@@ -67,7 +68,7 @@ QUERIES = {
 @pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
 def test_bulk_scores_are_whooshs(segmented: Searcher, query: q.Query) -> None:
     expected = {hit.docnum: hit.score for hit in segmented.search(query, limit=None)}
-    scores = match_scores(segmented, query)
+    scores = match_scores(segmented, query).as_dict()
     assert scores.keys() == expected.keys()
     if not isinstance(query, q.Every):  # browsing ranks nothing: any equal score will do
         assert scores == pytest.approx(expected, rel=1e-6)
@@ -77,13 +78,14 @@ def test_bulk_scores_are_whooshs(segmented: Searcher, query: q.Query) -> None:
 
 def test_bulk_scores_leave_deleted_articles_out(segmented: Searcher) -> None:
     live = set(segmented.reader().all_doc_ids())
-    assert set(match_scores(segmented, q.Every())) == live
-    assert set(match_scores(segmented, built("của"))) <= live
+    assert set(match_scores(segmented, q.Every()).docnums().tolist()) == live
+    assert set(match_scores(segmented, built("của")).docnums().tolist()) <= live
 
 
 def test_facet_counts_are_the_stored_values_counted(segmented: Searcher) -> None:
-    docnums = list(match_scores(segmented, built("của")))
-    counts = facet_counts(segmented, docnums, FACET_FIELDS)
+    found = match_scores(segmented, built("của")).found
+    docnums = found.nonzero()[0].tolist()
+    counts = facet_counts(segmented, found, FACET_FIELDS)
     for name in FACET_FIELDS:
         stored = [segmented.stored_fields(docnum).get(name) for docnum in docnums]
         values = [v for value in stored if value for v in split_list(value)] if name in LIST_FACETS else stored
@@ -92,8 +94,12 @@ def test_facet_counts_are_the_stored_values_counted(segmented: Searcher) -> None
     assert counts["places"]  # the corpus names places
 
 
-def test_date_values_order_like_the_stored_dates(segmented: Searcher) -> None:
-    date = date_values(segmented)
+def test_date_keys_order_like_the_stored_dates(segmented: Searcher) -> None:
+    keys = date_keys(segmented)
+
+    def date(docnum: int) -> int:
+        return int(keys[docnum])
+
     dated = sorted((d for d in segmented.reader().all_doc_ids() if segmented.stored_fields(d).get("date")),
                    key=lambda d: segmented.stored_fields(d)["date"])
     assert [date(d) for d in dated] == sorted(date(d) for d in dated)
@@ -116,3 +122,39 @@ def test_the_cache_keeps_what_was_used_last_within_its_budget() -> None:
     cache.get("a", lambda: make("a", 2))
     cache.get("b", lambda: make("b", 2))
     assert made == ["a", "b", "c", "b"]
+
+
+def _whoosh_positions(searcher: Searcher, field: str, term: str) -> dict[int, list[int]]:
+    """{document number: positions} of a term, as Whoosh's own matcher reads them."""
+    found = {}
+    for leaf, offset in searcher.leaf_searchers():
+        if (field, term) in leaf.reader():
+            matcher = leaf.reader().postings(field, term)
+            while matcher.is_active():
+                found[matcher.id() + offset] = matcher.value_as("positions")
+                matcher.next()
+    return found
+
+
+@pytest.mark.parametrize("term", ["cua", "xay", "tin"])
+def test_occurrences_are_whooshs_positions(segmented: Searcher, term: str) -> None:
+    expected = _whoosh_positions(segmented, "body_fold", term)
+    for leaf, offset in segmented.leaf_searchers():
+        local = {d - offset: at for d, at in expected.items() if offset <= d < offset + leaf.doc_count_all()}
+        everything = np.arange(leaf.doc_count_all())
+        for wanted in (everything, everything[::3], everything[-1:]):
+            keys = occurrences(leaf.reader(), "body_fold", term, wanted)
+            assert (np.diff(keys) > 0).all()  # ascending, as `contains` needs
+            read: dict[int, list[int]] = {}
+            for key in keys.tolist():  # deleted documents are read too (searches leave them out)
+                if not leaf.reader().is_deleted(key >> DOC_SHIFT):
+                    read.setdefault(key >> DOC_SHIFT, []).append(key & 0xFFFFFFFF)
+            assert read == {d: list(at) for d, at in local.items() if d in wanted}
+    assert expected
+
+
+def test_adjacent_pairs_are_counted_as_whooshs_positions_say(segmented: Searcher) -> None:
+    first, second = _whoosh_positions(segmented, "body_fold", "xay"), _whoosh_positions(segmented, "body_fold", "dung")
+    expected = {d: sum(1 for p in first[d] if p + 1 in second[d]) for d in first if d in second}
+    found = Occurrences(segmented, sorted(first)).adjacent("body_fold", "xay", "dung")
+    assert found == {d: n for d, n in expected.items() if n} and found

@@ -1,0 +1,36 @@
+"""Where a query's syllables stand in a body (`indexer.highlight.body_spans`): the fast path
+(text folded in place) and the syllable-by-syllable path agree."""
+
+import unicodedata
+
+import pytest
+
+from indexer.highlight import Highlight, body_spans
+
+BODY = "Kĩ sư Đảng đang họp; tin tin tin. Thuỷ điện Hoà Bình, lí do: TP.HCM và Thủy điện."
+
+
+def marked(body: str, units: list[Highlight]) -> list[str]:
+    """The marked texts, in NFC, so that both forms of a body compare."""
+    return [unicodedata.normalize("NFC", body[a:b]) for a, b in sorted(body_spans(body, units))]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize(("syllables", "use_marks", "expected"), [
+    (["dang"], False, ["Đảng", "đang"]),  # no marks typed: every variant
+    (["đảng"], True, ["Đảng"]),  # marks typed: the same marks when the body has them
+    (["kỹ", "sư"], True, ["Kĩ sư"]),  # i and y are one
+    (["tin", "tin"], False, ["tin tin", "tin tin"]),  # overlapping matches both found
+    (["thủy", "điện"], True, ["Thuỷ điện", "Thủy điện"]),  # either tone placement
+    (["tp", "hcm"], False, ["TP.HCM"]),
+    (["hoa", "binh"], False, ["Hoà Bình"]),
+    (["zzz"], False, []),
+])
+def test_spans_mark_the_syllables_meant(form: str, syllables: list[str], use_marks: bool, expected: list[str]) -> None:
+    body = unicodedata.normalize(form, BODY)
+    assert marked(body, [Highlight.of(syllables, use_marks)]) == expected
+
+
+def test_invisible_characters_do_not_hide_a_word() -> None:
+    body = "Hà\u200b Nội và Hải Phòng"  # a zero-width space, as scraped text has
+    assert marked(body, [Highlight.of(["ha", "noi"], False)]) == ["Hà\u200b Nội"]
