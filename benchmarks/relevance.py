@@ -116,6 +116,10 @@ def stream(text: str) -> str:
     return " " + " ".join(_NOT_SYLLABLE.sub(" | ", normalize(text)).split()) + " "
 
 
+# A folded syllable whose `y` may be written `i` (`indexer.normalize.canonical_iy`).
+_IY_FOLDED = re.compile(r"(h|k|l|m|s|t|qu)y")
+
+
 class Stats:
     """Document frequencies of folded syllables, which articles hold each, and every article's
     syllable stream (to find the articles that hold a query's source words verbatim)."""
@@ -146,8 +150,16 @@ class Stats:
         Unicode form, tone placement and i/y aside), in the title or the body (or the title)."""
         keys = [stream(phrase) for phrase in phrases]
         streams = self.title_streams if title_only else self.streams
-        return frozenset(self.ids[d] for d in self.holding(s for p in phrases for s in _SYLLABLE.findall(p))
-                         if all(key in streams[d] for key in keys))
+        syllables = [s for p in phrases for s in _SYLLABLE.findall(p)]
+        candidates = set.intersection(*map(self._holding_either_iy, syllables)) if syllables else set()
+        return frozenset(self.ids[d] for d in candidates if all(key in streams[d] for key in keys))
+
+    def _holding_either_iy(self, syllable: str) -> set[int]:
+        """The articles that hold the syllable folded, in either i/y spelling (`sĩ` for `sỹ`):
+        the streams make the two one, their folds (`si`, `sy`) do not."""
+        folded = fold(stream(syllable).strip())  # i/y made one: `y`
+        spellings = {folded, folded[:-1] + "i"} if _IY_FOLDED.fullmatch(folded) else {fold(syllable)}
+        return set().union(*(self.postings.get(s, set()) for s in spellings))
 
 
 def load_docs(index_dir: Path) -> list[Doc]:

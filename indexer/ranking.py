@@ -2,8 +2,9 @@
 
 Every syllable must be found, in the title or the body, in its folded form (`to` finds `tổ`);
 when the query carries marks, a syllable found with the same marks scores more (`Đảng` above
-`đang`). Bonuses then rank whole compounds (`tổ chức` as one word), adjacent syllables and the
-marks most likely meant above the same syllables scattered through a text.
+`đang`). Bonuses then rank whole compounds (`tổ chức` as one word), adjacent syllables, the
+whole query standing as typed, and the marks most likely meant above the same syllables
+scattered through a text.
 """
 
 from __future__ import annotations
@@ -152,12 +153,14 @@ class QueryBuilder:
         if analysed.clause.phrase:
             return []
         syllables = analysed.syllables
+        # Each pair of neighbours, and the whole clause when it is longer than a pair.
+        runs = list(zip(syllables, syllables[1:])) + ([tuple(syllables)] if len(syllables) > 2 else [])
         bonuses = []
         for f in analysed.fields:
-            for first, second in zip(syllables, syllables[1:]):
-                bonuses.append(Bonus(f"{f}_fold", (fold_term(first), fold_term(second)), _weight(f) * ADJACENT_BOOST))
+            for run in runs:
+                bonuses.append(Bonus(f"{f}_fold", tuple(map(fold_term, run)), _weight(f) * ADJACENT_BOOST))
                 if self.use_marks:
-                    bonuses.append(Bonus(f"{f}_syl", (first, second), _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
+                    bonuses.append(Bonus(f"{f}_syl", run, _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
             if self.use_marks:
                 # Only trusted with marks: underthesea segments unmarked text differently.
                 bonuses += [
@@ -178,7 +181,7 @@ class QueryBuilder:
 
 @dataclass(frozen=True)
 class Bonus:
-    """A term (or two adjacent ones) that adds to a result's score where it occurs."""
+    """A term (or several side by side) that adds to a result's score where it occurs."""
 
     field: str
     terms: tuple[str, ...]
@@ -189,11 +192,12 @@ class Bonus:
         reader = found.reader
         if any((self.field, term) not in reader for term in self.terms):
             return {}
-        rarity = math.log(1 + reader.doc_count() / max(1, reader.doc_frequency(self.field, self.terms[-1])))
+        # A pair is at least as rare as its rarer term: `XX qua` says as much as `XX`.
+        rarity = math.log(1 + reader.doc_count() / max(1, min(reader.doc_frequency(self.field, t) for t in self.terms)))
         if len(self.terms) == 1:
             counts = found.counts(self.field, self.terms[0])
         else:
-            counts = found.adjacent(self.field, *self.terms)
+            counts = found.consecutive(self.field, self.terms)
         return {docnum: self.weight * rarity * count / (count + 1.2) for docnum, count in counts.items() if count}
 
 
@@ -222,13 +226,14 @@ class Occurrences:
             self._counts[field, term] = counts
         return self._counts[field, term]
 
-    def adjacent(self, field: str, first: str, second: str) -> dict[int, int]:
-        """How often `first` stands right before `second` in each document."""
+    def consecutive(self, field: str, terms: tuple[str, ...]) -> dict[int, int]:
+        """How often the terms stand next to each other, in order, in each document."""
         counts: dict[int, int] = {}
         for number, (reader, offset, wanted) in enumerate(self._segments):
-            before, after = (self._occurrences(number, field, term) for term in (first, second))
-            pairs = before[contains(after, before + 1)]
-            docnums, found = np.unique(pairs >> DOC_SHIFT, return_counts=True)
+            starts = self._occurrences(number, field, terms[0])
+            for step, term in enumerate(terms[1:], 1):
+                starts = starts[contains(self._occurrences(number, field, term), starts + step)]
+            docnums, found = np.unique(starts >> DOC_SHIFT, return_counts=True)
             here = np.isin(docnums, wanted)
             counts.update(zip((docnums[here] + offset).tolist(), found[here].tolist()))
         return counts

@@ -77,3 +77,14 @@ def test_report_is_a_table(results: dict[str, Any]) -> None:
     assert "vnsearch MRR@10 / R@10" in text and "FTS5 MRR@10 / R@10" in text and "Whoosh default" in text
     assert all(relevance.LABELS[kind] in text for kind in results["metrics"])
     assert "All goals met:" in text
+
+
+def test_copies_hold_the_words_in_any_i_y_spelling_and_with_their_marks() -> None:
+    docs = [relevance.Doc(id, title, "") for id, title in (
+        ("a", "Các chí sĩ yêu nước"), ("b", "nhân sỹ trí thức"), ("c", "sì sụp"),
+        ("d", "tỉ lệ"), ("e", "Tỷ giá"), ("f", "cần tránh"), ("g", "chiến tranh"))]
+    stats = relevance.Stats(docs)
+    assert stats.verbatim(["sỹ"], title_only=True) == {"a", "b"}
+    assert stats.verbatim(["tỷ"], title_only=True) == {"d", "e"}
+    assert stats.verbatim(["tranh"], title_only=True) == {"g"}
+    assert stats.verbatim(["sĩ yêu"]) == {"a"}

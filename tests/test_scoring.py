@@ -153,8 +153,12 @@ def test_occurrences_are_whooshs_positions(segmented: Searcher, term: str) -> No
     assert expected
 
 
-def test_adjacent_pairs_are_counted_as_whooshs_positions_say(segmented: Searcher) -> None:
-    first, second = _whoosh_positions(segmented, "body_fold", "xay"), _whoosh_positions(segmented, "body_fold", "dung")
-    expected = {d: sum(1 for p in first[d] if p + 1 in second[d]) for d in first if d in second}
-    found = Occurrences(segmented, sorted(first)).adjacent("body_fold", "xay", "dung")
-    assert found == {d: n for d, n in expected.items() if n} and found
+def test_runs_of_terms_side_by_side_are_counted_as_whooshs_positions_say(segmented: Searcher) -> None:
+    for terms in (("xay", "dung"), ("xay", "dung", "dang")):
+        at = [_whoosh_positions(segmented, "body_fold", term) for term in terms]
+        expected = {
+            d: sum(1 for p in at[0][d] if all(p + step in later.get(d, ()) for step, later in enumerate(at[1:], 1)))
+            for d in at[0]
+        }
+        found = Occurrences(segmented, sorted(at[0])).consecutive("body_fold", terms)
+        assert found == {d: n for d, n in expected.items() if n} and found
