@@ -3,7 +3,8 @@ and the marks of a query typed without them.
 
 A clause's syllables become units; a unit is matched when any of its alternatives is found
 (an alternative of several syllables as a phrase): `UBND` is `ubnd` or `ủy ban nhân dân`; a
-rare `thanhf` is `thanhf`, or at a lower weight `thanh`.
+rare `thanhf` is `thanhf`, or at a lower weight `thanh` (near spellings in the order that fits
+the neighbouring syllables best).
 """
 
 from __future__ import annotations
@@ -61,13 +62,18 @@ def typed_as(syllables: list[str], lm: LanguageModel) -> tuple[list[str], list[E
     return decoded, expansions
 
 
-def units_of(syllables: list[str], reader: IndexReader, lm: LanguageModel) -> tuple[list[Unit], list[Expansion]]:
+def units_of(
+    syllables: list[str], reader: IndexReader, lm: LanguageModel
+) -> tuple[list[Unit], list[Expansion], list[str]]:
     """The units of a run of plain words: abbreviations and their expansions both ways,
-    near spellings of rare long syllables, the other syllables as they are."""
+    near spellings of rare long syllables, the other syllables as they are. Also the
+    syllables with each typo replaced by the near spelling that best fits its neighbours
+    (to rank the words standing side by side as meant)."""
     folded = [fold_term(s) for s in syllables]
     known = _abbreviations(lm)
     units: list[Unit] = []
     expansions: list[Expansion] = []
+    corrected = list(syllables)
     position = 0
     while position < len(syllables):
         match = _longest_match(folded, position, known)
@@ -79,11 +85,12 @@ def units_of(syllables: list[str], reader: IndexReader, lm: LanguageModel) -> tu
             position += size
             continue
         syllable = syllables[position]
-        near = [_most_written(n, lm) for n in _near_spellings(folded[position], reader)]
+        near = [_most_written(n, lm) for n in _in_context(_near_spellings(folded[position], reader), folded, position, lm)]
         units.append((Alternative((syllable,)), *(Alternative((n,), TYPO_WEIGHT) for n in near)))
         expansions += [Expansion("typo", syllable, n) for n in near]
+        corrected[position] = near[0] if near else syllable
         position += 1
-    return units, expansions
+    return units, expansions, corrected
 
 
 def restore_marks(syllables: list[str], lm: LanguageModel) -> list[str]:
@@ -137,6 +144,19 @@ def _near_spellings(folded: str, reader: IndexReader) -> list[str]:
         if variant != folded and _frequency(reader, variant) >= RARE
     }
     return sorted(candidates, key=lambda c: -_frequency(reader, c))[:NEAR_SPELLINGS]
+
+
+def _in_context(near: list[str], folded: list[str], position: int, lm: LanguageModel) -> list[str]:
+    """The near spellings of the syllable at `position`, the one most likely between its
+    neighbours first (`kế hoạchh` -> `hoạch`, not the more frequent `hoạt`)."""
+    if len(near) < 2 or len(folded) < 2:
+        return near
+
+    def fit(candidate: str) -> float:
+        window = [*folded[max(0, position - 1) : position], candidate, *folded[position + 1 : position + 2]]
+        return lm.score(lm.restore(window))
+
+    return sorted(near, key=fit, reverse=True)
 
 
 def _frequency(reader: IndexReader, folded: str) -> int:

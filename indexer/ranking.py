@@ -43,6 +43,7 @@ class Analysed:
     clause: Clause
     words: tuple[Word, ...]
     units: tuple[Unit, ...] = ()
+    corrected: tuple[str, ...] = ()  # the syllables with typos corrected (`indexer.interpret`)
 
     @property
     def syllables(self) -> list[str]:
@@ -153,8 +154,8 @@ class QueryBuilder:
         if analysed.clause.phrase:
             return []
         syllables = analysed.syllables
-        # Each pair of neighbours, and the whole clause when it is longer than a pair.
-        runs = list(zip(syllables, syllables[1:])) + ([tuple(syllables)] if len(syllables) > 2 else [])
+        # Each pair of neighbours and the whole clause, as typed and with typos corrected.
+        runs = list(dict.fromkeys(_runs(syllables) + _runs(list(analysed.corrected))))
         bonuses = []
         for f in analysed.fields:
             for run in runs:
@@ -243,6 +244,11 @@ class Occurrences:
             reader, _, wanted = self._segments[segment]
             self._keys[segment, field, term] = occurrences(reader, field, term, wanted)
         return self._keys[segment, field, term]
+
+
+def _runs(syllables: list[str]) -> list[tuple[str, ...]]:
+    """Each pair of neighbours, and the whole run when it is longer than a pair."""
+    return list(zip(syllables, syllables[1:])) + ([tuple(syllables)] if len(syllables) > 2 else [])
 
 
 def _units(analysed: Analysed) -> tuple[Unit, ...]:

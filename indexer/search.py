@@ -111,9 +111,9 @@ def _interpret(
                 clause = replace(clause, text=" ".join(meant))
                 words = segment(clause.text)
                 expansions += typed
-            units, found = units_of(meant, reader, lm)
+            units, found, corrected = units_of(meant, reader, lm)
             expansions += found
-            analysed.append(Analysed(clause, words, tuple(units)))
+            analysed.append(Analysed(clause, words, tuple(units), tuple(corrected)))
         if analysed:
             groups.append(analysed)
     return groups, expansions

@@ -7,7 +7,10 @@ from whoosh.searching import Searcher
 
 from indexer.abbreviations import defined_pairs, key
 from indexer.build import index_paths, open_index
+from indexer.interpret import _in_context
 from indexer.language_model import Counts, LanguageModel
+from indexer.query import Clause
+from indexer.ranking import Analysed, QueryBuilder, analyse
 from indexer.search import search
 from indexer.typing import decode
 
@@ -43,6 +46,27 @@ def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
     finally:
         model.close()
 
+
+
+def test_near_spellings_are_ordered_by_their_neighbours(tmp_path: Path) -> None:
+    counts = Counts()
+    counts.add("Hoạt động. " * 5 + "Kế hoạch năm nay.")
+    counts.save(tmp_path)
+    model = LanguageModel(tmp_path)
+    try:
+        near = ["hoat", "hoach"]  # `hoac` is one edit from both; `hoạt` is the more frequent
+        assert _in_context(near, ["ke", "hoac"], 1, model) == ["hoach", "hoat"]
+        assert _in_context(near, ["hoac", "dong"], 0, model) == ["hoat", "hoach"]
+        assert _in_context(near, ["hoac"], 0, model) == near  # no neighbours: as given
+    finally:
+        model.close()
+
+
+def test_words_side_by_side_are_ranked_as_typed_and_as_corrected() -> None:
+    typed = analyse(Clause("kế hoac năm"))
+    corrected = Analysed(typed.clause, typed.words, typed.units, ("kế", "hoạch", "năm"))
+    terms = {bonus.terms for bonus in QueryBuilder(use_marks=False).bonus([[corrected]]) if bonus.field == "body_fold"}
+    assert {("ke", "hoac"), ("ke", "hoach"), ("hoach", "nam"), ("ke", "hoach", "nam"), ("ke", "hoac", "nam")} <= terms
 
 INTELLIGENCE = {
     "ubnd-short": "Tin A về hành chính\nUBND tỉnh Quảng Trị họp bàn kế hoạch phòng chống lũ lụt.\n",
