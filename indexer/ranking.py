@@ -159,9 +159,12 @@ class QueryBuilder:
         bonuses = []
         for f in analysed.fields:
             for run in runs:
-                bonuses.append(Bonus(f"{f}_fold", tuple(map(fold_term, run)), _weight(f) * ADJACENT_BOOST))
+                # A run counts as many times as it has neighbours: four syllables standing
+                # together say more than any pair of them.
+                weight = _weight(f) * ADJACENT_BOOST * (len(run) - 1)
+                bonuses.append(Bonus(f"{f}_fold", tuple(map(fold_term, run)), weight))
                 if self.use_marks:
-                    bonuses.append(Bonus(f"{f}_syl", run, _weight(f) * ADJACENT_BOOST * EXACT_BOOST))
+                    bonuses.append(Bonus(f"{f}_syl", run, weight * EXACT_BOOST))
             if self.use_marks:
                 # Only trusted with marks: underthesea segments unmarked text differently.
                 bonuses += [
