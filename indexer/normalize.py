@@ -172,10 +172,12 @@ def fold(text: str) -> str:
 
 
 def _one_letter_folds() -> dict[int, str]:
-    """Every Latin letter whose fold is one ASCII letter (Vietnamese letters all are)."""
+    """Every Latin letter whose fold is one ASCII letter (Vietnamese letters all are). A
+    capital folds as its small letter does: the index lowercases before it folds (`Ʊ` is `y`
+    to unidecode, its small letter `ʊ` is `u`)."""
     table = {}
     for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        folded = fold(chr(code))
+        folded = fold(chr(code).lower())
         if len(folded) == 1 and folded.isascii() and folded.isalpha() and chr(code).isalpha():
             table[code] = folded
     return table

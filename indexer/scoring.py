@@ -249,7 +249,10 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
     with_positions = format.supports("positions")
     matcher: Any = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # hides deleted documents; the caller does that
+        # The filter has already stepped its child past the deleted documents at the start:
+        # back to the first block, or those documents would be missing from what is cached.
         matcher = matcher.child
+        matcher.reset()
     ids: list[Any] = []  # each block's, as stored: the gaps between document numbers
     counts: list[int] = []  # postings in each block
     weights: list[float] = []
@@ -268,7 +271,7 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
                 values += block_values
             matcher._next_block()
         gaps = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
-        numbers = gaps if matcher._byteids else _sums_within(gaps, counts)
+        numbers = _sums_within(gaps, counts)
     else:  # postings kept inline with the term (Whoosh 2.7 writes none), or any other matcher
         listed = []
         while matcher.is_active():
@@ -300,7 +303,7 @@ def _read_block(matcher: Any) -> tuple[Any, Any, Any]:
     data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
     if matcher._compression:
         data = zlib.decompress(data)
-    return loads(bytes(data).replace(_ENCODE_LATIN1, _BYTES, 1))
+    return loads(data.replace(_ENCODE_LATIN1, _BYTES, 1))
 
 
 _ENCODE_LATIN1 = b"c_codecs\nencode\n"

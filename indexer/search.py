@@ -237,6 +237,8 @@ class _Runner:
 
     def _by_date(self, docnums: np.ndarray) -> list[int]:
         """Newest or oldest first; articles without a date last, ties in index order."""
+        if not len(docnums):  # an index without articles has no date column to read
+            return []
         dates = date_keys(self.searcher)[docnums]
         undated = dates == _NO_DATE
         if self.sort == "oldest":

@@ -4,8 +4,10 @@ Whoosh can memory-map a segment, but then wraps the map in a `BytesIO`, which co
 open searcher held a private copy of the whole index (3.7 GB at 50,000 articles with the web
 server's four threads). Without maps, every small read (a block header is unpickled a few
 bytes at a time) is a seek and a read on the file, which cost a third of a query's time.
-Here a file is mapped once and read through a view of the map: nothing is copied but the
-bytes asked for, and the pages are the system's file cache, shared by every process.
+Here each opening of a file maps it and reads through views of the map: nothing is copied
+but the bytes asked for, and the pages are the system's file cache, shared by every searcher
+and process. A map is let go when nothing refers to it any more (a closed searcher, once
+collected), so a segment file deleted by a merge keeps its disk space until then.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 
 from indexer.highlight import Highlight, body_spans
+from indexer.normalize import fold_in_place
 
 BODY = "Kĩ sư Đảng đang họp; tin tin tin. Thuỷ điện Hoà Bình, lí do: TP.HCM và Thủy điện."
 
@@ -34,3 +35,9 @@ def test_spans_mark_the_syllables_meant(form: str, syllables: list[str], use_mar
 def test_invisible_characters_do_not_hide_a_word() -> None:
     body = "Hà\u200b Nội và Hải Phòng"  # a zero-width space, as scraped text has
     assert marked(body, [Highlight.of(["ha", "noi"], False)]) == ["Hà\u200b Nội"]
+
+
+def test_a_capital_is_found_as_its_small_letter_folds() -> None:
+    # unidecode folds the capital `Ʊ` to `y` but its small letter `ʊ` to `u`; the index
+    # lowercases first, so the body's `Ʊ` is a `u`.
+    assert fold_in_place("Ʊ Tổ") == "u to"

@@ -58,6 +58,19 @@ def test_add_change_delete_then_reindex_shows_exactly_the_files(tmp_path: Path) 
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 2)
 
 
+
+def test_an_index_whose_articles_are_all_gone_answers_every_sort(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1), "b": article(2)})
+    index_dir = tmp_path / "ix"
+    index_paths([news], index_dir, quiet=True)
+    for name in ("a", "b"):
+        (news / f"{name}.txt").unlink()
+    assert index_paths([news], index_dir, quiet=True).removed == 2
+    with open_index(index_dir).searcher() as searcher:
+        for sort in ("relevance", "newest", "oldest"):
+            assert search(searcher, "bản tin", sort=sort)["total"] == 0
+            assert search(searcher, "", sort=sort, filters={"year": ["2024"]})["total"] == 0
+
 def test_index_without_paths_updates_the_folders_already_indexed(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1)})
     index_dir = tmp_path / "ix"

@@ -3,13 +3,16 @@ ones Whoosh computes one document at a time, on an index of several segments wit
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import query as q
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
@@ -19,6 +22,7 @@ from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
 from indexer.scoring import DOC_SHIFT, match_scores, occurrences
+from indexer.storage import MappedStorage
 
 from .conftest import FIXTURE_ARTICLES, write_articles
 
@@ -162,3 +166,67 @@ def test_runs_of_terms_side_by_side_are_counted_as_whooshs_positions_say(segment
         }
         found = Occurrences(segmented, sorted(at[0])).consecutive("body_fold", terms)
         assert found == {d: n for d, n in expected.items() if n} and found
+
+
+# --- postings of many blocks, generated ---------------------------------------------------
+
+WORDS = [f"w{i}" for i in range(30)]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    """Three segments of generated texts, short and long (postings of many blocks), a
+    quarter of the documents deleted and a run of deletions at the start (whole blocks)."""
+    rng = random.Random(7)
+    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(phrase=True), title=TEXT(phrase=True),
+                    kw=KEYWORD(scorable=False), nopos=TEXT(phrase=False))
+    ix = MappedStorage(str(tmp_path_factory.mktemp("generated"))).create_index(schema)
+    number = 0
+    for size in (300, 700, 150):
+        writer = ix.writer()
+        for _ in range(size):
+            body = " ".join(rng.choice(WORDS[: rng.randint(2, 30)]) for _ in range(rng.choice([1, 5, 50, 3000])))
+            writer.add_document(id=str(number), body=body, title=" ".join(rng.sample(WORDS, 3)),
+                                kw=rng.choice(WORDS), nopos=body[:200])
+            number += 1
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for doc_id in {*rng.sample(range(number), number // 4), *range(200)}:
+        writer.delete_by_term("id", str(doc_id))
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 3
+        yield searcher
+
+
+def test_generated_queries_score_as_whoosh_scores_them(generated: Searcher) -> None:
+    rng = random.Random(42)
+    for _ in range(120):
+        a, b, c = rng.sample(WORDS, 3)
+        query = rng.choice([
+            q.Term("body", a, boost=rng.choice([1, 2.5])), q.Phrase("body", [a, b]), q.Phrase("body", [a, b, c], boost=0.7),
+            q.Phrase("body", [a, a]), q.Term("kw", a, boost=3.0), q.Term("nopos", b),
+            q.And([q.Term("body", a), q.Or([q.Term("title", b), q.Term("body", c)], boost=0.5)]),
+            q.Or([q.Phrase("title", [a, b]), q.Term("body", c)]),
+        ])
+        expected = {hit.docnum: hit.score for hit in generated.search(query, limit=None)}
+        assert match_scores(generated, query).as_dict() == pytest.approx(expected), query
+
+
+def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path: Path) -> None:
+    # Whoosh hides deleted documents behind a filter that skips them as it is made: read
+    # through it, the postings of a newer searcher would be cached without them, and an
+    # older searcher that shares the cache would lose live results.
+    ix = MappedStorage(str(tmp_path)).create_index(Schema(id=ID(stored=True, unique=True), body=TEXT(phrase=True)))
+    writer = ix.writer()
+    for number in range(300):
+        writer.add_document(id=str(number), body="alpha beta")
+    writer.commit()
+    with ix.searcher() as older:
+        writer = ix.writer()
+        for number in range(200):
+            writer.delete_by_term("id", str(number))
+        writer.commit(merge=False)
+        with ix.searcher() as newer:
+            assert len(match_scores(newer, q.Term("body", "alpha")).docnums()) == 100
+        assert len(match_scores(older, q.Term("body", "alpha")).docnums()) == 300
