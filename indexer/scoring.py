@@ -335,9 +335,19 @@ def _decode_keys(found: Postings, docnums: np.ndarray) -> np.ndarray:
     at = np.searchsorted(found.ids, docnums)
     inside = at < len(found.ids)
     at = at[inside][found.ids[at[inside]] == docnums[inside]]
-    starts, ends = found.bounds[at].tolist(), found.bounds[at + 1].tolist()
-    counts, positions = _decode_all(found.format, [found.encoded[start:end] for start, end in zip(starts, ends)])
+    counts, positions = _decode_positions(found, at)
     return (np.repeat(found.ids[at].astype(np.int64), counts) << DOC_SHIFT) | positions
+
+
+def _decode_positions(found: Postings, at: np.ndarray) -> tuple[Any, np.ndarray]:
+    """The number of positions in each of the postings `at` (indexes into `found`), and all
+    their positions, in order."""
+    if type(found.format) is Positions and len(at) >= _PARSE_FROM:
+        parsed = _parse_positions(found.encoded, found.bounds[at])
+        if parsed is not None:
+            return parsed
+    starts, ends = found.bounds[at].tolist(), found.bounds[at + 1].tolist()
+    return _unpickle_positions(found.format, [found.encoded[start:end] for start, end in zip(starts, ends)])
 
 
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -351,7 +361,57 @@ def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 DOC_SHIFT = 32
 
 
-def _decode_all(format: Any, values: list[bytes]) -> tuple[list[int], np.ndarray]:
+def _parse_positions(encoded: bytes, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """What `_unpickle_positions` gives for the values at `starts` in `encoded`, read with
+    numpy instead of unpickled: nine times faster for thousands of documents, slower for a
+    few. None when a value is not of the shape below (then they are unpickled).
+
+    A value is a count (4 bytes, big-endian), then the pickle of the list of gaps: `\\x80\\x02]q\\x00`,
+    then the one gap and `a`, or `(`, the gaps and `e`. A gap is `K` and a byte, `M` and two,
+    or `J` and four (little-endian, signed). The values are read side by side, one gap of
+    each per step, so the steps are as many as the most positions in one document."""
+    data = np.frombuffer(encoded + bytes(8), dtype=np.uint8)  # padded: reads past a gap stay inside
+    starts = starts.astype(np.int64)
+    counts = np.zeros(len(starts), dtype=np.int64)
+    for offset in range(_COUNT_SIZE):
+        counts = counts << 8 | data[starts + offset]
+    header = starts + _COUNT_SIZE
+    for offset, byte in enumerate(_LIST_HEADER):
+        if (data[header + offset] != byte).any():
+            return None
+    several = counts > 1
+    if (data[header + len(_LIST_HEADER)][several] != _MARK).any():
+        return None
+    pointer = header + len(_LIST_HEADER) + several  # each value's next gap
+    first = np.cumsum(counts) - counts  # where each value's gaps go
+    gaps = np.empty(int(counts.sum()), dtype=np.int64)
+    reading = np.flatnonzero(counts > 0)
+    step = 0
+    while len(reading):
+        at = pointer[reading]
+        opcode = data[at]
+        one, two = data[at + 1].astype(np.int64), data[at + 2].astype(np.int64)
+        is_one, is_two = opcode == _BININT1, opcode == _BININT2
+        four = one | two << 8 | data[at + 3].astype(np.int64) << 16 | data[at + 4].astype(np.int64) << 24
+        if not (is_one | is_two | (opcode == _BININT)).all():
+            return None
+        gaps[first[reading] + step] = np.where(is_one, one, np.where(is_two, one | two << 8, (four ^ 2**31) - 2**31))
+        pointer[reading] = at + np.where(is_one, 2, np.where(is_two, 3, 5))
+        step += 1
+        reading = reading[counts[reading] > step]
+    ends = np.where(several, _APPENDS, _APPEND)
+    if (data[pointer] != ends)[counts > 0].any():
+        return None
+    return counts, _sums_within(gaps, counts)
+
+
+_PARSE_FROM = 200  # documents: below this, unpickling is as fast
+_LIST_HEADER = b"\x80\x02]q\x00"  # protocol 2, an empty list, kept in the memo
+_MARK, _APPEND, _APPENDS = ord("("), ord("a"), ord("e")
+_BININT1, _BININT2, _BININT = ord("K"), ord("M"), ord("J")
+
+
+def _unpickle_positions(format: Any, values: list[bytes]) -> tuple[list[int], np.ndarray]:
     """The number of positions in each of `values`, and all their positions.
 
     Whoosh encodes each document's positions as a count, then a pickled list of the gaps

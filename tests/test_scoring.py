@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from whoosh import query as q
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
@@ -21,7 +22,7 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.scoring import DOC_SHIFT, match_scores, occurrences
+from indexer.scoring import DOC_SHIFT, _parse_positions, _unpickle_positions, match_scores, occurrences
 from indexer.storage import MappedStorage
 
 from .conftest import FIXTURE_ARTICLES, write_articles
@@ -230,3 +231,20 @@ def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path:
         with ix.searcher() as newer:
             assert len(match_scores(newer, q.Term("body", "alpha")).docnums()) == 100
         assert len(match_scores(older, q.Term("body", "alpha")).docnums()) == 300
+
+
+@pytest.mark.parametrize(("lists", "read"), [
+    ([[0], [3, 7, 300], [70000, 70001], list(range(0, 5000, 5))], True),  # gaps of one, two and four bytes
+    ([list(range(1200))], False),  # over 1000 gaps: pickled in two batches
+    ([[5], [2**31 + 5]], False),  # a number past four bytes: pickled another way
+])
+def test_positions_read_with_numpy_are_the_unpickled_ones(lists: list[list[int]], read: bool) -> None:
+    values = [Positions().encode(at) for at in lists]
+    starts = np.cumsum([0] + [len(value) for value in values[:-1]])
+    parsed = _parse_positions(b"".join(values), starts)
+    counts, positions = _unpickle_positions(Positions(), values)
+    assert counts == [len(at) for at in lists] and positions.tolist() == [p for at in lists for p in at]
+    if read:
+        assert parsed is not None and parsed[0].tolist() == counts and parsed[1].tolist() == positions.tolist()
+    else:
+        assert parsed is None  # left to the unpickling
