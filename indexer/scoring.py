@@ -312,21 +312,11 @@ _BYTES = b"cbuiltins\nbytes\n"
 
 def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
     """Where a term stands in those of `docnums` (ascending, of one segment) that have it, as
-    ascending keys: document number << DOC_SHIFT | position.
-
-    Decoding positions costs a few microseconds a document, the most of any step of a phrase
-    search. When half the term's documents or more are asked for, all are decoded (at most
-    twice the work) and kept, and later searches only pick theirs out."""
+    ascending keys: document number << DOC_SHIFT | position. The positions are decoded from
+    the term's cached postings each time (`_parse_positions` makes that cheap)."""
     if (field, text) not in reader:
         return np.zeros(0, dtype=np.int64)
-    key = (reader.segment().segment_id(), field, text)
-    every = _keys.peek(key)
-    if every is None:
-        found = postings(reader, field, text)
-        if len(docnums) * 2 < len(found.ids):
-            return _decode_keys(found, docnums)
-        every = _keys.get(key, lambda: _decode_keys(found, found.ids))
-    return every[contains(docnums, every >> DOC_SHIFT)]
+    return _decode_keys(postings(reader, field, text), docnums)
 
 
 def _decode_keys(found: Postings, docnums: np.ndarray) -> np.ndarray:
@@ -454,9 +444,7 @@ def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
     return _lengths.get((leaf.reader().segment().segment_id(), field), read)
 
 
-# The postings read last, up to 192 MB: at 50,000 articles a common syllable's take 2 MB.
-_postings: SegmentCache[Postings] = SegmentCache(192_000_000, size=lambda found: found.size)
-# 8 bytes a position: the decoded positions of the terms phrases use most, up to 96 MB.
-_keys: SegmentCache[np.ndarray] = SegmentCache(12_000_000, size=len)
+# The postings read last, up to 288 MB: at 50,000 articles a common syllable's take 2 MB.
+_postings: SegmentCache[Postings] = SegmentCache(288_000_000, size=lambda found: found.size)
 # 8 bytes a document: a 50,000-article segment's four scored fields take 1.6 MB.
 _lengths: SegmentCache[np.ndarray] = SegmentCache(512)
