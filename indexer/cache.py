@@ -25,14 +25,6 @@ class SegmentCache(Generic[Value]):
         self._used = 0
         self._lock = threading.Lock()
 
-    def peek(self, key: Hashable) -> Value | None:
-        """The value if it is kept (it then counts as used), else None."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        return None
-
     def get(self, key: Hashable, make: Callable[[], Value]) -> Value:
         with self._lock:
             if key in self._values:

@@ -10,6 +10,7 @@ the neighbouring syllables best).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from whoosh.reading import IndexReader
@@ -85,7 +86,7 @@ def units_of(
             position += size
             continue
         syllable = syllables[position]
-        near = [_most_written(n, lm) for n in _in_context(_near_spellings(folded[position], reader), folded, position, lm)]
+        near = [_written_like(syllable, n, lm) for n in _in_context(_near_spellings(folded[position], reader), folded, position, lm)]
         units.append((Alternative((syllable,)), *(Alternative((n,), TYPO_WEIGHT) for n in near)))
         expansions += [Expansion("typo", syllable, n) for n in near]
         corrected[position] = near[0] if near else syllable
@@ -98,10 +99,16 @@ def restore_marks(syllables: list[str], lm: LanguageModel) -> list[str]:
     return lm.restore([fold_term(s) for s in syllables])
 
 
-def _most_written(folded: str, lm: LanguageModel) -> str:
-    """The most frequent written form of a folded syllable (`chuc` -> `chức`)."""
-    forms = lm.forms(folded)
-    return forms[0][0] if forms else folded
+def _written_like(typed: str, folded: str, lm: LanguageModel) -> str:
+    """The written form of a folded syllable that a typo most likely meant: the one most like
+    what was typed, marks included (`họpp` -> `họp`, though `hợp` is more frequent); typed
+    without marks, the most frequent (`chucc` -> `chức`)."""
+    forms = [form for form, _ in lm.forms(folded)]  # most frequent first
+    if not forms:
+        return folded
+    if not has_marks(typed):
+        return forms[0]
+    return max(forms, key=lambda form: SequenceMatcher(None, typed, form).ratio())  # first of equals
 
 
 def _abbreviations(lm: LanguageModel) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]]:

@@ -206,7 +206,7 @@ class Bonus:
 
 
 class Occurrences:
-    """How often terms, and pairs of terms side by side, occur in a few documents (the best
+    """How often terms, and runs of terms side by side, occur in a few documents (the best
     results): each term read once however many bonuses use it, and only for these documents."""
 
     def __init__(self, searcher: Searcher, docnums: list[int]) -> None:
@@ -233,13 +233,12 @@ class Occurrences:
     def consecutive(self, field: str, terms: tuple[str, ...]) -> dict[int, int]:
         """How often the terms stand next to each other, in order, in each document."""
         counts: dict[int, int] = {}
-        for number, (reader, offset, wanted) in enumerate(self._segments):
-            starts = self._occurrences(number, field, terms[0])
+        for number, (_, offset, _) in enumerate(self._segments):
+            starts = self._occurrences(number, field, terms[0])  # of the wanted documents only
             for step, term in enumerate(terms[1:], 1):
                 starts = starts[contains(self._occurrences(number, field, term), starts + step)]
             docnums, found = np.unique(starts >> DOC_SHIFT, return_counts=True)
-            here = np.isin(docnums, wanted)
-            counts.update(zip((docnums[here] + offset).tolist(), found[here].tolist()))
+            counts.update(zip((docnums + offset).tolist(), found.tolist()))
         return counts
 
     def _occurrences(self, segment: int, field: str, term: str) -> np.ndarray:

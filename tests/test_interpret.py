@@ -7,7 +7,7 @@ from whoosh.searching import Searcher
 
 from indexer.abbreviations import defined_pairs, key
 from indexer.build import index_paths, open_index
-from indexer.interpret import _in_context
+from indexer.interpret import _in_context, _written_like
 from indexer.language_model import Counts, LanguageModel
 from indexer.query import Clause
 from indexer.ranking import Analysed, QueryBuilder, analyse
@@ -61,6 +61,19 @@ def test_near_spellings_are_ordered_by_their_neighbours(tmp_path: Path) -> None:
     finally:
         model.close()
 
+
+
+def test_a_typo_keeps_the_marks_typed(tmp_path: Path) -> None:
+    counts = Counts()
+    counts.add("Hợp tác. " * 5 + "Đang họp.")
+    counts.save(tmp_path)
+    model = LanguageModel(tmp_path)
+    try:
+        assert _written_like("họpp", "hop", model) == "họp"  # though `hợp` is more frequent
+        assert _written_like("hopp", "hop", model) == "hợp"  # no marks typed: the most frequent
+        assert _written_like("họpp", "zzz", model) == "zzz"  # never seen: as folded
+    finally:
+        model.close()
 
 def test_words_side_by_side_are_ranked_as_typed_and_as_corrected() -> None:
     typed = analyse(Clause("kế hoac năm"))

@@ -248,3 +248,7 @@ def test_positions_read_with_numpy_are_the_unpickled_ones(lists: list[list[int]]
         assert parsed is not None and parsed[0].tolist() == counts and parsed[1].tolist() == positions.tolist()
     else:
         assert parsed is None  # left to the unpickling
+
+
+def test_a_value_cut_short_is_left_to_the_unpickling() -> None:
+    assert _parse_positions(b"\x00\x00\x00\x02\x80\x02]q\x00(J", np.array([0])) is None
