@@ -1,5 +1,7 @@
 """Query intelligence: Telex/VNI, abbreviations, typos, i/y variants and restored marks."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,46 +36,41 @@ def test_abbreviations_defined_in_the_text() -> None:
     assert key("TP.HCM") == ("tp", "hcm") and key("HĐND") == ("hdnd",)
 
 
-def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
+@contextmanager
+def language_model(folder: Path, *texts: str) -> Iterator[LanguageModel]:
+    """The counts of `texts`, saved in `folder` and opened."""
     counts = Counts()
-    counts.add("Thành ủy Hải Phòng họp. Thành ủy Hải Phòng chỉ đạo.", "Thanh Hóa và thanh niên. Đảng viên đang học.")
-    counts.save(tmp_path)
-    model = LanguageModel(tmp_path)
+    counts.add(*texts)
+    counts.save(folder)
+    model = LanguageModel(folder)
     try:
-        assert model.restore(["thanh", "uy", "hai", "phong"]) == ["thành", "ủy", "hải", "phòng"]
-        assert model.restore(["thanh", "hoa"]) == ["thanh", "hóa"]
-        assert model.restore(["zzz"]) == ["zzz"]  # never seen: left as typed
+        yield model
     finally:
         model.close()
 
 
+def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
+    texts = ("Thành ủy Hải Phòng họp. Thành ủy Hải Phòng chỉ đạo.", "Thanh Hóa và thanh niên. Đảng viên đang học.")
+    with language_model(tmp_path, *texts) as model:
+        assert model.restore(["thanh", "uy", "hai", "phong"]) == ["thành", "ủy", "hải", "phòng"]
+        assert model.restore(["thanh", "hoa"]) == ["thanh", "hóa"]
+        assert model.restore(["zzz"]) == ["zzz"]  # never seen: left as typed
+
 
 def test_near_spellings_are_ordered_by_their_neighbours(tmp_path: Path) -> None:
-    counts = Counts()
-    counts.add("Hoạt động. " * 5 + "Kế hoạch năm nay.")
-    counts.save(tmp_path)
-    model = LanguageModel(tmp_path)
-    try:
+    with language_model(tmp_path, "Hoạt động. " * 5 + "Kế hoạch năm nay.") as model:
         near = ["hoat", "hoach"]  # `hoac` is one edit from both; `hoạt` is the more frequent
         assert _in_context(near, ["ke", "hoac"], 1, model) == ["hoach", "hoat"]
         assert _in_context(near, ["hoac", "dong"], 0, model) == ["hoat", "hoach"]
         assert _in_context(near, ["hoac"], 0, model) == near  # no neighbours: as given
-    finally:
-        model.close()
-
 
 
 def test_a_typo_keeps_the_marks_typed(tmp_path: Path) -> None:
-    counts = Counts()
-    counts.add("Hợp tác. " * 5 + "Đang họp.")
-    counts.save(tmp_path)
-    model = LanguageModel(tmp_path)
-    try:
+    with language_model(tmp_path, "Hợp tác. " * 5 + "Đang họp.") as model:
         assert _written_like("họpp", "hop", model) == "họp"  # though `hợp` is more frequent
         assert _written_like("hopp", "hop", model) == "hợp"  # no marks typed: the most frequent
         assert _written_like("họpp", "zzz", model) == "zzz"  # never seen: as folded
-    finally:
-        model.close()
+
 
 def test_words_side_by_side_are_ranked_as_typed_and_as_corrected() -> None:
     typed = analyse(Clause("kế hoac năm"))
