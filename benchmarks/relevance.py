@@ -116,10 +116,6 @@ def stream(text: str) -> str:
     return " " + " ".join(_NOT_SYLLABLE.sub(" | ", normalize(text)).split()) + " "
 
 
-# A folded syllable whose `y` may be written `i` (`indexer.normalize.canonical_iy`).
-_IY_FOLDED = re.compile(r"(h|k|l|m|s|t|qu)y")
-
-
 class Stats:
     """Document frequencies of folded syllables, which articles hold each, and every article's
     syllable stream (to find the articles that hold a query's source words verbatim)."""
@@ -157,8 +153,11 @@ class Stats:
     def _holding_either_iy(self, syllable: str) -> set[int]:
         """The articles that hold the syllable folded, in either i/y spelling (`sĩ` for `sỹ`):
         the streams make the two one, their folds (`si`, `sy`) do not."""
+        from indexer.normalize import canonical_iy
+
         folded = fold(stream(syllable).strip())  # i/y made one: `y`
-        spellings = {folded, folded[:-1] + "i"} if _IY_FOLDED.fullmatch(folded) else {fold(syllable)}
+        other = folded[:-1] + "i"
+        spellings = {folded, other} if canonical_iy(other) == folded else {folded}
         return set().union(*(self.postings.get(s, set()) for s in spellings))
 
 

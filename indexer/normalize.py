@@ -80,7 +80,8 @@ def canonical_tone(syllable: str) -> str:
 
 # `kĩ`/`kỹ`, `lí`/`lý`, `quí`/`quý`, `sĩ`/`sỹ`: after these consonants a lone final i and y are
 # the same vowel written two ways; matching treats them as `y`.
-_IY = re.compile(r"^(h|k|l|m|s|t|qu)([iìíỉĩị]|[yỳýỷỹỵ])$")
+_IY_ONSETS = "h|k|l|m|s|t|qu"  # the consonants after which `i` and `y` are one vowel
+_IY = re.compile(rf"^({_IY_ONSETS})([iìíỉĩị]|[yỳýỷỹỵ])$")
 _I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
 
 
@@ -186,7 +187,7 @@ def _one_letter_folds() -> dict[int, str]:
 _FOLD_ONE_FOR_ONE = str.maketrans({**_one_letter_folds(), ord("ð"): "d", ord("Ð"): "d"})
 _UNFOLDED_LETTER = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit still not ASCII
 # canonical_iy on folded syllables: `ki` (from `kĩ` or `kỹ`) -> `ky`.
-_FOLDED_IY = re.compile(r"(?<![^\W_])(h|k|l|m|s|t|qu)i(?![^\W_])")
+_FOLDED_IY = re.compile(rf"(?<![^\W_])({_IY_ONSETS})i(?![^\W_])")
 
 
 def fold_in_place(text: str) -> str | None:

@@ -225,7 +225,7 @@ class Occurrences:
             for reader, offset, wanted in self._segments:
                 if (field, term) in reader:
                     found = postings(reader, field, term)
-                    here = np.isin(found.ids, wanted)
+                    here = found.having(wanted)
                     counts.update(zip((found.ids[here] + offset).tolist(), found.weights[here].astype(int).tolist()))
             self._counts[field, term] = counts
         return self._counts[field, term]

@@ -222,6 +222,7 @@ class _Runner:
         total = len(docnums)
         page = min(page, max(1, -(-total // per_page)))
         wanted = page * per_page
+        ranked: list[tuple[int, float | None]]
         if self.sort == "relevance":
             best = _best(docnums, matched.scores[docnums], max(wanted, RERANK))
             ranked = self._reranked(best) if self.bonus else best
@@ -229,10 +230,10 @@ class _Runner:
             ranked = [(docnum, None) for docnum in self._by_date(docnums)[:wanted]]
         return _Page(total, page, ranked[(page - 1) * per_page : wanted], matched.found)
 
-    def _reranked(self, best: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
+    def _reranked(self, best: list[tuple[int, float]]) -> list[tuple[int, float]]:
         top, rest = best[:RERANK], best[RERANK:]
         extra = self._bonus_scores([docnum for docnum, _ in top])
-        rescored = [(docnum, (score or 0.0) + extra.get(docnum, 0.0)) for docnum, score in top]
+        rescored = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in top]
         return sorted(rescored, key=lambda item: (-item[1], item[0])) + rest
 
     def _by_date(self, docnums: np.ndarray) -> list[int]:
@@ -256,7 +257,7 @@ class _Runner:
         return scores
 
 
-def _best(docnums: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, float | None]]:
+def _best(docnums: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, float]]:
     """The `count` best (document number, score): best first, equal scores in index order."""
     if len(docnums) > count:  # only the candidates for the first `count` are sorted
         threshold = np.partition(scores, len(scores) - count)[len(scores) - count]

@@ -22,7 +22,9 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.scoring import DOC_SHIFT, _parse_positions, _unpickle_positions, match_scores, occurrences
+from indexer.scoring import (
+    DOC_SHIFT, _parse_positions, _position_counts, _unpickle_positions, match_scores, occurrences,
+)
 from indexer.storage import MappedStorage
 
 from .conftest import FIXTURE_ARTICLES, write_articles
@@ -241,7 +243,7 @@ def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path:
 def test_positions_read_with_numpy_are_the_unpickled_ones(lists: list[list[int]], read: bool) -> None:
     values = [Positions().encode(at) for at in lists]
     starts = np.cumsum([0] + [len(value) for value in values[:-1]])
-    parsed = _parse_positions(b"".join(values), starts)
+    parsed = _parse_positions(b"".join(values), starts, _position_counts(b"".join(values), starts))
     counts, positions = _unpickle_positions(Positions(), values)
     assert counts == [len(at) for at in lists] and positions.tolist() == [p for at in lists for p in at]
     if read:
@@ -251,4 +253,5 @@ def test_positions_read_with_numpy_are_the_unpickled_ones(lists: list[list[int]]
 
 
 def test_a_value_cut_short_is_left_to_the_unpickling() -> None:
-    assert _parse_positions(b"\x00\x00\x00\x02\x80\x02]q\x00(J", np.array([0])) is None
+    value = b"\x00\x00\x00\x02\x80\x02]q\x00(J"
+    assert _parse_positions(value, np.array([0]), _position_counts(value, np.array([0]))) is None
