@@ -37,6 +37,7 @@ from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 from indexer.storage import MappedStorage
+from indexer.writer import PositionsIndex
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -92,34 +93,49 @@ def index_exists(index_dir: Path) -> bool:
     return index_dir.is_dir() and any(index_dir.glob(f"_{_INDEX_NAME}_*.toc"))
 
 
-def open_index(index_dir: Path) -> Index:
+def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
+    """The index, checked to be readable. An index made by an earlier version of vnsearch,
+    in a format this one does not read, is refused unless it is being rebuilt."""
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
     try:
-        ix = _storage(index_dir).open_index()
+        ix = _storage(index_dir).open_index(indexclass=PositionsIndex)
         with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
             searcher.doc_count()
-        return ix
+        problem = None
     except Exception as error:  # Whoosh raises many types for damaged files
         problem = f"{type(error).__name__}: {error}"
     # Raised outside the handler so that Whoosh's failed frames (and the files they hold
     # open) are released now rather than kept alive as this exception's context.
-    raise IndexUnavailable(
-        f"the index at {index_dir} cannot be read ({problem}); "
-        f"remove that folder and run `vnsearch index` to build it again"
-    )
+    if problem:
+        raise IndexUnavailable(
+            f"the index at {index_dir} cannot be read ({problem}); "
+            f"remove that folder and run `vnsearch index` to build it again"
+        )
+    if not rebuilding and _outdated(ix):
+        raise IndexUnavailable(
+            f"the index at {index_dir} was made by an earlier version of vnsearch; "
+            f"run `vnsearch index --rebuild` to build it again"
+        )
+    return ix
+
+
+def _outdated(ix: Index) -> bool:
+    """Whether the index's fields are stored otherwise than this version stores them."""
+    current = build_schema()
+    return any(name not in ix.schema or ix.schema[name].format != field.format for name, field in current.items())
 
 
 def _storage(index_dir: Path) -> FileStorage:
     return MappedStorage(str(index_dir))
 
 
-def open_or_create_index(index_dir: Path) -> Index:
+def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
     if index_exists(index_dir):
-        return open_index(index_dir)
+        return open_index(index_dir, rebuilding)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        return _storage(index_dir).create_index(build_schema())
+        return _storage(index_dir).create_index(build_schema(), indexclass=PositionsIndex)
     except OSError as error:
         raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
 
@@ -145,11 +161,13 @@ def index_paths(
     duplicate) cancels the whole run. Warnings also go to `warn` as they happen. Files are
     read, cleaned and segmented by `workers` processes (default: one per core).
     """
-    ix = open_or_create_index(index_dir)
+    ix = open_or_create_index(index_dir, rebuilding=rebuild)
     entries = {} if rebuild else read_manifest(ix)
     roots = [path.resolve() for path in paths] or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
     files = list(find_files(roots))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
+    if rebuild:  # the new index takes this version's schema, whatever the old one's was
+        run.writer.schema = build_schema()
     try:
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)

@@ -2,16 +2,18 @@
 
 Title and body are stored as written (snippets show the original text) and indexed three times,
 as words, syllables and folded syllables (see `indexer.analysis`). Syllables keep positions for
-phrases. Facet fields keep their values in a column, so counting and sorting by them never
-reads the stored documents.
+phrases, in a file of their own (`indexer.positions`). Facet fields keep their values in a
+column, so counting and sorting by them never reads the stored documents.
 """
 
 from __future__ import annotations
 
+from whoosh.analysis import Analyzer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer, word_analyzer
+from indexer.positions import CountedTerms
 
 # The analysed forms of a text field, by suffix: `title_word`, `body_syl`, ...
 FORMS = {"word": word_analyzer, "syl": syllable_analyzer, "fold": folded_analyzer}
@@ -47,7 +49,15 @@ def _text_forms(name: str) -> dict[str, TEXT]:
     # syllables need positions for phrases. No field keeps character offsets: highlighting
     # finds the syllables in the stored text again (`indexer.highlight`), and offsets would be
     # the largest part of the index.
-    return {f"{name}_{form}": TEXT(analyzer=analyzer, phrase=form != "word") for form, analyzer in FORMS.items()}
+    return {f"{name}_{form}": _text(analyzer, positions=form != "word") for form, analyzer in FORMS.items()}
+
+
+def _text(analyzer: Analyzer, positions: bool) -> TEXT:
+    """A searched text field; its positions (for phrases) are kept apart from Whoosh's postings
+    (`indexer.positions`)."""
+    field = TEXT(analyzer=analyzer)
+    field.format = CountedTerms(positions=positions)
+    return field
 
 
 def build_schema() -> Schema:
@@ -67,8 +77,8 @@ def build_schema() -> Schema:
         **{name: ID(stored=True, sortable=True) for name in SINGLE_FACETS},
         **{name: ListField() for name in LIST_FACETS},
         # `source:` and `author:` in a query match words of these, with or without marks.
-        source_fold=TEXT(analyzer=name_analyzer, phrase=True),
-        author_fold=TEXT(analyzer=name_analyzer, phrase=True),
+        source_fold=_text(name_analyzer, positions=True),
+        author_fold=_text(name_analyzer, positions=True),
         **_text_forms("title"),
         **_text_forms("body"),
     )

@@ -10,14 +10,14 @@ words' positions as sorted arrays (document << 32 | position) among the document
 them all. The BM25F formula and parameters are Whoosh's, so the scores are the ones Whoosh
 gives. Anything else is handed to Whoosh's own matcher.
 
-This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`) and
-their encoding of positions. `tests/test_scoring.py` checks the scores against Whoosh's on
+This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`).
+Positions are not in them but in each segment's positions file (`indexer.positions`).
+`tests/test_scoring.py` checks the scores against Whoosh's on
 every kind of query vnsearch builds, so a Whoosh change that breaks this fails the tests.
 """
 
 from __future__ import annotations
 
-import struct
 import zlib
 from bisect import bisect_left
 from collections.abc import Collection, Iterator
@@ -28,13 +28,13 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as q
-from whoosh.formats import Format, Positions
 from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from indexer.cache import SegmentCache
+from indexer.positions import keeps_positions, term_positions
 
 
 @dataclass
@@ -126,7 +126,7 @@ class _Segment:
             found = self._all(query.subqueries)
         elif isinstance(query, q.Or) and not query.minmatch and not query.scale:
             found = self._any(query.subqueries)
-        elif isinstance(query, q.Phrase) and query.slop == 1:
+        elif isinstance(query, q.Phrase) and query.slop == 1 and self._keeps_positions(query.fieldname):
             return self._phrase(query)
         else:
             return self._whoosh(query)
@@ -134,6 +134,9 @@ class _Segment:
         if query.boost != 1.0 and len(query.subqueries) > 1:
             found.scores *= query.boost
         return found
+
+    def _keeps_positions(self, field: str) -> bool:
+        return field in self.reader.schema and keeps_positions(self.reader.schema[field])
 
     def _all(self, queries: list[q.Query]) -> Matches:
         # The rarest part first: when it matches nothing, the others are not read.
@@ -220,19 +223,15 @@ def by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterator[tuple[S
 @dataclass(frozen=True)
 class Postings:
     """A term's postings in one segment, deleted documents included: the document numbers
-    (ascending), their weights and, for a field that keeps positions, each document's
-    positions as Whoosh encodes them, joined: document i's are encoded[bounds[i]:bounds[i + 1]]."""
+    (ascending) and their weights (how often the term occurs in each)."""
 
     ids: np.ndarray  # int32
     weights: np.ndarray  # float32
-    encoded: bytes
-    bounds: np.ndarray | None  # int64, one more than ids; None: the field keeps no positions
-    format: Format
 
     @property
     def size(self) -> int:
-        """Bytes held, about."""
-        return 16 * len(self.ids) + len(self.encoded)
+        """Bytes held."""
+        return self.ids.nbytes + self.weights.nbytes
 
     def having(self, docnums: np.ndarray) -> np.ndarray:
         """Where those of `docnums` (ascending) that have the term are, in `ids`."""
@@ -244,15 +243,13 @@ class Postings:
 def postings(reader: SegmentReader, field: str, text: str) -> Postings:
     """A term's postings in one segment.
 
-    Whoosh stores them in blocks that must be decompressed and unpickled whole, positions
-    included, which is most of the cost of a search: a term is read once, every block, and
-    kept (`indexer.cache`) for the next searches, its positions still encoded."""
-    return _postings.get((reader.segment().segment_id(), field, text), lambda: _read_postings(reader, field, text))
+    Whoosh stores them in blocks that must be decompressed and unpickled whole: a term is read
+    once, every block, and kept (`indexer.cache`) for the next searches."""
+    return _postings.get((reader.segment().segment_id(), field, text), lambda: read_postings(reader, field, text))
 
 
-def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
-    format = reader.schema[field].format
-    with_positions = format.supports("positions")
+def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Postings:
+    """A term's postings in one segment, read from the index (not kept)."""
     matcher: Any = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # hides deleted documents; the caller does that
         # The filter has already stepped its child past the deleted documents at the start:
@@ -262,10 +259,9 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
     ids: list[Any] = []  # each block's, as stored: the gaps between document numbers
     counts: list[int] = []  # postings in each block
     weights: list[float] = []
-    values: list[bytes] = []
     if hasattr(matcher, "_read_data"):
         while matcher.is_active():  # whole blocks at once
-            block_ids, block_weights, block_values = _read_block(matcher)
+            block_ids, block_weights, _ = _read_block(matcher)
             ids.append(block_ids)
             counts.append(matcher._blocklength)
             # No weights: every one is 1; one number: every weight is that number.
@@ -273,78 +269,44 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
                 weights += [block_weights or 1.0] * matcher._blocklength
             else:
                 weights += block_weights
-            if with_positions:
-                values += block_values
             matcher._next_block()
         gaps = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
         numbers = _sums_within(gaps, counts)
-    else:  # postings kept inline with the term (Whoosh 2.7 writes none), or any other matcher
+    else:  # postings kept inline with the term (a term in one document), or any other matcher
         listed = []
         while matcher.is_active():
             listed.append(matcher.id())
             weights.append(matcher.weight())
-            values += [matcher.value()] if with_positions else []
             matcher.next()
         numbers = np.array(listed, dtype=np.int64)
     # No postings at all: a term of the lexicon whose documents are all deleted.
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    return Postings(
-        numbers.astype(np.int32),
-        np.array(weights, dtype=np.float32),
-        b"".join(values),
-        np.concatenate(([0], np.cumsum(lengths))) if with_positions else None,
-        format,
-    )
+    return Postings(numbers.astype(np.int32), np.array(weights, dtype=np.float32))
 
 
 def _read_block(matcher: Any) -> tuple[Any, Any, Any]:
     """The (gaps between document numbers, weights, values) of the block a `W3LeafMatcher` is
-    at, as its `_read_data` reads them, but about half as slow to unpickle.
-
-    Whoosh pickles a block with protocol 2, where each of the 128 values (bytes) is rebuilt by
-    calling `_codecs.encode(text, "latin1")`, a codec lookup each time: a third of the cost of
-    reading a term. The pickle names that function once and refers back to it after, so its
-    first mention is swapped for `bytes`, which gives the same bytes. (Only the numbers of the
-    ids and weights come before it, and their opcodes cannot spell the name.)"""
+    at, as its `_read_data` reads them."""
     data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
     if matcher._compression:
         data = zlib.decompress(data)
-    return loads(data.replace(_ENCODE_LATIN1, _BYTES, 1))
-
-
-_ENCODE_LATIN1 = b"c_codecs\nencode\n"
-_BYTES = b"cbuiltins\nbytes\n"
+    return loads(data)
 
 
 def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarray) -> np.ndarray:
     """Where a term stands in those of `docnums` (ascending, of one segment) that have it, as
-    ascending keys: document number << DOC_SHIFT | position. The positions are decoded from
-    the term's cached postings each time (`_parse_positions` makes that cheap)."""
+    ascending keys: document number << DOC_SHIFT | position."""
     if (field, text) not in reader:
         return np.zeros(0, dtype=np.int64)
-    return _decode_keys(postings(reader, field, text), docnums)
-
-
-def _decode_keys(found: Postings, docnums: np.ndarray) -> np.ndarray:
-    if found.bounds is None:
-        raise ValueError("the field keeps no positions")
+    found = postings(reader, field, text)
     at = found.having(docnums)
-    counts, positions = _decode_positions(found, at)
-    return (np.repeat(found.ids[at].astype(np.int64), counts) << DOC_SHIFT) | positions
-
-
-def _decode_positions(found: Postings, at: np.ndarray) -> tuple[Any, np.ndarray]:
-    """The number of positions in each of the postings `at` (indexes into `found`), and all
-    their positions, in order."""
-    if type(found.format) is Positions:
-        counts = _position_counts(found.encoded, found.bounds[at])
-        # Reading side by side takes a step per position of the document with the most.
-        if len(at) >= _DOCUMENTS_PER_STEP * counts.max(initial=1):
-            parsed = _parse_positions(found.encoded, found.bounds[at], counts)
-            if parsed is not None:
-                return parsed
-    starts, ends = found.bounds[at].tolist(), found.bounds[at + 1].tolist()
-    return _unpickle_positions(found.format, [found.encoded[start:end] for start, end in zip(starts, ends)])
+    counts = found.weights.astype(np.int64)
+    # The term's positions are its documents' one after the other, as many as each weight.
+    starts = np.cumsum(counts) - counts
+    wanted = counts[at]
+    first = np.cumsum(wanted) - wanted  # where each wanted document's go in the result
+    index = np.repeat(starts[at] - first, wanted) + np.arange(int(wanted.sum()))
+    positions = term_positions(reader, field, reader.schema[field].to_bytes(text))[index]
+    return (np.repeat(found.ids[at].astype(np.int64), wanted) << DOC_SHIFT) | positions
 
 
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -358,101 +320,15 @@ def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 DOC_SHIFT = 32
 
 
-def _parse_positions(
-    encoded: bytes, starts: np.ndarray, counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """What `_unpickle_positions` gives for the values at `starts` in `encoded` (holding
-    `counts` positions, `_position_counts`), read with numpy instead of unpickled. None when
-    a value is not of the shape below (then they are unpickled).
-
-    A value is a count (4 bytes, big-endian), then the pickle of the list of gaps: `\\x80\\x02]q\\x00`,
-    then the one gap and `a`, or `(`, the gaps and `e`. A gap is `K` and a byte, `M` and two,
-    or `J` and four (little-endian, signed). The values are read side by side, one gap of
-    each per step, so the steps are as many as the most positions in one document: worth it
-    for many documents with few positions each (a syllable's 42,000 documents: 7.6 ms instead
-    of 70), not for a few with many."""
-    data = np.frombuffer(encoded + bytes(8), dtype=np.uint8)  # padded: reads past a gap stay inside
-    header = starts.astype(np.int64) + _COUNT_SIZE
-    for offset, byte in enumerate(_LIST_HEADER):
-        if (data[header + offset] != byte).any():
-            return None
-    several = counts > 1
-    if (data[header + len(_LIST_HEADER)][several] != _MARK).any():
-        return None
-    pointer = header + len(_LIST_HEADER) + several  # each value's next gap
-    first = np.cumsum(counts) - counts  # where each value's gaps go
-    gaps = np.empty(int(counts.sum()), dtype=np.int64)
-    reading = np.flatnonzero(counts > 0)
-    step = 0
-    while len(reading):
-        at = pointer[reading]
-        if at.max() + 4 >= len(data):  # not a value Whoosh wrote: it runs past the end
-            return None
-        opcode = data[at]
-        one, two = data[at + 1].astype(np.int64), data[at + 2].astype(np.int64)
-        is_one, is_two = opcode == _BININT1, opcode == _BININT2
-        four = one | two << 8 | data[at + 3].astype(np.int64) << 16 | data[at + 4].astype(np.int64) << 24
-        if not (is_one | is_two | (opcode == _BININT)).all():
-            return None
-        gaps[first[reading] + step] = np.where(is_one, one, np.where(is_two, one | two << 8, (four ^ 2**31) - 2**31))
-        pointer[reading] = at + np.where(is_one, 2, np.where(is_two, 3, 5))
-        step += 1
-        reading = reading[counts[reading] > step]
-    ends = np.where(several, _APPENDS, _APPEND)
-    if (data[pointer] != ends)[counts > 0].any():
-        return None
-    return counts, _sums_within(gaps, counts)
-
-
-def _position_counts(encoded: bytes, starts: np.ndarray) -> np.ndarray:
-    """How many positions each value at `starts` holds: its first 4 bytes, big-endian."""
-    data, starts = np.frombuffer(encoded, dtype=np.uint8), starts.astype(np.int64)
-    counts = np.zeros(len(starts), dtype=np.int64)
-    for offset in range(_COUNT_SIZE):
-        counts = counts << 8 | data[starts + offset]
-    return counts
-
-
-# Reading side by side pays from about this many documents per step; measured on common
-# syllables: with 24 positions in the fullest document, from 700 documents.
-_DOCUMENTS_PER_STEP = 30
-_LIST_HEADER = b"\x80\x02]q\x00"  # protocol 2, an empty list, kept in the memo
-_MARK, _APPEND, _APPENDS = ord("("), ord("a"), ord("e")
-_BININT1, _BININT2, _BININT = ord("K"), ord("M"), ord("J")
-
-
-def _unpickle_positions(format: Any, values: list[bytes]) -> tuple[list[int], np.ndarray]:
-    """The number of positions in each of `values`, and all their positions.
-
-    Whoosh encodes each document's positions as a count, then a pickled list of the gaps
-    between them (protocol 2, its final "." sometimes cut off). Unpickling them one by one was
-    most of a phrase search's time; here they are joined into one pickle of a tuple of lists,
-    unpickled at once, and the gaps summed with numpy."""
-    bodies = [value[_COUNT_SIZE:] for value in values]
-    if type(format) is not Positions or not all(body.startswith(_PROTOCOL_2) for body in bodies):
-        decode = format.decoder("positions")  # another encoding: Whoosh decodes it
-        lists = [list(decode(value)) for value in values]
-        return [len(at) for at in lists], np.array([p for at in lists for p in at], dtype=np.int64)
-    joined = b"".join(body[2:-1] if body.endswith(b".") else body[2:] for body in bodies)
-    lists = loads(_PROTOCOL_2 + b"(" + joined + b"t.")
-    counts = [len(gaps) for gaps in lists]
-    gaps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(counts))
-    return counts, _sums_within(gaps, counts)
-
-
 def _sums_within(gaps: np.ndarray, counts: list[int]) -> np.ndarray:
     """Running sums of `gaps`, started again at each of the runs `counts` long (each run's
-    first gap is from 0): Whoosh's gap encoding undone for many blocks or documents at once."""
+    first gap is from 0): Whoosh's gap encoding of document numbers undone for many blocks."""
     if not len(gaps):
         return gaps
     running = np.cumsum(gaps)
     first = np.cumsum(counts) - counts  # where each run begins
     before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0)
     return running - np.repeat(before, counts)
-
-
-_PROTOCOL_2 = b"\x80\x02"
-_COUNT_SIZE = struct.calcsize("!i")
 
 
 def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
@@ -464,7 +340,7 @@ def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
     return _lengths.get((leaf.reader().segment().segment_id(), field), read)
 
 
-# The postings read last, up to 288 MB: at 50,000 articles a common syllable's take 2 MB.
+# The postings read last, up to 288 MB: at 50,000 articles a common syllable's take 400 kB.
 _postings: SegmentCache[Postings] = SegmentCache(288_000_000, size=lambda found: found.size)
 # 8 bytes a document: a 50,000-article segment's four scored fields take 1.6 MB.
 _lengths: SegmentCache[np.ndarray] = SegmentCache(512)

@@ -47,6 +47,11 @@ class MappedFile(BufferFile):
         self._buf = view  # what BufferFile.get and get_array read from
         self.is_real = False
 
+    @property
+    def buffer(self) -> memoryview:
+        """The whole file, as a view of the map."""
+        return self._buf
+
     def subset(self, position: int, length: int, name: str | None = None) -> MappedFile:
         return MappedFile(self._buf[position : position + length], name=name or self._name)
 

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
 from indexer.build import shipped_corpus
 from indexer.cli import cli
+from indexer.schema import build_schema
 from indexer.search import search
+from indexer.storage import MappedStorage
 
 from .conftest import write_articles
 
@@ -122,3 +125,20 @@ def test_worker_processes_index_every_file_once(tmp_path: Path, monkeypatch: pyt
     assert report.added == 20
     with build.open_index(tmp_path / "ix").searcher() as searcher:
         assert sorted(fields["id"] for fields in searcher.all_stored_fields()) == sorted(articles)
+
+
+def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    old_schema = build_schema()
+    old_schema["body_syl"].format = Positions()  # positions inside Whoosh's postings, as before
+    (tmp_path / "ix").mkdir()
+    writer = MappedStorage(str(tmp_path / "ix")).create_index(old_schema).writer()
+    writer.add_document(id="old", title="Tin cũ", body_syl="Tin cũ về Hà Nội")
+    writer.commit()
+    query = CliRunner().invoke(cli, ["search", "Hà Nội", "--index", str(tmp_path / "ix")])
+    assert query.exit_code != 0 and "earlier version of vnsearch" in query.stderr
+    assert "vnsearch index --rebuild" in query.stderr and "Traceback" not in query.output
+    assert index(str(news), "--index", str(tmp_path / "ix")).exit_code != 0
+    assert index(str(news), "--rebuild", "--index", str(tmp_path / "ix")).exit_code == 0
+    query = CliRunner().invoke(cli, ["search", "\"Hà Nội\"", "--index", str(tmp_path / "ix"), "--json"])
+    assert query.exit_code == 0 and json.loads(query.stdout)["total"] == 1

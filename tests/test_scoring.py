@@ -1,5 +1,9 @@
 """Scores and facet counts computed in bulk (`indexer.scoring`, `indexer.facets`) must be the
-ones Whoosh computes one document at a time, on an index of several segments with deletions."""
+ones Whoosh computes one document at a time, on an index of several segments with deletions.
+
+Whoosh cannot match phrases in fields whose positions are kept apart (`indexer.positions`):
+there the expected matches come from the analyser run again over the stored text, and the
+expected score is Whoosh's for the phrase's words (Whoosh scores a phrase as their sum)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ import numpy as np
 import pytest
 from whoosh import query as q
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
@@ -22,10 +25,10 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.scoring import (
-    DOC_SHIFT, _parse_positions, _position_counts, _unpickle_positions, match_scores, occurrences,
-)
+from indexer.positions import CountedTerms, keeps_positions
+from indexer.scoring import DOC_SHIFT, match_scores, occurrences
 from indexer.storage import MappedStorage
+from indexer.writer import PositionsIndex
 
 from .conftest import FIXTURE_ARTICLES, write_articles
 
@@ -72,9 +75,47 @@ QUERIES = {
 }
 
 
+# The stored text each searched field is analysed from.
+SOURCES = {"title_syl": "title", "title_fold": "title", "body_syl": "body", "body_fold": "body",
+           "source_fold": "source", "author_fold": "author", "body": "body", "title": "title"}
+
+
+def analysed_positions(searcher: Searcher, field: str, docnum: int) -> dict[str, list[int]]:
+    """{term: positions} of a document's field, from its stored text analysed again."""
+    text = searcher.stored_fields(docnum).get(SOURCES[field]) or ""
+    found: dict[str, list[int]] = {}
+    for token in searcher.schema[field].analyzer(text, positions=True):
+        found.setdefault(token.text, []).append(token.pos)
+    return found
+
+
+def expected_scores(searcher: Searcher, query: q.Query) -> dict[int, float]:
+    """Whoosh's scores; a phrase in a field that keeps its positions apart is matched in the
+    analysed stored text and scored as Whoosh scores its words."""
+    if isinstance(query, q.Phrase) and keeps_positions(searcher.schema[query.fieldname]):
+        words = q.And([q.Term(query.fieldname, word, boost=query.boost) for word in query.words])
+        found = {}
+        for hit in searcher.search(words, limit=None):
+            at = analysed_positions(searcher, query.fieldname, hit.docnum)
+            starts = at.get(query.words[0], [])
+            if any(all(p + step in at.get(word, []) for step, word in enumerate(query.words)) for p in starts):
+                found[hit.docnum] = hit.score
+        return found
+    if isinstance(query, (q.And, q.Or)) and _has_phrase(query):
+        parts = [expected_scores(searcher, part) for part in query.subqueries]
+        docnums = set.intersection(*map(set, parts)) if isinstance(query, q.And) else set().union(*parts)
+        boost = query.boost if len(parts) > 1 else 1.0  # as Whoosh boosts compound queries
+        return {d: boost * sum(part.get(d, 0.0) for part in parts) for d in docnums}
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def _has_phrase(query: q.Query) -> bool:
+    return isinstance(query, q.Phrase) or any(_has_phrase(child) for child in query.children())
+
+
 @pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
 def test_bulk_scores_are_whooshs(segmented: Searcher, query: q.Query) -> None:
-    expected = {hit.docnum: hit.score for hit in segmented.search(query, limit=None)}
+    expected = expected_scores(segmented, query)
     scores = match_scores(segmented, query).as_dict()
     assert scores.keys() == expected.keys()
     if not isinstance(query, q.Every):  # browsing ranks nothing: any equal score will do
@@ -131,43 +172,37 @@ def test_the_cache_keeps_what_was_used_last_within_its_budget() -> None:
     assert made == ["a", "b", "c", "b"]
 
 
-def _whoosh_positions(searcher: Searcher, field: str, term: str) -> dict[int, list[int]]:
-    """{document number: positions} of a term, as Whoosh's own matcher reads them."""
-    found = {}
-    for leaf, offset in searcher.leaf_searchers():
-        if (field, term) in leaf.reader():
-            matcher = leaf.reader().postings(field, term)
-            while matcher.is_active():
-                found[matcher.id() + offset] = matcher.value_as("positions")
-                matcher.next()
-    return found
+@pytest.mark.parametrize("field", ["body_fold", "body_syl", "title_fold", "title_syl", "source_fold", "author_fold"])
+def test_positions_are_where_the_analyser_puts_the_terms(segmented: Searcher, field: str) -> None:
+    for leaf, offset in segmented.leaf_searchers():
+        for docnum in range(leaf.doc_count_all()):  # deleted documents are read too
+            expected = analysed_positions(segmented, field, docnum + offset) if not leaf.reader().is_deleted(docnum) \
+                else None
+            for term, at in (expected or {}).items():
+                keys = occurrences(leaf.reader(), field, term, np.array([docnum]))
+                assert (keys >> DOC_SHIFT).tolist() == [docnum] * len(at)
+                assert (keys & 0xFFFFFFFF).tolist() == at, (field, term)
 
 
 @pytest.mark.parametrize("term", ["cua", "xay", "tin"])
-def test_occurrences_are_whooshs_positions(segmented: Searcher, term: str) -> None:
-    expected = _whoosh_positions(segmented, "body_fold", term)
+def test_occurrences_in_many_documents_are_each_documents(segmented: Searcher, term: str) -> None:
     for leaf, offset in segmented.leaf_searchers():
-        local = {d - offset: at for d, at in expected.items() if offset <= d < offset + leaf.doc_count_all()}
         everything = np.arange(leaf.doc_count_all())
+        one_by_one = {d: occurrences(leaf.reader(), "body_fold", term, np.array([d])).tolist() for d in everything}
         for wanted in (everything, everything[::3], everything[-1:]):
             keys = occurrences(leaf.reader(), "body_fold", term, wanted)
             assert (np.diff(keys) > 0).all()  # ascending, as `contains` needs
-            read: dict[int, list[int]] = {}
-            for key in keys.tolist():  # deleted documents are read too (searches leave them out)
-                if not leaf.reader().is_deleted(key >> DOC_SHIFT):
-                    read.setdefault(key >> DOC_SHIFT, []).append(key & 0xFFFFFFFF)
-            assert read == {d: list(at) for d, at in local.items() if d in wanted}
-    assert expected
+            assert keys.tolist() == [key for d in wanted for key in one_by_one[d]]
 
 
-def test_runs_of_terms_side_by_side_are_counted_as_whooshs_positions_say(segmented: Searcher) -> None:
+def test_runs_of_terms_side_by_side_are_counted_where_the_analyser_puts_them(segmented: Searcher) -> None:
+    live = list(segmented.reader().all_doc_ids())
     for terms in (("xay", "dung"), ("xay", "dung", "dang")):
-        at = [_whoosh_positions(segmented, "body_fold", term) for term in terms]
-        expected = {
-            d: sum(1 for p in at[0][d] if all(p + step in later.get(d, ()) for step, later in enumerate(at[1:], 1)))
-            for d in at[0]
-        }
-        found = Occurrences(segmented, sorted(at[0])).consecutive("body_fold", terms)
+        expected = {}
+        for d in live:
+            at = analysed_positions(segmented, "body_fold", d)
+            expected[d] = sum(1 for p in at.get(terms[0], []) if all(p + i in at.get(t, []) for i, t in enumerate(terms)))
+        found = Occurrences(segmented, live).consecutive("body_fold", terms)
         assert found == {d: n for d, n in expected.items() if n} and found
 
 
@@ -181,16 +216,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
     """Three segments of generated texts, short and long (postings of many blocks), a
     quarter of the documents deleted and a run of deletions at the start (whole blocks)."""
     rng = random.Random(7)
-    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(phrase=True), title=TEXT(phrase=True),
-                    kw=KEYWORD(scorable=False), nopos=TEXT(phrase=False))
-    ix = MappedStorage(str(tmp_path_factory.mktemp("generated"))).create_index(schema)
+    schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=True),
+                    kw=KEYWORD(scorable=False), nopos=_counted(positions=False), classic=TEXT(phrase=True))
+    ix = MappedStorage(str(tmp_path_factory.mktemp("generated"))).create_index(schema, indexclass=PositionsIndex)
     number = 0
     for size in (300, 700, 150):
         writer = ix.writer()
         for _ in range(size):
             body = " ".join(rng.choice(WORDS[: rng.randint(2, 30)]) for _ in range(rng.choice([1, 5, 50, 3000])))
             writer.add_document(id=str(number), body=body, title=" ".join(rng.sample(WORDS, 3)),
-                                kw=rng.choice(WORDS), nopos=body[:200])
+                                kw=rng.choice(WORDS), nopos=body[:200], classic=body[:300])
             number += 1
         writer.commit(merge=False)
     writer = ix.writer()
@@ -202,18 +237,23 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
         yield searcher
 
 
+def _counted(positions: bool) -> TEXT:
+    field = TEXT(stored=True)
+    field.format = CountedTerms(positions=positions)
+    return field
+
+
 def test_generated_queries_score_as_whoosh_scores_them(generated: Searcher) -> None:
     rng = random.Random(42)
     for _ in range(120):
         a, b, c = rng.sample(WORDS, 3)
         query = rng.choice([
             q.Term("body", a, boost=rng.choice([1, 2.5])), q.Phrase("body", [a, b]), q.Phrase("body", [a, b, c], boost=0.7),
-            q.Phrase("body", [a, a]), q.Term("kw", a, boost=3.0), q.Term("nopos", b),
+            q.Phrase("body", [a, a]), q.Term("kw", a, boost=3.0), q.Term("nopos", b), q.Phrase("classic", [a, b]),
             q.And([q.Term("body", a), q.Or([q.Term("title", b), q.Term("body", c)], boost=0.5)]),
             q.Or([q.Phrase("title", [a, b]), q.Term("body", c)]),
         ])
-        expected = {hit.docnum: hit.score for hit in generated.search(query, limit=None)}
-        assert match_scores(generated, query).as_dict() == pytest.approx(expected), query
+        assert match_scores(generated, query).as_dict() == pytest.approx(expected_scores(generated, query)), query
 
 
 def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path: Path) -> None:
@@ -235,23 +275,25 @@ def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path:
         assert len(match_scores(older, q.Term("body", "alpha")).docnums()) == 300
 
 
-@pytest.mark.parametrize(("lists", "read"), [
-    ([[0], [3, 7, 300], [70000, 70001], list(range(0, 5000, 5))], True),  # gaps of one, two and four bytes
-    ([list(range(1200))], False),  # over 1000 gaps: pickled in two batches
-    ([[5], [2**31 + 5]], False),  # a number past four bytes: pickled another way
-])
-def test_positions_read_with_numpy_are_the_unpickled_ones(lists: list[list[int]], read: bool) -> None:
-    values = [Positions().encode(at) for at in lists]
-    starts = np.cumsum([0] + [len(value) for value in values[:-1]])
-    parsed = _parse_positions(b"".join(values), starts, _position_counts(b"".join(values), starts))
-    counts, positions = _unpickle_positions(Positions(), values)
-    assert counts == [len(at) for at in lists] and positions.tolist() == [p for at in lists for p in at]
-    if read:
-        assert parsed is not None and parsed[0].tolist() == counts and parsed[1].tolist() == positions.tolist()
-    else:
-        assert parsed is None  # left to the unpickling
-
-
-def test_a_value_cut_short_is_left_to_the_unpickling() -> None:
-    value = b"\x00\x00\x00\x02\x80\x02]q\x00(J"
-    assert _parse_positions(value, np.array([0]), _position_counts(value, np.array([0]))) is None
+def test_merged_segments_keep_every_documents_positions(tmp_path: Path) -> None:
+    # Merging reads each merged segment's positions file, leaves deleted documents out and
+    # numbers the rest anew, as Whoosh does their postings.
+    schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False))
+    ix = MappedStorage(str(tmp_path)).create_index(schema, indexclass=PositionsIndex)
+    rng = random.Random(3)
+    for batch in range(3):
+        writer = ix.writer()
+        for number in range(batch * 200, batch * 200 + 200):
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.choice([1, 40, 400])))
+            writer.add_document(id=str(number), body=body, title=body[:20])
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for number in [*range(150), *rng.sample(range(600), 100)]:
+        writer.delete_by_term("id", str(number))
+    writer.commit(optimize=True)
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 1 and not searcher.reader().has_deletions()
+        for docnum in searcher.reader().all_doc_ids():
+            for term, at in analysed_positions(searcher, "body", docnum).items():
+                keys = occurrences(searcher.reader(), "body", term, np.array([docnum]))
+                assert (keys & 0xFFFFFFFF).tolist() == at
