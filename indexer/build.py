@@ -37,7 +37,7 @@ from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 from indexer.storage import MappedStorage
-from indexer.writer import PositionsIndex
+from indexer.writer import ArraysIndex
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -99,7 +99,7 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
     try:
-        ix = _storage(index_dir).open_index(indexclass=PositionsIndex)
+        ix = _storage(index_dir).open_index(indexclass=ArraysIndex)
         with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
             searcher.doc_count()
         problem = None
@@ -135,7 +135,7 @@ def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
         return open_index(index_dir, rebuilding)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        return _storage(index_dir).create_index(build_schema(), indexclass=PositionsIndex)
+        return _storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
     except OSError as error:
         raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
 

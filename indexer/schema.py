@@ -2,8 +2,9 @@
 
 Title and body are stored as written (snippets show the original text) and indexed three times,
 as words, syllables and folded syllables (see `indexer.analysis`). Syllables keep positions for
-phrases, in a file of their own (`indexer.positions`). Facet fields keep their values in a
-column, so counting and sorting by them never reads the stored documents.
+phrases. The postings of all three are also written as arrays (`indexer.postings`). Facet
+fields keep their values in a column, so counting and sorting by them never reads the stored
+documents.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer, word_analyzer
-from indexer.positions import CountedTerms
+from indexer.postings import CountedTerms
 
 # The analysed forms of a text field, by suffix: `title_word`, `body_syl`, ...
 FORMS = {"word": word_analyzer, "syl": syllable_analyzer, "fold": folded_analyzer}
@@ -53,8 +54,8 @@ def _text_forms(name: str) -> dict[str, TEXT]:
 
 
 def _text(analyzer: Analyzer, positions: bool) -> TEXT:
-    """A searched text field; its positions (for phrases) are kept apart from Whoosh's postings
-    (`indexer.positions`)."""
+    """A searched text field, its postings also written as arrays (`indexer.postings`), with
+    positions (for phrases) there only."""
     field = TEXT(analyzer=analyzer)
     field.format = CountedTerms(positions=positions)
     return field

@@ -11,7 +11,8 @@ them all. The BM25F formula and parameters are Whoosh's, so the scores are the o
 gives. Anything else is handed to Whoosh's own matcher.
 
 This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`).
-Positions are not in them but in each segment's positions file (`indexer.positions`).
+The searched text fields' postings are read from each segment's arrays file instead
+(`indexer.postings`).
 `tests/test_scoring.py` checks the scores against Whoosh's on
 every kind of query vnsearch builds, so a Whoosh change that breaks this fails the tests.
 """
@@ -34,7 +35,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from indexer.cache import SegmentCache
-from indexer.positions import keeps_positions, term_positions
+from indexer.postings import Postings, has_arrays, keeps_positions, term_postings
 
 
 @dataclass
@@ -220,36 +221,18 @@ def by_segment(searcher: Searcher, docnums: Collection[int]) -> Iterator[tuple[S
             yield leaf, offset, [docnum - offset for docnum in ordered[start:end]] if offset else ordered[start:end]
 
 
-@dataclass(frozen=True)
-class Postings:
-    """A term's postings in one segment, deleted documents included: the document numbers
-    (ascending) and their weights (how often the term occurs in each)."""
-
-    ids: np.ndarray  # int32
-    weights: np.ndarray  # float32
-
-    @property
-    def size(self) -> int:
-        """Bytes held."""
-        return self.ids.nbytes + self.weights.nbytes
-
-    def having(self, docnums: np.ndarray) -> np.ndarray:
-        """Where those of `docnums` (ascending) that have the term are, in `ids`."""
-        at = np.searchsorted(self.ids, docnums)
-        inside = at < len(self.ids)
-        return at[inside][self.ids[at[inside]] == docnums[inside]]
-
-
 def postings(reader: SegmentReader, field: str, text: str) -> Postings:
-    """A term's postings in one segment.
-
-    Whoosh stores them in blocks that must be decompressed and unpickled whole: a term is read
-    once, every block, and kept (`indexer.cache`) for the next searches."""
+    """A term's postings in one segment: from the arrays file for the searched text fields
+    (`indexer.postings`); for the others, from Whoosh's blocks, which must be decompressed and
+    unpickled whole, so a term is read once, every block, and kept (`indexer.cache`)."""
+    schema_field = reader.schema[field]
+    if has_arrays(schema_field):
+        return term_postings(reader, field, schema_field.to_bytes(text))
     return _postings.get((reader.segment().segment_id(), field, text), lambda: read_postings(reader, field, text))
 
 
 def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Postings:
-    """A term's postings in one segment, read from the index (not kept)."""
+    """A term's postings in one segment, read from Whoosh's blocks (not kept)."""
     matcher: Any = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # hides deleted documents; the caller does that
         # The filter has already stepped its child past the deleted documents at the start:
@@ -298,6 +281,8 @@ def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarra
     if (field, text) not in reader:
         return np.zeros(0, dtype=np.int64)
     found = postings(reader, field, text)
+    if found.positions is None:
+        raise ValueError(f"the field {field} keeps no positions")
     at = found.having(docnums)
     counts = found.weights.astype(np.int64)
     # The term's positions are its documents' one after the other, as many as each weight.
@@ -305,7 +290,7 @@ def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarra
     wanted = counts[at]
     first = np.cumsum(wanted) - wanted  # where each wanted document's go in the result
     index = np.repeat(starts[at] - first, wanted) + np.arange(int(wanted.sum()))
-    positions = term_positions(reader, field, reader.schema[field].to_bytes(text))[index]
+    positions = found.positions[index].astype(np.int64)
     return (np.repeat(found.ids[at].astype(np.int64), wanted) << DOC_SHIFT) | positions
 
 
@@ -340,7 +325,8 @@ def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
     return _lengths.get((leaf.reader().segment().segment_id(), field), read)
 
 
-# The postings read last, up to 288 MB: at 50,000 articles a common syllable's take 400 kB.
-_postings: SegmentCache[Postings] = SegmentCache(288_000_000, size=lambda found: found.size)
+# Whoosh's postings read last (facet values, identifiers), up to 64 MB: at 50,000 articles,
+# a source's take 400 kB.
+_postings: SegmentCache[Postings] = SegmentCache(64_000_000, size=lambda found: found.size)
 # 8 bytes a document: a 50,000-article segment's four scored fields take 1.6 MB.
 _lengths: SegmentCache[np.ndarray] = SegmentCache(512)

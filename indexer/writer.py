@@ -1,4 +1,4 @@
-"""The index and its writer: Whoosh's, with positions kept apart (`indexer.positions`)."""
+"""The index and its writer: Whoosh's, with the arrays file of `indexer.postings`."""
 
 from __future__ import annotations
 
@@ -7,44 +7,43 @@ from typing import Any
 
 import numpy as np
 from whoosh.index import FileIndex
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
-from indexer.positions import PositionsCodec, keeps_positions, term_positions
-from indexer.scoring import read_postings
+from indexer.postings import ArraysCodec, has_arrays, term_postings
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
 
 
-class PositionsIndex(FileIndex):
-    """A vnsearch index: every writer of it writes positions files."""
+class ArraysIndex(FileIndex):
+    """A vnsearch index: every writer of it writes arrays files."""
 
     def writer(self, procs: int = 1, **kwargs: Any) -> Writer:
         return Writer(self, **kwargs)
 
 
 class Writer(SegmentWriter):
-    """Whoosh's writer with `PositionsCodec`. When segments are merged, Whoosh copies their
-    postings with each posting's value; a field's positions are not in Whoosh's postings, so
-    they are read from the merged segment's positions file and given as the value."""
+    """Whoosh's writer with `ArraysCodec`. When segments are merged, Whoosh copies their
+    postings with each posting's value; positions are not in Whoosh's postings, so a merged
+    segment's postings are read from its arrays file, positions as the values."""
 
     def __init__(self, ix: FileIndex, **kwargs: Any) -> None:
-        super().__init__(ix, codec=PositionsCodec(), **kwargs)
+        super().__init__(ix, codec=ArraysCodec(), **kwargs)
 
     def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict[int, int] | None) -> None:
         add = self.pool.add
-        for posting in self._process_posts(_postings_with_positions(reader), startdoc, docmap):
+        for posting in self._process_posts(_live_postings(reader), startdoc, docmap):
             add(posting)
 
 
-def _postings_with_positions(reader: IndexReader) -> Iterator[Posting]:
+def _live_postings(reader: IndexReader) -> Iterator[Posting]:
     """Every posting of the reader's live documents, as `IndexReader.iter_postings` gives them,
-    with positions for the fields that keep them apart."""
+    with positions as the values where the field keeps them."""
     for leaf, offset in reader.leaf_readers():
         deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
         for field, btext in leaf.all_terms():
-            if keeps_positions(leaf.schema[field]):
-                yield from _with_positions(leaf, field, btext, offset, deleted)
+            if has_arrays(leaf.schema[field]):
+                yield from _from_arrays(leaf, field, btext, offset, deleted)
             else:
                 matcher = leaf.postings(field, btext)  # Whoosh's, deleted documents left out
                 while matcher.is_active():
@@ -52,14 +51,15 @@ def _postings_with_positions(reader: IndexReader) -> Iterator[Posting]:
                     matcher.next()
 
 
-def _with_positions(leaf: Any, field: str, btext: bytes, offset: int, deleted: frozenset[int]) -> Iterator[Posting]:
-    found = read_postings(leaf, field, btext)
-    # Each document's positions as the codec takes them (`positions.encode`), cut from one
-    # conversion of the term's.
-    encoded = term_positions(leaf, field, btext).astype(np.uint32).tobytes()
-    ends = 4 * np.cumsum(found.weights.astype(np.int64))
-    start = 0
-    for docnum, weight, end in zip(found.ids.tolist(), found.weights.tolist(), ends.tolist()):
+def _from_arrays(leaf: SegmentReader, field: str, btext: bytes, offset: int, deleted: frozenset[int]) -> Iterator[Posting]:
+    found = term_postings(leaf, field, btext)
+    weights = found.weights.tolist()
+    if found.positions is None:
+        values = [b""] * len(weights)
+    else:  # each document's positions as the codec takes them (`postings.encode`)
+        encoded = found.positions.astype(np.uint32).tobytes()
+        ends = (4 * np.cumsum(found.weights.astype(np.int64))).tolist()
+        values = [encoded[start:end] for start, end in zip([0, *ends], ends)]
+    for docnum, weight, value in zip(found.ids.tolist(), weights, values):
         if docnum not in deleted:
-            yield field, btext, docnum + offset, weight, encoded[start:end]
-        start = end
+            yield field, btext, docnum + offset, weight, value

@@ -1,7 +1,7 @@
 """Scores and facet counts computed in bulk (`indexer.scoring`, `indexer.facets`) must be the
 ones Whoosh computes one document at a time, on an index of several segments with deletions.
 
-Whoosh cannot match phrases in fields whose positions are kept apart (`indexer.positions`):
+Whoosh cannot match phrases in fields whose positions are kept apart (`indexer.postings`):
 there the expected matches come from the analyser run again over the stored text, and the
 expected score is Whoosh's for the phrase's words (Whoosh scores a phrase as their sum)."""
 
@@ -25,10 +25,10 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.positions import CountedTerms, keeps_positions
+from indexer.postings import CountedTerms, keeps_positions
 from indexer.scoring import DOC_SHIFT, match_scores, occurrences
 from indexer.storage import MappedStorage
-from indexer.writer import PositionsIndex
+from indexer.writer import ArraysIndex
 
 from .conftest import FIXTURE_ARTICLES, write_articles
 
@@ -218,7 +218,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
     rng = random.Random(7)
     schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=True),
                     kw=KEYWORD(scorable=False), nopos=_counted(positions=False), classic=TEXT(phrase=True))
-    ix = MappedStorage(str(tmp_path_factory.mktemp("generated"))).create_index(schema, indexclass=PositionsIndex)
+    ix = MappedStorage(str(tmp_path_factory.mktemp("generated"))).create_index(schema, indexclass=ArraysIndex)
     number = 0
     for size in (300, 700, 150):
         writer = ix.writer()
@@ -276,10 +276,10 @@ def test_a_searcher_opened_before_deletions_still_finds_every_document(tmp_path:
 
 
 def test_merged_segments_keep_every_documents_positions(tmp_path: Path) -> None:
-    # Merging reads each merged segment's positions file, leaves deleted documents out and
+    # Merging reads each merged segment's arrays file, leaves deleted documents out and
     # numbers the rest anew, as Whoosh does their postings.
     schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False))
-    ix = MappedStorage(str(tmp_path)).create_index(schema, indexclass=PositionsIndex)
+    ix = MappedStorage(str(tmp_path)).create_index(schema, indexclass=ArraysIndex)
     rng = random.Random(3)
     for batch in range(3):
         writer = ix.writer()

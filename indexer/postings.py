@@ -1,0 +1,193 @@
+"""A term's postings as plain arrays, in a file of each segment beside Whoosh's.
+
+Whoosh keeps a term's postings in blocks of 128 documents, pickled and compressed together:
+document numbers, weights and, for phrases, every position. Finding which documents hold a
+syllable meant decompressing and unpickling all of it, and at 50,000 articles that was most of
+a plain query's time (docs/benchmarks.md). For the searched text fields (`CountedTerms`),
+`ArraysCodec` also writes each term's postings to the segment's arrays file (`.arr`) as arrays
+that are mapped and read in place: the document numbers, their weights (how often the term
+occurs, which BM25F needs) and the positions, document after document, as 16-bit numbers where
+they fit. Whoosh's own postings keep the numbers and weights (its lexicon, statistics and
+matchers still work) but no positions.
+
+Deleted documents stay in both until a merge. Merging segments (`indexer.writer`) hands the
+merged segments' postings back to the codec, so the arrays always match Whoosh's postings.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh.analysis import Analyzer
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.formats import Format, tokens
+from whoosh.reading import SegmentReader
+
+from indexer.cache import SegmentCache
+from indexer.storage import MappedFile
+
+ARRAYS_EXT = ".arr"
+
+
+class CountedTerms(Format):
+    """A field format: Whoosh stores each posting's weight (how often the term occurs) and no
+    value. With `positions`, a posting's value on its way to `ArraysCodec` is the positions."""
+
+    posting_size = 0  # Whoosh's postings hold no value at all
+
+    def __init__(self, field_boost: float = 1.0, positions: bool = False) -> None:
+        super().__init__(field_boost)
+        self.positions = positions
+
+    def word_values(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        kwargs["positions"] = True
+        found: dict[str, list[int]] = defaultdict(list)
+        for token in tokens(value, analyzer, kwargs):
+            found[token.text].append(token.pos)
+        for text, at in found.items():
+            yield text, len(at), len(at) * self.field_boost, encode(at) if self.positions else b""
+
+
+def has_arrays(field: Any) -> bool:
+    """Whether a schema field's postings are in the arrays file."""
+    return isinstance(field.format, CountedTerms)
+
+
+def keeps_positions(field: Any) -> bool:
+    return has_arrays(field) and field.format.positions
+
+
+def encode(positions: list[int]) -> bytes:
+    """A document's positions as they travel through Whoosh's posting pool to the codec."""
+    return array("I", positions).tobytes()
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A term's postings in one segment, deleted documents included: the document numbers
+    (ascending), their weights and, where the field keeps them, the positions: the first
+    document's (as many as its weight, ascending), then the next one's, and so on."""
+
+    ids: np.ndarray  # int32
+    weights: np.ndarray  # float32
+    positions: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes held in memory (views of a mapped file hold none)."""
+        return sum(part.nbytes for part in (self.ids, self.weights) if part.base is None)
+
+    def having(self, docnums: np.ndarray) -> np.ndarray:
+        """Where those of `docnums` (ascending) that have the term are, in `ids`."""
+        at = np.searchsorted(self.ids, docnums)
+        inside = at < len(self.ids)
+        return at[inside][self.ids[at[inside]] == docnums[inside]]
+
+
+class ArraysCodec(W3Codec):
+    """Whoosh's codec; the postings of `CountedTerms` fields also go to the arrays file."""
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        return _FieldWriter(self, storage, segment)
+
+
+class _FieldWriter(W3FieldWriter):
+    """Writes the postings as Whoosh does, without values, and each term's postings to the
+    arrays file: aligned to 4 bytes, its document numbers (int32), weights (float32) and
+    positions (uint16 or uint32). Then a table of where each term's are, and that table's
+    offset (8 bytes)."""
+
+    def __init__(self, codec: W3Codec, storage: Any, segment: Any) -> None:
+        super().__init__(codec, storage, segment)
+        self._arrays = self._create_file(ARRAYS_EXT)
+        # field -> term -> (offset, postings, positions, bytes per position)
+        self._table: dict[str, dict[bytes, tuple[int, int, int, int]]] = {}
+        self._in_arrays = False  # whether the current field's postings go to the arrays file
+        self._ids: list[int] = []  # the current term's postings
+        self._weights: list[float] = []
+        self._values: list[bytes] = []
+
+    def start_field(self, fieldname: str, fieldobj: Any) -> None:
+        super().start_field(fieldname, fieldobj)
+        self._in_arrays = has_arrays(fieldobj)
+        if self._in_arrays:
+            self._table[fieldname] = {}
+
+    def start_term(self, btext: bytes) -> None:
+        super().start_term(btext)
+        self._ids, self._weights, self._values = [], [], []
+
+    def add(self, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
+        if self._in_arrays:
+            self._ids.append(docnum)
+            self._weights.append(weight)
+            self._values.append(vbytes)
+            vbytes = b""
+        super().add(docnum, weight, vbytes, length)
+
+    def finish_term(self) -> None:
+        super().finish_term()
+        if self._in_arrays:
+            self._table[self._fieldname][self._btext] = self._write_term()
+
+    def _write_term(self) -> tuple[int, int, int, int]:
+        positions = np.frombuffer(b"".join(self._values), dtype=np.uint32)  # none: the field keeps none
+        if positions.max(initial=0) < 2**16:
+            positions = positions.astype(np.uint16)
+        file = self._arrays
+        file.write(bytes(-file.tell() % 4))
+        offset = file.tell()
+        for part in (np.array(self._ids, dtype="<i4"), np.array(self._weights, dtype="<f4"), positions):
+            file.write(part.astype(part.dtype.newbyteorder("<")).tobytes())
+        return offset, len(self._ids), len(positions), positions.itemsize
+
+    def close(self) -> None:
+        file = self._arrays
+        table_offset = file.tell()
+        file.write(pickle.dumps(self._table, protocol=pickle.HIGHEST_PROTOCOL))
+        file.write(_FOOTER.pack(table_offset))
+        file.close()
+        super().close()
+
+
+_FOOTER = struct.Struct("<Q")
+
+
+def term_postings(reader: SegmentReader, field: str, btext: bytes) -> Postings:
+    """A term's postings in one segment, from the arrays file (views of the map, not copies)."""
+    return _files.get(reader.segment().segment_id(), lambda: _ArraysFile(reader)).postings(field, btext)
+
+
+class _ArraysFile:
+    """A segment's arrays file, mapped: its table is read once, arrays are views."""
+
+    def __init__(self, reader: SegmentReader) -> None:
+        # The segment's own files (a compound file's parts) are in the reader's storage.
+        file = reader.segment().open_file(reader._storage, ARRAYS_EXT)
+        data = file.buffer if isinstance(file, MappedFile) else file.read()
+        self._data = np.frombuffer(data, dtype=np.uint8)
+        (table_offset,) = _FOOTER.unpack(bytes(self._data[-_FOOTER.size :]))
+        self._table = pickle.loads(bytes(self._data[table_offset : -_FOOTER.size]))
+
+    def postings(self, field: str, btext: bytes) -> Postings:
+        entry = self._table[field].get(btext)
+        if entry is None:  # not in this segment
+            return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        offset, count, positions, size = entry
+        ids_end, weights_end = offset + 4 * count, offset + 8 * count
+        return Postings(
+            self._data[offset:ids_end].view("<i4"),
+            self._data[ids_end:weights_end].view("<f4"),
+            self._data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
+        )
+
+
+# A table is a few hundred kB; the arrays themselves are the system's file cache.
+_files: SegmentCache[_ArraysFile] = SegmentCache(64)
