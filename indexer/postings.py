@@ -34,6 +34,9 @@ from indexer.cache import SegmentCache
 from indexer.storage import MappedFile
 
 ARRAYS_EXT = ".arr"
+# Where each term's arrays are in a segment's file: field -> term -> (offset, postings,
+# positions, bytes per position).
+Table = dict[str, dict[bytes, tuple[int, int, int, int]]]
 
 
 class CountedTerms(Format):
@@ -81,8 +84,8 @@ class Postings:
 
     @property
     def size(self) -> int:
-        """Bytes held in memory (views of a mapped file hold none)."""
-        return sum(part.nbytes for part in (self.ids, self.weights) if part.base is None)
+        """Bytes held, about."""
+        return self.ids.nbytes + self.weights.nbytes
 
     def having(self, docnums: np.ndarray) -> np.ndarray:
         """Where those of `docnums` (ascending) that have the term are, in `ids`."""
@@ -107,8 +110,7 @@ class _FieldWriter(W3FieldWriter):
     def __init__(self, codec: W3Codec, storage: Any, segment: Any) -> None:
         super().__init__(codec, storage, segment)
         self._arrays = self._create_file(ARRAYS_EXT)
-        # field -> term -> (offset, postings, positions, bytes per position)
-        self._table: dict[str, dict[bytes, tuple[int, int, int, int]]] = {}
+        self._table: Table = {}
         self._in_arrays = False  # whether the current field's postings go to the arrays file
         self._ids: list[int] = []  # the current term's postings
         self._weights: list[float] = []
@@ -161,33 +163,33 @@ _FOOTER = struct.Struct("<Q")
 
 
 def term_postings(reader: SegmentReader, field: str, btext: bytes) -> Postings:
-    """A term's postings in one segment, from the arrays file (views of the map, not copies)."""
-    return _files.get(reader.segment().segment_id(), lambda: _ArraysFile(reader)).postings(field, btext)
+    """A term's postings in one segment, from the arrays file: views of the reader's map of the
+    segment, not copies (so they never keep a merged-away segment's file alive for longer
+    than the reader does)."""
+    data = _arrays_file(reader)
+    table = _tables.get(reader.segment().segment_id(), lambda: _read_table(data))
+    entry = table[field].get(btext)
+    if entry is None:  # not in this segment
+        return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+    offset, count, positions, size = entry
+    ids_end, weights_end = offset + 4 * count, offset + 8 * count
+    return Postings(
+        data[offset:ids_end].view("<i4"),
+        data[ids_end:weights_end].view("<f4"),
+        data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
+    )
 
 
-class _ArraysFile:
-    """A segment's arrays file, mapped: its table is read once, arrays are views."""
-
-    def __init__(self, reader: SegmentReader) -> None:
-        # The segment's own files (a compound file's parts) are in the reader's storage.
-        file = reader.segment().open_file(reader._storage, ARRAYS_EXT)
-        data = file.buffer if isinstance(file, MappedFile) else file.read()
-        self._data = np.frombuffer(data, dtype=np.uint8)
-        (table_offset,) = _FOOTER.unpack(bytes(self._data[-_FOOTER.size :]))
-        self._table = pickle.loads(bytes(self._data[table_offset : -_FOOTER.size]))
-
-    def postings(self, field: str, btext: bytes) -> Postings:
-        entry = self._table[field].get(btext)
-        if entry is None:  # not in this segment
-            return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-        offset, count, positions, size = entry
-        ids_end, weights_end = offset + 4 * count, offset + 8 * count
-        return Postings(
-            self._data[offset:ids_end].view("<i4"),
-            self._data[ids_end:weights_end].view("<f4"),
-            self._data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
-        )
+def _arrays_file(reader: SegmentReader) -> np.ndarray:
+    # The segment's own files (a compound file's parts) are in the reader's storage.
+    file = reader.segment().open_file(reader._storage, ARRAYS_EXT)
+    return np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
 
 
-# A table is a few hundred kB; the arrays themselves are the system's file cache.
-_files: SegmentCache[_ArraysFile] = SegmentCache(64)
+def _read_table(data: np.ndarray) -> Table:
+    (table_offset,) = _FOOTER.unpack(bytes(data[-_FOOTER.size :]))
+    return pickle.loads(bytes(data[table_offset : -_FOOTER.size]))
+
+
+# Where each term's arrays are, by segment: a few hundred kB each.
+_tables: SegmentCache[Table] = SegmentCache(64)

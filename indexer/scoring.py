@@ -10,21 +10,18 @@ words' positions as sorted arrays (document << 32 | position) among the document
 them all. The BM25F formula and parameters are Whoosh's, so the scores are the ones Whoosh
 gives. Anything else is handed to Whoosh's own matcher.
 
-This reads what Whoosh keeps private: the blocks of a term's postings (`W3LeafMatcher`).
-The searched text fields' postings are read from each segment's arrays file instead
-(`indexer.postings`).
-`tests/test_scoring.py` checks the scores against Whoosh's on
+The searched text fields' postings are read from each segment's arrays file
+(`indexer.postings`); the others' from what Whoosh keeps private, the blocks of a term's
+postings (`W3LeafMatcher`). `tests/test_scoring.py` checks the scores against Whoosh's on
 every kind of query vnsearch builds, so a Whoosh change that breaks this fails the tests.
 """
 
 from __future__ import annotations
 
-import zlib
 from bisect import bisect_left
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from pickle import loads
 from typing import Any
 
 import numpy as np
@@ -228,10 +225,10 @@ def postings(reader: SegmentReader, field: str, text: str) -> Postings:
     schema_field = reader.schema[field]
     if has_arrays(schema_field):
         return term_postings(reader, field, schema_field.to_bytes(text))
-    return _postings.get((reader.segment().segment_id(), field, text), lambda: read_postings(reader, field, text))
+    return _postings.get((reader.segment().segment_id(), field, text), lambda: _read_postings(reader, field, text))
 
 
-def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Postings:
+def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
     """A term's postings in one segment, read from Whoosh's blocks (not kept)."""
     matcher: Any = reader.postings(field, text)
     if isinstance(matcher, FilterMatcher):  # hides deleted documents; the caller does that
@@ -244,7 +241,8 @@ def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Posti
     weights: list[float] = []
     if hasattr(matcher, "_read_data"):
         while matcher.is_active():  # whole blocks at once
-            block_ids, block_weights, _ = _read_block(matcher)
+            matcher._read_data()
+            block_ids, block_weights, _ = matcher._data
             ids.append(block_ids)
             counts.append(matcher._blocklength)
             # No weights: every one is 1; one number: every weight is that number.
@@ -255,7 +253,7 @@ def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Posti
             matcher._next_block()
         gaps = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
         numbers = _sums_within(gaps, counts)
-    else:  # postings kept inline with the term (a term in one document), or any other matcher
+    else:  # postings kept inline with the term (Whoosh 2.7 writes none), or any other matcher
         listed = []
         while matcher.is_active():
             listed.append(matcher.id())
@@ -264,15 +262,6 @@ def read_postings(reader: SegmentReader, field: str, text: str | bytes) -> Posti
         numbers = np.array(listed, dtype=np.int64)
     # No postings at all: a term of the lexicon whose documents are all deleted.
     return Postings(numbers.astype(np.int32), np.array(weights, dtype=np.float32))
-
-
-def _read_block(matcher: Any) -> tuple[Any, Any, Any]:
-    """The (gaps between document numbers, weights, values) of the block a `W3LeafMatcher` is
-    at, as its `_read_data` reads them."""
-    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
-        data = zlib.decompress(data)
-    return loads(data)
 
 
 def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarray) -> np.ndarray:

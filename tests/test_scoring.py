@@ -297,3 +297,13 @@ def test_merged_segments_keep_every_documents_positions(tmp_path: Path) -> None:
             for term, at in analysed_positions(searcher, "body", docnum).items():
                 keys = occurrences(searcher.reader(), "body", term, np.array([docnum]))
                 assert (keys & 0xFFFFFFFF).tolist() == at
+
+
+def test_positions_past_16_bits_are_kept(tmp_path: Path) -> None:
+    ix = MappedStorage(str(tmp_path)).create_index(Schema(body=_counted(positions=True)), indexclass=ArraysIndex)
+    writer = ix.writer()
+    writer.add_document(body="w1 " * 70_000 + "w2 w3")
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert (occurrences(searcher.reader(), "body", "w3", np.array([0])) & 0xFFFFFFFF).tolist() == [70_001]
+        assert match_scores(searcher, q.Phrase("body", ["w2", "w3"])).docnums().tolist() == [0]
