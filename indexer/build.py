@@ -36,6 +36,7 @@ from indexer.segment import Segmentation, remember, segment
 from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
+from indexer.postings import read_tables
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
 
@@ -100,9 +101,12 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
         raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
     try:
         ix = _storage(index_dir).open_index(indexclass=ArraysIndex)
+        outdated = _outdated(ix)
         with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
             searcher.doc_count()
-        problem = None
+            if not outdated:  # an earlier format has no arrays files
+                read_tables(searcher)
+        problem = ""
     except Exception as error:  # Whoosh raises many types for damaged files
         problem = f"{type(error).__name__}: {error}"
     # Raised outside the handler so that Whoosh's failed frames (and the files they hold
@@ -112,7 +116,7 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
             f"the index at {index_dir} cannot be read ({problem}); "
             f"remove that folder and run `vnsearch index` to build it again"
         )
-    if not rebuilding and _outdated(ix):
+    if outdated and not rebuilding:
         raise IndexUnavailable(
             f"the index at {index_dir} was made by an earlier version of vnsearch; "
             f"run `vnsearch index --rebuild` to build it again"
