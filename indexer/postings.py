@@ -120,6 +120,11 @@ class _FieldWriter(W3FieldWriter):
         self._weights: list[float] = []
         self._values: list[bytes] = []
 
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        # Whoosh looks up the document's field length for every posting it writes (about a
+        # quarter of writing a segment); here each field's lengths are read once.
+        super().add_postings(schema, lengths and _Lengths(lengths), items)
+
     def start_field(self, fieldname: str, fieldobj: Any) -> None:
         super().start_field(fieldname, fieldobj)
         self._in_arrays = has_arrays(fieldobj)
@@ -168,6 +173,21 @@ class _FieldWriter(W3FieldWriter):
 
 
 _FOOTER = struct.Struct("<Q")
+
+
+class _Lengths:
+    """A segment's field lengths as Whoosh's per-document reader gives them, each field's read
+    for every document at once."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._by_field: dict[str, list[int | None]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int | None:
+        if fieldname not in self._by_field:
+            documents = range(self._reader.doc_count_all())
+            self._by_field[fieldname] = [self._reader.doc_field_length(d, fieldname) for d in documents]
+        return self._by_field[fieldname][docnum]
 
 
 def term_postings(reader: SegmentReader, field: str, btext: bytes) -> Postings:
