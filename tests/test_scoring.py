@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import query as q
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.searching import Searcher
 
@@ -26,7 +27,7 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.postings import CountedTerms, has_arrays, keeps_positions, term_postings
+from indexer.postings import CountedTerms, _FieldWriter, has_arrays, keeps_positions, term_postings
 from indexer.scoring import match_scores, occurrences
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
@@ -385,3 +386,18 @@ def test_a_boosted_posting_is_refused_since_its_positions_would_be_lost(tmp_path
     with pytest.raises(ValueError, match="no boosts"):
         writer.commit()
     writer.cancel()  # closes what the failed commit left open
+
+
+def test_term_statistics_are_the_ones_whoosh_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The codec reads each field's lengths once instead of once per posting (block and term
+    # statistics keep the shortest and longest document): the statistics must not change.
+    def statistics(index_dir: Path) -> dict[tuple[str, bytes], tuple[Any, ...]]:
+        index_paths([shipped_corpus()], index_dir, quiet=True, workers=1)
+        with open_index(index_dir).reader() as reader:
+            infos = {term: reader.term_info(*term) for term in reader.all_terms()}
+        return {term: (i.weight(), i.doc_frequency(), i.min_length(), i.max_length(), i.max_weight())
+                for term, i in infos.items()}
+
+    ours = statistics(tmp_path / "ours")
+    monkeypatch.setattr(_FieldWriter, "add_postings", W3FieldWriter.add_postings)
+    assert statistics(tmp_path / "whooshs") == ours and ours
