@@ -139,7 +139,8 @@ def test_watch_command_until_interrupted(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1)})
     index_dir = tmp_path / "ix"
     process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "watch", str(news), "--interval", "0.2", "--index", str(index_dir)],
+        [sys.executable, "-X", "faulthandler", "-m", "indexer", "watch", str(news), "--interval", "0.2",
+         "--index", str(index_dir)],
         stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -148,7 +149,14 @@ def test_watch_command_until_interrupted(tmp_path: Path) -> None:
         _wait_for(lambda: found_ids(index_dir, "bản tin") == ["a", "b"])
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Seen once in CI. SIGABRT makes faulthandler print where the process is stuck,
+            # and the process is gone before the next test.
+            process.send_signal(signal.SIGABRT)
+            _, stderr = process.communicate(timeout=30)
+            pytest.fail(f"vnsearch watch did not stop within 30 s of Ctrl-C:\n{stderr}")
     assert process.returncode == 0 and "Stopped; everything indexed so far is committed." in stderr
 
 
