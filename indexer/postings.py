@@ -90,6 +90,11 @@ class Postings:
         """Bytes held, about."""
         return self.ids.nbytes + self.weights.nbytes
 
+    def position_bounds(self) -> np.ndarray:
+        """Where each document's positions start in `positions`, then where the last ones end:
+        document i's are positions[bounds[i]:bounds[i + 1]] (as many as its weight)."""
+        return np.concatenate(([0], np.cumsum(self.weights.astype(np.int64))))
+
     def having(self, docnums: np.ndarray) -> np.ndarray:
         """Where those of `docnums` (ascending) that have the term are, in `ids`."""
         at = np.searchsorted(self.ids, docnums)

@@ -273,12 +273,10 @@ def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarra
     if found.positions is None:
         raise ValueError(f"the field {field} keeps no positions")
     at = found.having(docnums)
-    counts = found.weights.astype(np.int64)
-    # The term's positions are its documents' one after the other, as many as each weight.
-    starts = np.cumsum(counts) - counts
-    wanted = counts[at]
+    bounds = found.position_bounds()
+    wanted = bounds[at + 1] - bounds[at]  # how many positions each wanted document has
     first = np.cumsum(wanted) - wanted  # where each wanted document's go in the result
-    index = np.repeat(starts[at] - first, wanted) + np.arange(int(wanted.sum()))
+    index = np.repeat(bounds[at] - first, wanted) + np.arange(int(wanted.sum()))
     positions = found.positions[index].astype(np.int64)
     return (np.repeat(found.ids[at].astype(np.int64), wanted) << DOC_SHIFT) | positions
 

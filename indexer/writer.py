@@ -58,8 +58,8 @@ def _from_arrays(leaf: SegmentReader, field: str, btext: bytes, offset: int, del
         values = [b""] * len(weights)
     else:  # each document's positions as the codec takes them (`postings.encode`)
         encoded = found.positions.astype(np.uint32).tobytes()
-        ends = (4 * np.cumsum(found.weights.astype(np.int64))).tolist()
-        values = [encoded[start:end] for start, end in zip([0, *ends], ends)]
+        bounds = (4 * found.position_bounds()).tolist()  # in bytes of the encoding
+        values = [encoded[start:end] for start, end in zip(bounds, bounds[1:])]
     for docnum, weight, value in zip(found.ids.tolist(), weights, values):
         if docnum not in deleted:
             yield field, btext, docnum + offset, weight, value
