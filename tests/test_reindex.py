@@ -142,6 +142,9 @@ def test_watch_command_until_interrupted(tmp_path: Path) -> None:
         [sys.executable, "-X", "faulthandler", "-m", "indexer", "watch", str(news), "--interval", "0.2",
          "--index", str(index_dir)],
         stderr=subprocess.PIPE, text=True,
+        # A test run started in the background (`... &`) ignores Ctrl-C, and so would the
+        # process it starts, which would never stop: it gets the default handling back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         _wait_for(lambda: build.index_exists(index_dir) and found_ids(index_dir, "bản tin") == ["a"])
@@ -152,8 +155,8 @@ def test_watch_command_until_interrupted(tmp_path: Path) -> None:
         try:
             _, stderr = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
-            # Seen once in CI. SIGABRT makes faulthandler print where the process is stuck,
-            # and the process is gone before the next test.
+            # SIGABRT makes faulthandler print where the process is stuck, and the process is
+            # gone before the next test.
             process.send_signal(signal.SIGABRT)
             _, stderr = process.communicate(timeout=30)
             pytest.fail(f"vnsearch watch did not stop within 30 s of Ctrl-C:\n{stderr}")
