@@ -21,10 +21,13 @@ from contextlib import suppress
 from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from tqdm import tqdm
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.writing import CLEAR, IndexWriter, LockError
@@ -32,11 +35,10 @@ from whoosh.writing import CLEAR, IndexWriter, LockError
 from indexer.normalize import canonical
 from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
 from indexer.language_model import Counts
-from indexer.segment import Segmentation, remember, segment
 from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
-from indexer.postings import read_tables
+from indexer.postings import Analysed, analyse, has_arrays, read_tables
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
 
@@ -176,8 +178,8 @@ def index_paths(
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         progress.update(len(files) - len(jobs))
-        for (file, root, stamp), items, counts in _read_all(jobs, workers or os.cpu_count() or 1):
-            run.index_file(file, root, stamp, items, counts)
+        for (file, root, stamp), items, analyses in _read_all(jobs, workers or os.cpu_count() or 1):
+            run.index_file(file, root, stamp, items, analyses)
             progress.update()
         progress.close()
         if remove_missing:
@@ -258,10 +260,10 @@ class _Run:
         return file, root, stamp
 
     def index_file(
-        self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem], counts: dict[str, Counts]
+        self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem], analyses: dict[str, Analysis]
     ) -> None:
         previous = self.paths.get(str(file), [])
-        produced, complete = self.index_items(items, str(file), str(root), stamp, counts)
+        produced, complete = self.index_items(items, str(file), str(root), stamp, analyses)
         if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
             for entry in previous:
                 if entry.id not in produced:
@@ -269,11 +271,11 @@ class _Run:
 
     def index_items(
         self, items: Iterable[Extracted | Problem], path: str, root: str, stamp: str,
-        counts: dict[str, Counts] | None = None,
+        analyses: dict[str, Analysis] | None = None,
     ) -> tuple[set[str], bool]:
         """Index what one file gave; return the ids it holds, and whether it was read whole.
-        `counts`: each article's language-model counts, when a worker made them already."""
-        counts = counts or {}
+        `analyses`: what a worker made of each article already (by id)."""
+        analyses = analyses or {}
         produced: set[str] = set()
         complete = True
         for item in items:
@@ -292,8 +294,10 @@ class _Run:
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
                 entry = Entry(article.id, path, root, stamp, article.content_hash)
-                self.writer.update_document(**document_fields(article), **_manifest_fields(entry))
-                self.counts.merge(counts.get(article.id) or _counted(article))
+                analysis = analyses.get(article.id) or Analysis({}, _counted(article))
+                fields = document_fields(article) | analysis.fields
+                self.writer.update_document(**fields, **_manifest_fields(entry))
+                self.counts.merge(analysis.counts)
                 self.entries[article.id] = entry
                 self.ids_by_hash.setdefault(article.content_hash, article.id)
                 self.report.added += previous is None
@@ -354,16 +358,24 @@ class _Run:
 MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each loads the model)
 IN_FLIGHT = 128  # files sent to the workers at a time
 Job = tuple[Path, Path, str]  # a file, the folder it was found in, its stamp
-# What a worker makes of a file: each article (or problem) with the segmentations of its
-# title and body and its language-model counts.
-Prepared = list[tuple[Extracted | Problem, list[tuple[str, Segmentation]], Counts | None]]
 
 
-def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Counts]]]:
-    """Each job with what its file gives, in order, and each article's language-model counts.
-    The costly part (reading, cleaning, segmenting, counting) runs in `workers` processes;
-    their segmentations come back with the articles and are remembered here, so the index's
-    analysers do not segment again."""
+class Analysis(NamedTuple):
+    """What a worker made of an article beside the article itself: its searched text fields
+    analysed (`postings.Analysed`) and its language-model counts."""
+
+    fields: dict[str, Analysed]
+    counts: Counts
+
+
+# What a worker makes of a file: each article (or problem), and each article's analysis.
+Prepared = list[tuple[Extracted | Problem, Analysis | None]]
+
+
+def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Analysis]]]:
+    """Each job with what its file gives, in order, and each article's analysis by id. The
+    costly part (reading, cleaning, segmenting, analysing, counting) runs in `workers`
+    processes, so this one only writes the index."""
     if workers < 2 or len(jobs) < MIN_PARALLEL_FILES:
         for job in jobs:
             yield job, list(read_articles(job[0], job[1])), {}
@@ -380,31 +392,39 @@ def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, list[Extract
             yield from _received(window, results.pop(0))
 
 
-def _received(jobs: list[Job], results: Iterator[Prepared]) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Counts]]]:
-    """The workers' results for `jobs`, their segmentations remembered for the analysers."""
+def _received(jobs: list[Job], results: Iterator[Prepared]) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Analysis]]]:
+    """The workers' results for `jobs`, analyses by article id."""
     for job, prepared in zip(jobs, results):
-        items, counts = [], {}
-        for item, segmentations, article_counts in prepared:
-            for text, words in segmentations:
-                remember(text, words)
-            if isinstance(item, Extracted):
-                counts[item.article.id] = article_counts
-            items.append(item)
-        yield job, items, counts
+        items = [item for item, _ in prepared]
+        analyses = {item.article.id: analysis for item, analysis in prepared if analysis is not None}
+        yield job, items, analyses
 
 
 def _prepare(job: Job) -> Prepared:
-    """In a worker process: the articles of a file, each with its title's and body's
-    segmentation and its language-model counts."""
+    """In a worker process: the articles of a file, each with its analysis."""
     file, root, _ = job
-    prepared = []
+    prepared: Prepared = []
     for item in read_articles(file, root):
         if isinstance(item, Extracted):
-            title, body = item.article.title, item.article.body
-            prepared.append((item, [(title, segment(title)), (body, segment(body))], _counted(item.article)))
+            prepared.append((item, Analysis(_analysed_fields(item.article), _counted(item.article))))
         else:
-            prepared.append((item, [], None))
+            prepared.append((item, None))
     return prepared
+
+
+def _analysed_fields(article: Article) -> dict[str, Analysed]:
+    """The article's searched text fields, analysed as the index's writer would."""
+    schema = _schema()
+    return {
+        name: analyse(schema[name], value)
+        for name, value in document_fields(article).items()
+        if has_arrays(schema[name]) and isinstance(value, str)
+    }
+
+
+@cache
+def _schema() -> Schema:  # built once per worker
+    return build_schema()
 
 
 def _counted(article: Article) -> Counts:

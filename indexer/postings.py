@@ -22,12 +22,16 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Protocol
 
 import numpy as np
 from whoosh.analysis import Analyzer
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo, W3TermsReader
 from whoosh.formats import Format, tokens
+from whoosh.matching import ListMatcher
+from whoosh.system import pack_ushort
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
@@ -53,12 +57,29 @@ class CountedTerms(Format):
         self.positions = positions
 
     def word_values(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if isinstance(value, Analysed):
+            return iter(value)
+        return self._analyse(value, analyzer, **kwargs)
+
+    def _analyse(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         kwargs["positions"] = True
         found: dict[str, list[int]] = defaultdict(list)
         for token in tokens(value, analyzer, kwargs):
             found[token.text].append(token.pos)
         for text, at in found.items():
             yield text, len(at), len(at) * self.field_boost, encode(at) if self.positions else b""
+
+
+class Analysed(tuple):
+    """A field's text analysed already, elsewhere (a worker process): the (term, frequency,
+    weight, value) tuples its format's `word_values` made of it. Given to Whoosh as the field's
+    value, it is indexed as it is: the process that writes the index does not analyse again,
+    and these plain tuples cross between processes faster than the segmentation would."""
+
+
+def analyse(field: Any, text: str) -> Analysed:
+    """What `CountedTerms` makes of a text for `field`, to be indexed later (see `Analysed`)."""
+    return Analysed(field.format.word_values(text, field.analyzer, mode="index"))
 
 
 def has_arrays(field: Any) -> bool:
@@ -103,70 +124,79 @@ class Postings:
 
 
 class ArraysCodec(W3Codec):
-    """Whoosh's codec; the postings of `CountedTerms` fields also go to the arrays file."""
+    """Whoosh's codec, except for `CountedTerms` fields: their postings are written to the
+    arrays file only (by `FieldWriter.write`), and read from it by Whoosh's own matchers too."""
 
-    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
-        return _FieldWriter(self, storage, segment)
+    def field_writer(self, storage: Any, segment: Any) -> FieldWriter:
+        return FieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage: Any, segment: Any) -> W3TermsReader:
+        name = segment.make_filename(self.TERMS_EXT)  # as Whoosh's codec opens its readers
+        terms = storage.open_file(name)
+        return _TermsReader(self, terms, storage.file_length(name), segment.open_file(storage, self.POSTS_EXT),
+                            (storage, segment))
 
 
-class _FieldWriter(W3FieldWriter):
-    """Writes the postings as Whoosh does, without values, and each term's postings to the
-    arrays file: aligned to 4 bytes, its document numbers (int32), weights (float32) and
-    positions (uint16 or uint32). Then a table of where each term's are, and that table's
-    offset (8 bytes)."""
+class _TermsReader(W3TermsReader):
+    """Whoosh's lexicon reader; its matchers of arrays fields read the arrays file."""
+
+    def __init__(self, codec: W3Codec, terms: Any, length: int, postings: Any, segment: tuple[Any, Any]) -> None:
+        super().__init__(codec, terms, length, postings)
+        self._segment = segment  # the segment's storage, and the segment
+
+    def matcher(self, fieldname: str, tbytes: bytes, format_: Format, scorer: Any = None) -> Any:
+        if not isinstance(format_, CountedTerms):
+            return super().matcher(fieldname, tbytes, format_, scorer=scorer)
+        found = segment_postings(*self._segment, fieldname, tbytes)
+        return ListMatcher(found.ids.tolist(), found.weights.tolist(), format=format_, scorer=scorer,
+                           term=(fieldname, tbytes), terminfo=self.term_info(fieldname, tbytes))
+
+
+class FieldWriter(W3FieldWriter):
+    """Writes Whoosh's postings of the other fields, and the terms of `CountedTerms` fields
+    whole, each with Whoosh's statistics for it (its lexicon and scoring need them) and its
+    arrays: aligned to 4 bytes, its document numbers (int32), weights (float32) and positions
+    (uint16 or uint32). Then a table of where each term's arrays are, and that table's offset
+    (8 bytes)."""
 
     def __init__(self, codec: W3Codec, storage: Any, segment: Any) -> None:
         super().__init__(codec, storage, segment)
         self._arrays = self._create_file(ARRAYS_EXT)
         self._table: Table = {}
-        self._in_arrays = False  # whether the current field's postings go to the arrays file
-        self._with_positions = False
-        self._ids: list[int] = []  # the current term's postings
-        self._weights: list[float] = []
-        self._values: list[bytes] = []
 
-    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        # Whoosh looks up the document's field length for every posting it writes (about a
-        # quarter of writing a segment); here each field's lengths are read once.
-        super().add_postings(schema, lengths and _Lengths(lengths), items)
+    def write(self, schema: Any, lengths: Any, postings: Iterator[Any], terms: TermSource) -> None:
+        """Whoosh's `postings` (sorted by field and term, as its pool gives them) and the terms
+        of `terms.fields()`, field by field in order of name: Whoosh's term table must grow
+        in order."""
+        waiting = sorted(terms.fields())
+        for name, items in groupby(postings, key=itemgetter(0)):
+            while waiting and waiting[0] < name:
+                self._write_terms(schema, lengths, waiting.pop(0), terms)
+            self.add_postings(schema, lengths, items)
+        for name in waiting:
+            self._write_terms(schema, lengths, name, terms)
 
-    def start_field(self, fieldname: str, fieldobj: Any) -> None:
-        super().start_field(fieldname, fieldobj)
-        self._in_arrays = has_arrays(fieldobj)
-        self._with_positions = keeps_positions(fieldobj)
-        if self._in_arrays:
-            self._table[fieldname] = {}
+    def _write_terms(self, schema: Any, lengths: Any, name: str, terms: TermSource) -> None:
+        self.start_field(name, schema[name])
+        field_lengths = np.array([lengths.doc_field_length(docnum, name) or 0 for docnum in range(lengths.doc_count_all())],
+                                 dtype=np.int64)  # as Whoosh's pool writer looks them up: None for none
+        table = self._table[name] = {}
+        key = pack_ushort(self._fieldid)
+        for btext, found in terms.terms(name):
+            table[btext] = self._write_arrays(found)
+            self._tindex.add(key + btext, _term_info(found, field_lengths).to_bytes())
+        self.finish_field()
 
-    def start_term(self, btext: bytes) -> None:
-        super().start_term(btext)
-        self._ids, self._weights, self._values = [], [], []
-
-    def add(self, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
-        if self._with_positions and len(vbytes) != 4 * weight:
-            # Readers find a document's positions by counting the weights before it.
-            raise ValueError(f"{self._fieldname}: a weight must be the number of positions (no boosts)")
-        if self._in_arrays:
-            self._ids.append(docnum)
-            self._weights.append(weight)
-            self._values.append(vbytes)
-            vbytes = b""
-        super().add(docnum, weight, vbytes, length)
-
-    def finish_term(self) -> None:
-        super().finish_term()
-        if self._in_arrays:
-            self._table[self._fieldname][self._btext] = self._write_term()
-
-    def _write_term(self) -> tuple[int, int, int, int]:
-        positions = np.frombuffer(b"".join(self._values), dtype=np.uint32)  # none: the field keeps none
+    def _write_arrays(self, found: Postings) -> tuple[int, int, int, int]:
+        positions = found.positions if found.positions is not None else np.zeros(0, dtype=np.uint32)
         if positions.max(initial=0) < 2**16:
             positions = positions.astype(np.uint16)
         file = self._arrays
         file.write(bytes(-file.tell() % 4))
         offset = file.tell()
-        for part in (np.array(self._ids, dtype="<i4"), np.array(self._weights, dtype="<f4"), positions):
-            file.write(part.astype(part.dtype.newbyteorder("<")).tobytes())
-        return offset, len(self._ids), len(positions), positions.itemsize
+        for part in (found.ids.astype("<i4"), found.weights.astype("<f4"), positions.astype(positions.dtype.newbyteorder("<"))):
+            file.write(part.tobytes())
+        return offset, len(found.ids), len(positions), positions.itemsize
 
     def close(self) -> None:
         file = self._arrays
@@ -177,45 +207,65 @@ class _FieldWriter(W3FieldWriter):
         super().close()
 
 
+class TermSource(Protocol):
+    """Where `FieldWriter.write` takes the terms of the arrays fields from."""
+
+    def fields(self) -> set[str]: ...
+
+    def terms(self, field: str) -> Iterator[tuple[bytes, Postings]]:
+        """The field's terms in order, each with its postings."""
+        ...
+
+
+def _term_info(found: Postings, field_lengths: np.ndarray) -> W3TermInfo:
+    """The statistics Whoosh keeps of a term, as its postings writer would work them out."""
+    lengths = field_lengths[found.ids]
+    lengths = lengths[lengths > 0]  # Whoosh skips documents of no length
+    info = W3TermInfo(
+        weight=float(found.weights.sum(dtype=np.float64)), df=len(found.ids),
+        minlength=int(lengths.min()) if len(lengths) else None, maxlength=int(lengths.max(initial=0)),
+        maxweight=float(found.weights.max()), minid=int(found.ids[0]), maxid=int(found.ids[-1]),
+    )
+    info.set_extent(0, 0)  # nothing in Whoosh's postings file: the postings are in the arrays file
+    return info
+
+
 _FOOTER = struct.Struct("<Q")
-
-
-class _Lengths:
-    """A segment's field lengths as Whoosh's per-document reader gives them, each field's read
-    for every document at once."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._by_field: dict[str, list[int | None]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str) -> int | None:
-        if fieldname not in self._by_field:
-            documents = range(self._reader.doc_count_all())
-            self._by_field[fieldname] = [self._reader.doc_field_length(d, fieldname) for d in documents]
-        return self._by_field[fieldname][docnum]
 
 
 def term_postings(reader: SegmentReader, field: str, btext: bytes) -> Postings:
     """A term's postings in one segment, from the arrays file: views of the reader's map of the
     segment, not copies (so they never keep a merged-away segment's file alive for longer
     than the reader does)."""
-    data = _arrays_file(reader)
-    entry = _table(reader, data)[field].get(btext)
-    if entry is None:  # not in this segment
-        return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-    offset, count, positions, size = entry
-    ids_end, weights_end = offset + 4 * count, offset + 8 * count
-    return Postings(
-        data[offset:ids_end].view("<i4"),
-        data[ids_end:weights_end].view("<f4"),
-        data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
-    )
+    return segment_postings(reader._storage, reader.segment(), field, btext)
 
 
-def _arrays_file(reader: SegmentReader) -> np.ndarray:
-    # The segment's own files (a compound file's parts) are in the reader's storage.
-    file = reader.segment().open_file(reader._storage, ARRAYS_EXT)
-    return np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
+def segment_postings(storage: Any, segment: Any, field: str, btext: bytes) -> Postings:
+    """A term's postings in the segment `segment` of `storage`."""
+    return SegmentArrays(storage, segment).postings(field, btext)
+
+
+class SegmentArrays:
+    """A segment's arrays file, mapped."""
+
+    def __init__(self, storage: Any, segment: Any) -> None:
+        # The segment's own files (a compound file's parts) are in its storage.
+        file = segment.open_file(storage, ARRAYS_EXT)
+        self._data = np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
+        self.table = _tables.get(segment.segment_id(), lambda: _read_table(self._data))
+
+    def postings(self, field: str, btext: bytes) -> Postings:
+        entry = self.table.get(field, {}).get(btext)
+        if entry is None:  # not in this segment
+            return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        data = self._data
+        offset, count, positions, size = entry
+        ids_end, weights_end = offset + 4 * count, offset + 8 * count
+        return Postings(
+            data[offset:ids_end].view("<i4"),
+            data[ids_end:weights_end].view("<f4"),
+            data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
+        )
 
 
 def read_tables(searcher: Searcher) -> None:
@@ -224,11 +274,7 @@ def read_tables(searcher: Searcher) -> None:
     for leaf, _ in searcher.leaf_searchers():
         reader = leaf.reader()
         if isinstance(reader, SegmentReader):  # not Whoosh's stand-in for an empty index
-            _table(reader, _arrays_file(reader))
-
-
-def _table(reader: SegmentReader, data: np.ndarray) -> Table:
-    return _tables.get(reader.segment().segment_id(), lambda: _read_table(data))
+            SegmentArrays(reader._storage, reader.segment())
 
 
 def _read_table(data: np.ndarray) -> Table:

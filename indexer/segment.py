@@ -33,8 +33,8 @@ class Span(NamedTuple):
 
 class Word(NamedTuple):
     """A word as underthesea segments it, with the syllables it is made of. `cased` is its
-    canonical form with case kept (`Thành ủy`), for names. (Named tuples, not dataclasses:
-    segmentations cross process boundaries when indexing in parallel, and tuples pickle fast.)"""
+    canonical form with case kept (`Thành ủy`), for names. (A named tuple, not a dataclass:
+    an article makes thousands of them, and tuples are the cheapest to make.)"""
 
     text: str
     start: int
@@ -58,8 +58,9 @@ def segment(text: str) -> Segmentation:
     """
     words = _cache.get(text)
     if words is None:
-        words = _segment(text)
-        remember(text, words)
+        words = _cache[text] = _segment(text)
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     else:
         _cache.move_to_end(text)
     return words
@@ -73,13 +74,6 @@ def plain_syllables(text: str) -> list[Span]:
         Span(canonical_iy(m.group(0).lower()), *aligned.original_span(m.start(), m.end()))
         for m in _SYLLABLE.finditer(aligned.text)
     ]
-
-
-def remember(text: str, words: Segmentation) -> None:
-    """Put a segmentation made elsewhere (another process) where `segment()` will find it."""
-    _cache[text] = words
-    if len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
 
 
 def _segment(text: str) -> Segmentation:

@@ -1,16 +1,24 @@
-"""The index and its writer: Whoosh's, with the arrays file of `indexer.postings`."""
+"""The index and its writer: Whoosh's, with the arrays file of `indexer.postings`.
+
+Whoosh sorts every posting through a pool (spilled to disk in pickled runs when large) and
+writes it with a Python call or three, and a merge sends every posting of the merged segments
+through that again: most of the indexing process's time (docs/benchmarks.md). The postings of
+the arrays fields skip all of it: the pool keeps those of the documents added term by term, and
+a merged segment's are read from its arrays file, a whole term at a time, as the new segment is
+written.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, SegmentReader
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.postings import ArraysCodec, has_arrays, term_postings
+from indexer.postings import ArraysCodec, Postings, SegmentArrays, has_arrays
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
 
@@ -23,43 +31,125 @@ class ArraysIndex(FileIndex):
 
 
 class Writer(SegmentWriter):
-    """Whoosh's writer with `ArraysCodec`. When segments are merged, Whoosh copies their
-    postings with each posting's value; positions are not in Whoosh's postings, so a merged
-    segment's postings are read from its arrays file, positions as the values."""
+    """Whoosh's writer with `ArraysCodec` and a pool that keeps the arrays fields apart."""
 
-    def __init__(self, ix: FileIndex, **kwargs: Any) -> None:
-        super().__init__(ix, codec=ArraysCodec(), **kwargs)
+    def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(ix, codec=ArraysCodec(), limitmb=limitmb, **kwargs)
+        # The schema is read when a field is first seen: a rebuild replaces it after this.
+        self.pool = Pool(self._tempstorage, self.newsegment, lambda name: has_arrays(self.schema[name]), limitmb)
 
     def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """A reader's postings, for a merge: its arrays fields' as a whole segment each, the
+        others' one by one as Whoosh does, deleted documents left out."""
+        for leaf, offset in reader.leaf_readers():
+            if isinstance(leaf, SegmentReader):  # not Whoosh's stand-in for an empty index
+                olds = range(offset, offset + leaf.doc_count_all())
+                # New document numbers; -1 for the deleted (a docmap leaves them out).
+                news = [docmap.get(old, -1) for old in olds] if docmap is not None else [startdoc + old for old in olds]
+                self.pool.add_segment(SegmentArrays(leaf._storage, leaf.segment()), np.array(news, dtype=np.int64))
         add = self.pool.add
-        for posting in self._process_posts(_live_postings(reader), startdoc, docmap):
+        for posting in self._process_posts(_whoosh_postings(reader), startdoc, docmap):
             add(posting)
 
+    def _flush_segment(self) -> None:
+        # Whoosh's, but the field writer takes the arrays fields' terms from the pool too.
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        self.fieldwriter.write(self.schema, lengths, self.pool.iter_postings(), self.pool)
+        self.fieldwriter.close()
+        lengths.close()
 
-def _live_postings(reader: IndexReader) -> Iterator[Posting]:
-    """Every posting of the reader's live documents, as `IndexReader.iter_postings` gives them,
-    with positions as the values where the field keeps them."""
+
+class Pool(PostingPool):
+    """Whoosh's pool of postings to sort, for the fields without arrays. The postings of the
+    documents added to arrays fields are kept by term, in lists; the segments merged in are
+    read when the new segment is written (`FieldWriter.write` asks for `terms`)."""
+
+    def __init__(self, tempstore: Any, segment: Any, is_arrays_field: Callable[[str], bool], limitmb: int) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self._is_arrays_field = is_arrays_field
+        # field -> term -> document numbers, weights, values (positions) ... or None: Whoosh's
+        self._added: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]] | None] = {}
+        self._merged: list[tuple[SegmentArrays, np.ndarray]] = []
+
+    def add(self, item: Posting) -> None:
+        fieldname, btext, docnum, weight, value = item
+        try:
+            terms = self._added[fieldname]
+        except KeyError:
+            terms = self._added[fieldname] = {} if self._is_arrays_field(fieldname) else None
+        if terms is None:
+            super().add(item)
+            return
+        postings = terms.get(btext)
+        if postings is None:
+            postings = terms[btext] = ([], [], [])
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(value)
+
+    def add_segment(self, arrays: SegmentArrays, news: np.ndarray) -> None:
+        """A segment to merge in: its arrays, and each of its documents' new number (-1 for
+        one to leave out)."""
+        self._merged.append((arrays, news))
+        for field in arrays.table:
+            self._added.setdefault(field, {})
+
+    def fields(self) -> set[str]:
+        return {field for field, terms in self._added.items() if terms is not None}
+
+    def terms(self, field: str) -> Iterator[tuple[bytes, Postings]]:
+        added = self._added[field] or {}
+        merged = [(arrays, arrays.table.get(field, {}), news) for arrays, news in self._merged]
+        names = set(added).union(*(table for _, table, _ in merged))
+        for btext in sorted(names):
+            parts = [_renumbered(arrays.postings(field, btext), news) for arrays, table, news in merged if btext in table]
+            if btext in added:
+                parts.append(_from_lists(field, *added[btext]))
+            parts = sorted((part for part in parts if len(part.ids)), key=lambda part: part.ids[0])
+            if parts:  # else every document that had it is left out
+                yield btext, _joined(parts)
+
+
+def _renumbered(found: Postings, news: np.ndarray) -> Postings:
+    """A merged segment's postings of a term, with the new document numbers, without the
+    documents left out."""
+    ids = news[found.ids]
+    kept = ids >= 0
+    positions = found.positions
+    if positions is not None and not kept.all():
+        positions = positions[np.repeat(kept, found.weights.astype(np.int64))]
+    return Postings(ids[kept].astype(np.int32), found.weights[kept], positions)
+
+
+def _from_lists(field: str, ids: list[int], weights: list[float], values: list[bytes]) -> Postings:
+    """The postings of a term in the documents added, from the lists the pool kept."""
+    weights_array = np.array(weights, dtype=np.float32)
+    positions = np.frombuffer(b"".join(values), dtype=np.uint32) if any(values) else None
+    if positions is not None and (np.fromiter(map(len, values), np.int64, len(values)) != 4 * weights_array).any():
+        # Readers find a document's positions by counting the weights before it.
+        raise ValueError(f"{field}: a weight must be the number of positions (no boosts)")
+    return Postings(np.array(ids, dtype=np.int32), weights_array, positions)
+
+
+def _joined(parts: list[Postings]) -> Postings:
+    if len(parts) == 1:
+        return parts[0]
+    with_positions = [part.positions for part in parts if part.positions is not None]
+    return Postings(
+        np.concatenate([part.ids for part in parts]),
+        np.concatenate([part.weights for part in parts]),
+        np.concatenate([p.astype(np.uint32) for p in with_positions]) if with_positions else None,
+    )
+
+
+def _whoosh_postings(reader: IndexReader) -> Iterator[Posting]:
+    """The postings of the reader's live documents in fields without arrays, as
+    `IndexReader.iter_postings` gives them."""
     for leaf, offset in reader.leaf_readers():
-        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
         for field, btext in leaf.all_terms():
-            if has_arrays(leaf.schema[field]):
-                yield from _from_arrays(leaf, field, btext, offset, deleted)
-            else:
-                matcher = leaf.postings(field, btext)  # Whoosh's, deleted documents left out
+            if not has_arrays(leaf.schema[field]):
+                matcher = leaf.postings(field, btext)  # deleted documents left out
                 while matcher.is_active():
                     yield field, btext, matcher.id() + offset, matcher.weight(), matcher.value()
                     matcher.next()
-
-
-def _from_arrays(leaf: SegmentReader, field: str, btext: bytes, offset: int, deleted: frozenset[int]) -> Iterator[Posting]:
-    found = term_postings(leaf, field, btext)
-    weights = found.weights.tolist()
-    if found.positions is None:
-        values = [b""] * len(weights)
-    else:  # each document's positions as the codec takes them (`postings.encode`)
-        encoded = found.positions.astype(np.uint32).tobytes()
-        bounds = (4 * found.position_bounds()).tolist()  # in bytes of the encoding
-        values = [encoded[start:end] for start, end in zip(bounds, bounds[1:])]
-    for docnum, weight, value in zip(found.ids.tolist(), weights, values):
-        if docnum not in deleted:
-            yield field, btext, docnum + offset, weight, value

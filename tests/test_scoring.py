@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import query as q
-from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.searching import Searcher
 
@@ -27,7 +27,8 @@ from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
 from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
-from indexer.postings import CountedTerms, _FieldWriter, has_arrays, keeps_positions, term_postings
+import indexer.writer
+from indexer.postings import CountedTerms, SegmentArrays, _TermsReader, has_arrays, keeps_positions, term_postings
 from indexer.scoring import match_scores, occurrences
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
@@ -310,11 +311,42 @@ def test_positions_past_16_bits_are_kept(tmp_path: Path) -> None:
         assert match_scores(searcher, q.Phrase("body", ["w2", "w3"])).docnums().tolist() == [0]
 
 
-def assert_arrays_hold_the_postings(searcher: Searcher) -> None:
-    """Each term's arrays hold Whoosh's postings of the live documents, the table lists the
-    lexicon's terms, and each live document's positions are where the analyser puts them."""
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
+def whoosh_writes_every_posting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, indexes are written as Whoosh writes them, every posting in its own
+    postings file (the reference the arrays are compared with), and read so where their
+    arrays files hold nothing."""
+    monkeypatch.setattr(indexer.writer, "has_arrays", lambda field: False)
+    arrays_matcher = _TermsReader.matcher
+
+    def matcher(self: _TermsReader, fieldname: str, *args: Any, **kwargs: Any) -> Any:
+        in_arrays = fieldname in SegmentArrays(*self._segment).table
+        return (arrays_matcher if in_arrays else W3TermsReader.matcher)(self, fieldname, *args, **kwargs)
+
+    monkeypatch.setattr(_TermsReader, "matcher", matcher)
+
+
+def live_postings(reader: Any, field: str, btext: bytes) -> list[tuple[int, float]]:
+    matcher, found = reader.postings(field, btext), []  # live documents only
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    return found
+
+
+def statistics(reader: Any, term: tuple[str, bytes]) -> tuple[Any, ...]:
+    info = reader.term_info(*term)
+    return info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight()
+
+
+def assert_arrays_hold_the_postings(searcher: Searcher, whooshs: Searcher) -> None:
+    """The same documents in the same segments: in `searcher`, each term's arrays hold the
+    postings and statistics Whoosh wrote in `whooshs` (`whoosh_writes_every_posting`), and
+    each live document's positions are where the analyser puts them."""
+    assert [leaf.doc_count_all() for leaf, _ in searcher.leaf_searchers()] == \
+        [leaf.doc_count_all() for leaf, _ in whooshs.leaf_searchers()]
+    for (leaf, offset), (whooshs_leaf, _) in zip(searcher.leaf_searchers(), whooshs.leaf_searchers()):
+        reader, reference = leaf.reader(), whooshs_leaf.reader()
+        assert list(reader.all_terms()) == list(reference.all_terms())
         deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
         positions: dict[tuple[str, int], dict[str, list[int]]] = {}
         for field, btext in reader.all_terms():
@@ -322,11 +354,10 @@ def assert_arrays_hold_the_postings(searcher: Searcher) -> None:
                 continue
             found = term_postings(reader, field, btext)
             live = ~np.isin(found.ids, deleted)
-            matcher, whooshs = reader.postings(field, btext), []  # live documents only
-            while matcher.is_active():
-                whooshs.append((matcher.id(), matcher.weight()))
-                matcher.next()
-            assert list(zip(found.ids[live].tolist(), found.weights[live].tolist())) == whooshs, (field, btext)
+            expected = live_postings(reference, field, btext)
+            assert list(zip(found.ids[live].tolist(), found.weights[live].tolist())) == expected, (field, btext)
+            assert live_postings(reader, field, btext) == expected  # Whoosh's matchers read the arrays
+            assert statistics(reader, (field, btext)) == statistics(reference, (field, btext))
             if keeps_positions(reader.schema[field]):
                 ends = np.cumsum(found.weights.astype(np.int64))
                 for docnum, end, count in zip(found.ids.tolist(), ends.tolist(), found.weights.astype(int).tolist()):
@@ -336,47 +367,65 @@ def assert_arrays_hold_the_postings(searcher: Searcher) -> None:
                 assert positions.get((field, docnum), {}) == analysed_positions(searcher, field, docnum + offset)
 
 
-def test_arrays_hold_the_postings_after_merges(tmp_path: Path) -> None:
+def test_arrays_hold_the_postings_after_merges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The readers Whoosh merges from: another index's, of two segments with deletions (a
     # MultiReader, whose document numbers run on from segment to segment), then each segment
     # of this index, with deletions, as every merge does.
     schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False))
-    rng = random.Random(5)
 
-    def add(writer: Any, numbers: range) -> None:
-        for number in numbers:
-            body = " ".join(rng.choice(WORDS) for _ in range(rng.choice([1, 30, 300])))
-            writer.add_document(id=str(number), body=body, title=body[:12])
+    def built(folder: Path) -> Iterator[Any]:
+        """The index in `folder`, after each of two rounds of changes."""
+        rng = random.Random(5)
 
-    (tmp_path / "other").mkdir()
-    other = MappedStorage(str(tmp_path / "other")).create_index(schema, indexclass=ArraysIndex)
-    for numbers in (range(1000, 1040), range(1040, 1080)):
+        def add(writer: Any, numbers: range) -> None:
+            for number in numbers:
+                body = " ".join(rng.choice(WORDS) for _ in range(rng.choice([1, 30, 300])))
+                writer.add_document(id=str(number), body=body, title=body[:12])
+
+        (folder / "other").mkdir(parents=True)
+        other = MappedStorage(str(folder / "other")).create_index(schema, indexclass=ArraysIndex)
+        for numbers in (range(1000, 1040), range(1040, 1080)):
+            writer = other.writer()
+            add(writer, numbers)
+            writer.commit(merge=False)
         writer = other.writer()
-        add(writer, numbers)
+        for number in [*range(1000, 1005), *range(1050, 1055)]:
+            writer.delete_by_term("id", str(number))
         writer.commit(merge=False)
-    writer = other.writer()
-    for number in [*range(1000, 1005), *range(1050, 1055)]:
-        writer.delete_by_term("id", str(number))
-    writer.commit(merge=False)
-    (tmp_path / "ix").mkdir()
-    ix = MappedStorage(str(tmp_path / "ix")).create_index(schema, indexclass=ArraysIndex)
-    writer = ix.writer()
-    add(writer, range(60))
-    writer.commit(merge=False)
-    with other.reader() as multi:
+        (folder / "ix").mkdir()
+        ix = MappedStorage(str(folder / "ix")).create_index(schema, indexclass=ArraysIndex)
         writer = ix.writer()
-        writer.add_reader(multi)
+        add(writer, range(60))
         writer.commit(merge=False)
-    with ix.searcher() as searcher:
-        assert_arrays_hold_the_postings(searcher)
-    writer = ix.writer()
-    add(writer, range(60, 110))
-    for number in (*range(0, 60, 7), *range(1010, 1030, 3)):
-        writer.delete_by_term("id", str(number))
-    writer.commit(optimize=True)
-    with ix.searcher() as searcher:
-        assert len(searcher.leaf_searchers()) == 1
-        assert_arrays_hold_the_postings(searcher)
+        with other.reader() as multi:
+            writer = ix.writer()
+            writer.add_reader(multi)
+            add(writer, range(2000, 2010))  # added after the merged ones, in the same segment
+            writer.commit(merge=False)
+        yield ix
+        writer = ix.writer()
+        add(writer, range(60, 110))
+        for number in (*range(0, 60, 7), *range(1010, 1030, 3), 2003):
+            writer.delete_by_term("id", str(number))
+        writer.commit(optimize=True)
+        yield ix
+
+    ours = built(tmp_path / "ours")
+    ix = next(ours)
+    with monkeypatch.context() as patched:
+        whoosh_writes_every_posting(patched)
+        whooshs = built(tmp_path / "whooshs")
+        reference = next(whooshs)
+        with ix.searcher() as searcher, reference.searcher() as expected:
+            assert len(searcher.leaf_searchers()) == 2
+            assert_arrays_hold_the_postings(searcher, expected)
+        reference = next(whooshs)
+    ix = next(ours)
+    with monkeypatch.context() as patched:
+        whoosh_writes_every_posting(patched)
+        with ix.searcher() as searcher, reference.searcher() as expected:
+            assert len(searcher.leaf_searchers()) == 1
+            assert_arrays_hold_the_postings(searcher, expected)
 
 
 def test_a_boosted_posting_is_refused_since_its_positions_would_be_lost(tmp_path: Path) -> None:
@@ -389,15 +438,12 @@ def test_a_boosted_posting_is_refused_since_its_positions_would_be_lost(tmp_path
 
 
 def test_term_statistics_are_the_ones_whoosh_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The codec reads each field's lengths once instead of once per posting (block and term
-    # statistics keep the shortest and longest document): the statistics must not change.
-    def statistics(index_dir: Path) -> dict[tuple[str, bytes], tuple[Any, ...]]:
+    # The codec works out each arrays term's statistics itself (Whoosh's scoring reads them).
+    def statistics_of(index_dir: Path) -> dict[tuple[str, bytes], tuple[Any, ...]]:
         index_paths([shipped_corpus()], index_dir, quiet=True, workers=1)
         with open_index(index_dir).reader() as reader:
-            infos = {term: reader.term_info(*term) for term in reader.all_terms()}
-        return {term: (i.weight(), i.doc_frequency(), i.min_length(), i.max_length(), i.max_weight())
-                for term, i in infos.items()}
+            return {term: statistics(reader, term) for term in reader.all_terms()}
 
-    ours = statistics(tmp_path / "ours")
-    monkeypatch.setattr(_FieldWriter, "add_postings", W3FieldWriter.add_postings)
-    assert statistics(tmp_path / "whooshs") == ours and ours
+    ours = statistics_of(tmp_path / "ours")
+    whoosh_writes_every_posting(monkeypatch)
+    assert statistics_of(tmp_path / "whooshs") == ours and ours
