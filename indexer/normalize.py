@@ -132,6 +132,11 @@ class AlignedText:
         self.text = _canonical_tones("".join(pieces))
         self._starts, self._ends = starts, ends
 
+    @property
+    def changes_offsets(self) -> bool:
+        """Whether `original_span` is anything but the identity."""
+        return self._starts is not None
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The (start, end) in the original string of the canonical slice text[start:end]."""
         if self._starts is None or self._ends is None:

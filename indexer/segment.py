@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from typing import NamedTuple
 
 from indexer.normalize import AlignedText, canonical_iy
@@ -120,16 +121,27 @@ def _locate(line: str, pieces: list[str], cursor: int) -> tuple[int, int] | None
 
 
 def _make_word(line: str, start: int, end: int, offset: int, aligned: AlignedText) -> Word | None:
-    span = aligned.original_span
-    syllables = tuple(
-        Span(canonical_iy(m.group(0).lower()), *span(offset + m.start(), offset + m.end()))
+    # The hot loop of indexing (a word at a time, every word of every article): offsets that
+    # are the identity are not mapped, and syllables are made lowercase canonical once each.
+    span = aligned.original_span if aligned.changes_offsets else _same_span
+    syllables = tuple([
+        Span(_canonical_syllable(m.group()), *span(offset + m.start(), offset + m.end()))
         for m in _SYLLABLE.finditer(line, start, end)
-    )
+    ])
     if not syllables:
         return None
     cased = " ".join(line[start:end].split())
-    return Word(" ".join(s.text for s in syllables) if _PLAIN.fullmatch(cased) else _lower_word(cased),
+    return Word(" ".join([s.text for s in syllables]) if _PLAIN.fullmatch(cased) else _lower_word(cased),
                 *span(offset + start, offset + end), cased, syllables)
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+@lru_cache(maxsize=200_000)
+def _canonical_syllable(syllable: str) -> str:
+    return canonical_iy(syllable.lower())
 
 
 def _lower_word(cased: str) -> str:
