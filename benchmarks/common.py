@@ -86,6 +86,7 @@ class IndexRun:
     seconds: float
     peak_rss_mb: float  # the largest single process (ru_maxrss, via os.wait4)
     peak_tree_pss_mb: float | None  # all its processes at once (sampled; None off Linux)
+    peak_tree_anon_mb: float | None  # the same without pages of mapped files (index files read)
     returncode: int
     stderr: str
 
@@ -97,7 +98,9 @@ def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
     getrusage(RUSAGE_CHILDREN) would give, without mixing in this process's other children;
     but it is the largest single process, not the sum, and the indexer may run worker
     processes. So the whole process tree's proportional set size (PSS: shared pages split
-    between the processes sharing them) is also sampled from /proc every SAMPLE_SECONDS."""
+    between the processes sharing them) is also sampled from /proc every SAMPLE_SECONDS, in all
+    and anonymous only: both ru_maxrss and PSS count the pages of the index files the indexer
+    maps while it reads them (merging), which the kernel can drop at any time."""
     command = [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(index_dir), "-q"]
     with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a pipe could fill up and block
         began = time.perf_counter()
@@ -110,24 +113,28 @@ def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace")
-    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, process.returncode, errors)
+    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, sampler.peak_anon_mb, process.returncode, errors)
 
 
 SAMPLE_SECONDS = 0.1  # a few ms of /proc reading per sample: about 2% of one core
 
 
 class TreeMemory(threading.Thread):
-    """Peak total PSS of a process and its descendants, sampled from /proc (Linux only)."""
+    """Peak total PSS of a process and its descendants, in all and of anonymous pages only,
+    sampled from /proc (Linux only)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb: int | None = 0 if Path("/proc/self/smaps_rollup").exists() else None
+        self.peak_anon_kb: int | None = self.peak_kb
         self._done = threading.Event()  # not `_stop`: Thread has a method of that name
 
     def run(self) -> None:
-        while self.peak_kb is not None and not self._done.wait(SAMPLE_SECONDS):
-            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, _tree(self.pid))))
+        while self.peak_kb is not None and self.peak_anon_kb is not None and not self._done.wait(SAMPLE_SECONDS):
+            sizes = [_pss_kb(pid) for pid in _tree(self.pid)]
+            self.peak_kb = max(self.peak_kb, sum(pss for pss, _ in sizes))
+            self.peak_anon_kb = max(self.peak_anon_kb, sum(anon for _, anon in sizes))
 
     def stop(self) -> None:
         self._done.set()
@@ -136,6 +143,10 @@ class TreeMemory(threading.Thread):
     @property
     def peak_mb(self) -> float | None:
         return None if self.peak_kb is None else self.peak_kb / 1024
+
+    @property
+    def peak_anon_mb(self) -> float | None:
+        return None if self.peak_anon_kb is None else self.peak_anon_kb / 1024
 
 
 def _tree(pid: int) -> list[int]:
@@ -155,14 +166,13 @@ def _tree(pid: int) -> list[int]:
     return tree
 
 
-def _pss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> tuple[int, int]:
+    """(PSS, PSS of anonymous pages) of a process, in kB."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass  # ended meanwhile, or not ours to read
-    return 0
+        sizes = dict(line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        return int(sizes["Pss:"]), int(sizes.get("Pss_Anon:", sizes["Pss:"]))
+    except (OSError, ValueError, KeyError):
+        return 0, 0  # ended meanwhile, or not ours to read
 
 
 def index_size(index_dir: Path) -> int:

@@ -19,12 +19,11 @@ import os
 import sys
 import time
 from contextlib import suppress
-from functools import partial
+from functools import cache, partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from platformdirs import user_data_dir
 from tqdm import tqdm

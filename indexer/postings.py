@@ -4,14 +4,15 @@ Whoosh keeps a term's postings in blocks of 128 documents, pickled and compresse
 document numbers, weights and, for phrases, every position. Finding which documents hold a
 syllable meant decompressing and unpickling all of it, and at 50,000 articles that was most of
 a plain query's time (docs/benchmarks.md). For the searched text fields (`CountedTerms`),
-`ArraysCodec` also writes each term's postings to the segment's arrays file (`.arr`) as arrays
-that are mapped and read in place: the document numbers, their weights (how often the term
-occurs, which BM25F needs) and the positions, document after document, as 16-bit numbers where
-they fit. Whoosh's own postings keep the numbers and weights (its lexicon, statistics and
-matchers still work) but no positions.
+`ArraysCodec` writes each term's postings to the segment's arrays file (`.arr`) instead, as
+arrays that are mapped and read in place: the document numbers, their weights (how often the
+term occurs, which BM25F needs) and the positions, document after document, as 16-bit numbers
+where they fit. Whoosh's lexicon still lists each term with the statistics Whoosh would have
+worked out, and Whoosh's own matchers of these fields read the arrays, so its searching works.
 
-Deleted documents stay in both until a merge. Merging segments (`indexer.writer`) hands the
-merged segments' postings back to the codec, so the arrays always match Whoosh's postings.
+Deleted documents stay in the arrays until a merge. The writer (`indexer.writer`) hands the
+codec each term's postings whole: those of the documents added, and those of the segments
+merged, read from their arrays files.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ Table = dict[str, dict[bytes, tuple[int, int, int, int]]]
 
 
 class CountedTerms(Format):
-    """A field format: Whoosh stores each posting's weight (how often the term occurs) and no
-    value. With `positions`, a posting's value on its way to `ArraysCodec` is the positions.
-    Every index's schema pickles this class by its module path: moved or renamed, it would
-    leave those indexes unreadable."""
+    """A field format whose postings are in the arrays file: each posting's weight is how often
+    the term occurs and, with `positions`, its value on the way to `ArraysCodec` is the
+    positions. Every index's schema pickles this class by its module path: moved or renamed,
+    it would leave those indexes unreadable."""
 
-    posting_size = 0  # Whoosh's postings hold no value at all
+    posting_size = 0  # were Whoosh to write these postings, it would keep no value
 
     def __init__(self, field_boost: float = 1.0, positions: bool = False) -> None:
         super().__init__(field_boost)
@@ -92,7 +93,7 @@ def keeps_positions(field: Any) -> bool:
 
 
 def encode(positions: list[int]) -> bytes:
-    """A document's positions as they travel through Whoosh's posting pool to the codec."""
+    """A document's positions as they travel from the analyser to the codec."""
     return array("I", positions).tobytes()
 
 

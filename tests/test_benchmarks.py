@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from benchmarks import index_bench, profile_queries, query_bench
+from benchmarks import index_bench, profile_indexing, profile_queries, query_bench
 from benchmarks.common import corpus_dir, percentile
 
 COUNT = 60
@@ -47,6 +47,8 @@ def test_index_bench_reports_every_figure(indexed: tuple[dict[str, Any], Path, s
                   size["file_bytes"], size["index_per_text_byte"], size["index_per_file_byte"]]:
         assert positive(value)
     assert ours["documents"] == COUNT
+    anonymous = ours["peak_tree_anon_mb"]  # None only without /proc
+    assert anonymous is None or 0 < anonymous <= ours["peak_tree_pss_mb"]
     assert set(results["targets"]) == {"rate", "share_of_pool_rate", "size"}
     assert any(index_dir.glob("*.toc"))  # --keep-index kept it
     assert "vnsearch index" in table and ">= 60" in table and "<= 3.5x" in table
@@ -105,3 +107,13 @@ def test_profile_queries_lists_where_the_time_goes(corpus: Path, indexed: tuple[
     ])
     assert result.exit_code == 0, result.output
     assert "3 phrase queries after 1" in result.output and "indexer/search.py" in result.output
+
+
+def test_profile_indexing_splits_the_cpu_time(corpus: Path, tmp_path: Path) -> None:
+    results = profile_indexing.profile(corpus, tmp_path / "index", None)
+    assert results["articles"] == COUNT
+    assert all(positive(results[key]) for key in ("seconds", "indexing_process_cpu_seconds", "worker_cpu_seconds"))
+    result = CliRunner().invoke(profile_indexing.main, ["--count", str(COUNT), "--corpus", str(corpus), "--top", "5"])
+    assert result.exit_code == 0, result.output
+    assert f"{COUNT} articles indexed" in result.output and "worker processes" in result.output
+    assert "indexer/build.py" in result.output  # the profile
