@@ -295,8 +295,13 @@ class _Run:
             else:
                 entry = Entry(article.id, path, root, stamp, article.content_hash)
                 analysis = analyses.get(article.id) or Analysis({}, _counted(article))
-                fields = document_fields(article) | analysis.fields
-                self.writer.update_document(**fields, **_manifest_fields(entry))
+                fields = document_fields(article) | analysis.fields | _manifest_fields(entry)
+                if previous is None:  # not in the index (the manifest is read from it): nothing to replace
+                    # Whoosh's update_document looks for the id in every segment, which grows
+                    # with the index (up to 100 segments before a first build's final merge).
+                    self.writer.add_document(**fields)
+                else:
+                    self.writer.update_document(**fields)
                 self.counts.merge(analysis.counts)
                 self.entries[article.id] = entry
                 self.ids_by_hash.setdefault(article.content_hash, article.id)
