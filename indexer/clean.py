@@ -238,7 +238,8 @@ def _junk_reason(
     for reason, pattern in _JUNK_LINES.items():
         if pattern.search(key):
             return reason
-    if sum(c.isalpha() for c in line.text) < 2 and not any(c.isdigit() for c in line.text):
+    letters = (c for c in line.text if c.isalpha())  # stops at the second: every line comes here
+    if (next(letters, None) is None or next(letters, None) is None) and not any(c.isdigit() for c in line.text):
         return "stray fragment"
     if _is_date_line(line):
         if result is not None and (header_zone or last_lines) and result.date is None:

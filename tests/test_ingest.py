@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import shipped_corpus
+from indexer.clean import clean_text
 from indexer.ingest import Extracted, Problem, read_articles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraped"
@@ -258,3 +259,10 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     [problem] = list(read_articles(path, tmp_path))
     assert isinstance(problem, Problem) and problem.reason == "cannot read it (Permission denied)"
+
+
+def test_lines_of_fewer_than_two_letters_and_no_digit_are_stray_fragments() -> None:
+    paragraph = "Đoạn văn của bài báo nói về kinh tế Việt Nam trong năm nay, và về xuất khẩu gạo."
+    cleaned = clean_text(f"Tiêu đề bài báo về kinh tế\n\n{paragraph}\n* Ừ *\n| |\nSố 5\nỪ à\n{paragraph}")
+    assert [(d.text, d.reason) for d in cleaned.dropped] == [("* Ừ *", "stray fragment"), ("| |", "stray fragment")]
+    assert "Số 5" in cleaned.body and "Ừ à" in cleaned.body
