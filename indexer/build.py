@@ -178,14 +178,14 @@ def index_paths(
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         progress.update(len(files) - len(jobs))
-        for (file, root, stamp), items, analyses in _read_all(jobs, workers or os.cpu_count() or 1):
-            run.index_file(file, root, stamp, items, analyses)
+        for (file, root, stamp), prepared in _read_all(jobs, workers or os.cpu_count() or 1):
+            run.index_file(file, root, stamp, prepared)
             progress.update()
         progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
         if rebuild:  # articles that came from standard input have no file to read again
-            run.index_items(_stdin_articles(ix), path=STDIN, root=STDIN, stamp="")
+            run.index_items(_unprepared(_stdin_articles(ix)), path=STDIN, root=STDIN, stamp="")
     except BaseException:
         run.cancel()
         raise
@@ -205,7 +205,7 @@ def add_text(
     ix = open_or_create_index(index_dir)
     run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
     try:
-        run.index_items(articles_from_text(text, article_id, STDIN), path=STDIN, root=STDIN, stamp="")
+        run.index_items(_unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp="")
     except BaseException:
         run.cancel()
         raise
@@ -259,26 +259,21 @@ class _Run:
             return None
         return file, root, stamp
 
-    def index_file(
-        self, file: Path, root: Path, stamp: str, items: list[Extracted | Problem], analyses: dict[str, Analysis]
-    ) -> None:
+    def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
         previous = self.paths.get(str(file), [])
-        produced, complete = self.index_items(items, str(file), str(root), stamp, analyses)
+        produced, complete = self.index_items(prepared, str(file), str(root), stamp)
         if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
             for entry in previous:
                 if entry.id not in produced:
                     self.delete(entry.id)
 
-    def index_items(
-        self, items: Iterable[Extracted | Problem], path: str, root: str, stamp: str,
-        analyses: dict[str, Analysis] | None = None,
-    ) -> tuple[set[str], bool]:
-        """Index what one file gave; return the ids it holds, and whether it was read whole.
-        `analyses`: what a worker made of each article already (by id)."""
-        analyses = analyses or {}
+    def index_items(self, prepared: Iterable[tuple[Extracted | Problem, Analysis | None]], path: str, root: str,
+                    stamp: str) -> tuple[set[str], bool]:
+        """Index what one file gave, each item with what a worker made of it already (or
+        None); return the ids it holds, and whether it was read whole."""
         produced: set[str] = set()
         complete = True
-        for item in items:
+        for item, analysis in prepared:
             if isinstance(item, Problem):
                 self._problem(item)
                 complete = False
@@ -294,7 +289,7 @@ class _Run:
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
                 entry = Entry(article.id, path, root, stamp, article.content_hash)
-                analysis = analyses.get(article.id) or Analysis({}, _counted(article))
+                analysis = analysis or Analysis({}, _counted(article))
                 fields = document_fields(article) | analysis.fields | _manifest_fields(entry)
                 if previous is None:  # not in the index (the manifest is read from it): nothing to replace
                     # Whoosh's update_document looks for the id in every segment, which grows
@@ -373,17 +368,17 @@ class Analysis(NamedTuple):
     counts: Counts
 
 
-# What a worker makes of a file: each article (or problem), and each article's analysis.
+# A file's articles (or problems), each with what a worker made of it (None: not analysed yet).
 Prepared = list[tuple[Extracted | Problem, Analysis | None]]
 
 
-def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Analysis]]]:
-    """Each job with what its file gives, in order, and each article's analysis by id. The
-    costly part (reading, cleaning, segmenting, analysing, counting) runs in `workers`
-    processes, so this one only writes the index."""
+def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Prepared]]:
+    """Each job with what its file gives, in order. The costly part (reading, cleaning,
+    segmenting, analysing, counting) runs in `workers` processes, so this one only writes the
+    index."""
     if workers < 2 or len(jobs) < MIN_PARALLEL_FILES:
         for job in jobs:
-            yield job, list(read_articles(job[0], job[1])), {}
+            yield job, _unprepared(read_articles(job[0], job[1]))
         return
     # Jobs go to the workers a window at a time, the next window while this one is indexed:
     # sent all at once, the workers' results pile up in memory whenever they outpace the
@@ -394,15 +389,12 @@ def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, list[Extract
         for number, window in enumerate(windows):
             if number + 1 < len(windows):
                 results.append(pool.imap(_prepare, windows[number + 1], chunksize=4))
-            yield from _received(window, results.pop(0))
+            yield from zip(window, results.pop(0))
 
 
-def _received(jobs: list[Job], results: Iterator[Prepared]) -> Iterator[tuple[Job, list[Extracted | Problem], dict[str, Analysis]]]:
-    """The workers' results for `jobs`, analyses by article id."""
-    for job, prepared in zip(jobs, results):
-        items = [item for item, _ in prepared]
-        analyses = {item.article.id: analysis for item, analysis in prepared if analysis is not None}
-        yield job, items, analyses
+def _unprepared(items: Iterable[Extracted | Problem]) -> Prepared:
+    """Items for this process to analyse itself."""
+    return [(item, None) for item in items]
 
 
 def _start_worker() -> None:

@@ -36,28 +36,32 @@ class Writer(SegmentWriter):
     def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, codec=ArraysCodec(), limitmb=limitmb, **kwargs)
         # The schema is read when a field is first seen: a rebuild replaces it after this.
-        self.pool = Pool(self._tempstorage, self.newsegment, lambda name: has_arrays(self.schema[name]), limitmb)
+        self.pool = Pool(self._tempstorage, self.newsegment,
+                         lambda name: name in self.schema and has_arrays(self.schema[name]), limitmb)
 
     def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict[int, int] | None) -> None:
         """A reader's postings, for a merge: its arrays fields' as a whole segment each, the
         others' one by one as Whoosh does, deleted documents left out."""
         for leaf, offset in reader.leaf_readers():
-            if isinstance(leaf, SegmentReader):  # not Whoosh's stand-in for an empty index
+            # Not Whoosh's stand-in for an empty index, nor a segment of an index without arrays.
+            if isinstance(leaf, SegmentReader) and any(has_arrays(field) for _, field in leaf.schema.items()):
                 olds = range(offset, offset + leaf.doc_count_all())
                 # New document numbers; -1 for the deleted (a docmap leaves them out).
                 news = [docmap.get(old, -1) for old in olds] if docmap is not None else [startdoc + old for old in olds]
                 self.pool.add_segment(SegmentArrays(leaf._storage, leaf.segment()), np.array(news, dtype=np.int64))
         add = self.pool.add
-        for posting in self._process_posts(_whoosh_postings(reader), startdoc, docmap):
+        for posting in self._process_posts(_whoosh_postings(reader, self.pool.keeps), startdoc, docmap):
             add(posting)
 
     def _flush_segment(self) -> None:
         # Whoosh's, but the field writer takes the arrays fields' terms from the pool too.
         self.perdocwriter.close()
         lengths = self.per_document_reader()
-        self.fieldwriter.write(self.schema, lengths, self.pool.iter_postings(), self.pool)
+        try:
+            self.fieldwriter.write(self.schema, lengths, self.pool.iter_postings(), self.pool)
+        finally:
+            lengths.close()
         self.fieldwriter.close()
-        lengths.close()
 
 
 class Pool(PostingPool):
@@ -68,19 +72,26 @@ class Pool(PostingPool):
     def __init__(self, tempstore: Any, segment: Any, is_arrays_field: Callable[[str], bool], limitmb: int) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb)
         self._is_arrays_field = is_arrays_field
-        # field -> term -> document numbers, weights, values (positions) ... or None: Whoosh's
-        self._added: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]] | None] = {}
+        self._keeps: dict[str, bool] = {}  # by field: whether its postings are kept here
+        # field -> term -> document numbers, weights, values (positions)
+        self._added: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
         self._merged: list[tuple[SegmentArrays, np.ndarray]] = []
+
+    def keeps(self, field: str) -> bool:
+        """Whether a field's postings are kept here as arrays, not sorted by Whoosh's pool."""
+        keeps = self._keeps.get(field)
+        if keeps is None:
+            keeps = self._keeps[field] = self._is_arrays_field(field)
+        return keeps
 
     def add(self, item: Posting) -> None:
         fieldname, btext, docnum, weight, value = item
-        try:
-            terms = self._added[fieldname]
-        except KeyError:
-            terms = self._added[fieldname] = {} if self._is_arrays_field(fieldname) else None
-        if terms is None:
+        if not self.keeps(fieldname):
             super().add(item)
             return
+        terms = self._added.get(fieldname)
+        if terms is None:
+            terms = self._added[fieldname] = {}
         postings = terms.get(btext)
         if postings is None:
             postings = terms[btext] = ([], [], [])
@@ -92,23 +103,29 @@ class Pool(PostingPool):
         """A segment to merge in: its arrays, and each of its documents' new number (-1 for
         one to leave out)."""
         self._merged.append((arrays, news))
-        for field in arrays.table:
-            self._added.setdefault(field, {})
 
     def fields(self) -> set[str]:
-        return {field for field, terms in self._added.items() if terms is not None}
+        merged = {field for arrays, _ in self._merged for field in arrays.table}
+        return set(self._added) | {field for field in merged if self.keeps(field)}
 
     def terms(self, field: str) -> Iterator[tuple[bytes, Postings]]:
-        added = self._added[field] or {}
-        merged = [(arrays, arrays.table.get(field, {}), news) for arrays, news in self._merged]
+        added = self._added.get(field, {})
+        merged = [(arrays, arrays.table[field], news) for arrays, news in self._merged if field in arrays.table]
         names = set(added).union(*(table for _, table, _ in merged))
         for btext in sorted(names):
             parts = [_renumbered(arrays.postings(field, btext), news) for arrays, table, news in merged if btext in table]
             if btext in added:
                 parts.append(_from_lists(field, *added[btext]))
-            parts = sorted((part for part in parts if len(part.ids)), key=lambda part: part.ids[0])
+            parts = [part for part in parts if len(part.ids)]
             if parts:  # else every document that had it is left out
                 yield btext, _joined(parts)
+
+    def cleanup(self) -> None:
+        # Called as the writer finishes, committed or not: the postings kept and the merged
+        # segments' maps are let go now, not whenever the writer is collected.
+        super().cleanup()
+        self._added.clear()
+        self._merged.clear()
 
 
 def _renumbered(found: Postings, news: np.ndarray) -> Postings:
@@ -133,22 +150,39 @@ def _from_lists(field: str, ids: list[int], weights: list[float], values: list[b
 
 
 def _joined(parts: list[Postings]) -> Postings:
+    """One term's postings from several parts, in order of document number. Each part is in
+    order; they may interleave (documents added, a segment merged in, more added)."""
     if len(parts) == 1:
         return parts[0]
+    parts = sorted(parts, key=lambda part: int(part.ids[0]))
     with_positions = [part.positions for part in parts if part.positions is not None]
-    return Postings(
+    joined = Postings(
         np.concatenate([part.ids for part in parts]),
         np.concatenate([part.weights for part in parts]),
         np.concatenate([p.astype(np.uint32) for p in with_positions]) if with_positions else None,
     )
+    return joined if (np.diff(joined.ids) > 0).all() else _in_order(joined)
 
 
-def _whoosh_postings(reader: IndexReader) -> Iterator[Posting]:
-    """The postings of the reader's live documents in fields without arrays, as
-    `IndexReader.iter_postings` gives them."""
+def _in_order(found: Postings) -> Postings:
+    """Postings sorted by document number, each document's positions moved with it."""
+    order = np.argsort(found.ids, kind="stable")
+    positions = found.positions
+    if positions is not None:
+        counts = found.weights.astype(np.int64)[order]
+        starts = found.position_bounds()[:-1][order]
+        # For each position in the new order: its document's old start, plus how far in it is.
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        positions = positions[np.repeat(starts, counts) + within]
+    return Postings(found.ids[order], found.weights[order], positions)
+
+
+def _whoosh_postings(reader: IndexReader, kept: Callable[[str], bool]) -> Iterator[Posting]:
+    """The postings of the reader's live documents in the fields whose postings are not `kept`
+    as arrays, as `IndexReader.iter_postings` gives them."""
     for leaf, offset in reader.leaf_readers():
         for field, btext in leaf.all_terms():
-            if not has_arrays(leaf.schema[field]):
+            if not kept(field):
                 matcher = leaf.postings(field, btext)  # deleted documents left out
                 while matcher.is_active():
                     yield field, btext, matcher.id() + offset, matcher.weight(), matcher.value()

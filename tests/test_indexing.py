@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh import query as q
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
-from indexer.build import shipped_corpus
+from indexer.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
 from indexer.cli import cli
 from indexer.schema import build_schema
 from indexer.search import search
@@ -151,3 +152,21 @@ def test_a_segment_without_its_arrays_file_is_reported_not_searched(tmp_path: Pa
     writer.commit()
     query = CliRunner().invoke(cli, ["search", "Hà Nội", "--index", str(tmp_path / "ix")])
     assert query.exit_code != 0 and "cannot be read (FileNotFoundError" in query.stderr
+
+
+def test_records_of_one_file_whose_ids_come_out_the_same_keep_their_own_words(tmp_path: Path) -> None:
+    # Workers send each article's analysed fields along with it: two records of a file whose
+    # ids are made the same (`tin a`, `tin/a`) must not get each other's.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = "Hà Nội là thủ đô của nước Việt Nam, với nhiều hồ nước đẹp và di tích lịch sử."
+    for number in range(MIN_PARALLEL_FILES):  # enough files for worker processes
+        (docs / f"f{number:02}.txt").write_text(f"Bài số {number} về thời tiết\n\n{filler}\n", encoding="utf-8")
+    records = [{"id": "tin a", "title": "Giá vàng tăng", "body": f"Giá vàng hôm nay tăng mạnh. {filler}"},
+               {"id": "tin/a", "title": "Bóng đá thắng", "body": f"Đội bóng thắng trận chung kết. {filler}"}]
+    (docs / "feed.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_paths([docs], tmp_path / "index", quiet=True, workers=2)
+    with open_index(tmp_path / "index").searcher() as searcher:
+        for word in ("vàng", "bóng"):
+            bodies = [hit["body"] for hit in searcher.search(q.Term("body_syl", word), limit=None)]
+            assert len(bodies) == 1 and word in bodies[0].lower(), word

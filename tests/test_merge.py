@@ -37,6 +37,13 @@ def test_a_first_build_in_batches_ends_as_one_segment(tmp_path: Path) -> None:
         assert len(searcher.leaf_searchers()) == 1 and searcher.doc_count() == 30
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads this process's maps from /proc")
+def test_the_merged_segments_files_are_let_go_when_the_run_ends(tmp_path: Path) -> None:
+    index_paths([_articles(tmp_path / "news", 0, 30)], tmp_path / "ix", quiet=True, batch_size=10, workers=1)
+    mapped = Path("/proc/self/maps").read_text()
+    assert [line for line in mapped.splitlines() if str(tmp_path) in line and "(deleted)" in line] == []
+
+
 def test_small_runs_keep_few_segments_and_every_article(tmp_path: Path) -> None:
     news = tmp_path / "news"
     index_paths([_articles(news, 0, 16)], tmp_path / "ix", quiet=True, workers=1)

@@ -19,6 +19,7 @@ import pytest
 from whoosh import query as q
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
 from indexer.build import index_paths, open_index, shipped_corpus
@@ -399,8 +400,9 @@ def test_arrays_hold_the_postings_after_merges(tmp_path: Path, monkeypatch: pyte
         writer.commit(merge=False)
         with other.reader() as multi:
             writer = ix.writer()
+            add(writer, range(2010, 2015))  # the merged documents come between added ones
             writer.add_reader(multi)
-            add(writer, range(2000, 2010))  # added after the merged ones, in the same segment
+            add(writer, range(2000, 2010))
             writer.commit(merge=False)
         yield ix
         writer = ix.writer()
@@ -426,6 +428,30 @@ def test_arrays_hold_the_postings_after_merges(tmp_path: Path, monkeypatch: pyte
         with ix.searcher() as searcher, reference.searcher() as expected:
             assert len(searcher.leaf_searchers()) == 1
             assert_arrays_hold_the_postings(searcher, expected)
+
+
+def test_merging_drops_a_removed_field_and_takes_segments_without_arrays(tmp_path: Path) -> None:
+    schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False))
+    ix = MappedStorage(str(tmp_path)).create_index(schema, indexclass=ArraysIndex)
+    for number in range(2):
+        writer = ix.writer()
+        writer.add_document(id=str(number), body="alpha beta", title="gamma")
+        writer.commit(merge=False)
+    plain = RamStorage().create_index(Schema(id=ID(stored=True, unique=True)))  # Whoosh's, no arrays files
+    writer = plain.writer()
+    writer.add_document(id="plain")
+    writer.commit()
+    writer = ix.writer()
+    writer.remove_field("title")
+    with plain.reader() as reader:
+        writer.add_reader(reader)
+    writer.commit(optimize=True)
+    with ix.searcher() as searcher:
+        assert "title" not in searcher.schema
+        assert {fields["id"] for fields in searcher.all_stored_fields()} == {"0", "1", "plain"}
+        found = match_scores(searcher, q.Phrase("body", ["alpha", "beta"])).docnums().tolist()
+        assert {searcher.stored_fields(docnum)["id"] for docnum in found} == {"0", "1"}
+        assert [t for t in searcher.reader().all_terms() if t[0] == "title"] == []
 
 
 def test_a_boosted_posting_is_refused_since_its_positions_would_be_lost(tmp_path: Path) -> None:
