@@ -184,20 +184,9 @@ class FieldWriter(W3FieldWriter):
         table = self._table[name] = {}
         key = pack_ushort(self._fieldid)
         for btext, found in terms.terms(name):
-            table[btext] = self._write_arrays(found)
+            table[btext] = write_arrays(self._arrays, found)
             self._tindex.add(key + btext, _term_info(found, field_lengths).to_bytes())
         self.finish_field()
-
-    def _write_arrays(self, found: Postings) -> tuple[int, int, int, int]:
-        positions = found.positions if found.positions is not None else np.zeros(0, dtype=np.uint32)
-        if positions.max(initial=0) < 2**16:
-            positions = positions.astype(np.uint16)
-        file = self._arrays
-        file.write(bytes(-file.tell() % 4))
-        offset = file.tell()
-        for part in (found.ids.astype("<i4"), found.weights.astype("<f4"), positions.astype(positions.dtype.newbyteorder("<"))):
-            file.write(part.tobytes())
-        return offset, len(found.ids), len(positions), positions.itemsize
 
     def close(self) -> None:
         file = self._arrays
@@ -206,6 +195,19 @@ class FieldWriter(W3FieldWriter):
         file.write(_FOOTER.pack(table_offset))
         file.close()
         super().close()
+
+
+def write_arrays(file: Any, found: Postings) -> tuple[int, int, int, int]:
+    """Writes a term's arrays at the end of `file` (aligned to 4 bytes); returns its entry in
+    the table: (offset, postings, positions, bytes per position)."""
+    positions = found.positions if found.positions is not None else np.zeros(0, dtype=np.uint32)
+    if positions.max(initial=0) < 2**16:
+        positions = positions.astype(np.uint16)
+    file.write(bytes(-file.tell() % 4))
+    offset = file.tell()
+    for part in (found.ids.astype("<i4"), found.weights.astype("<f4"), positions.astype(positions.dtype.newbyteorder("<"))):
+        file.write(part.tobytes())
+    return offset, len(found.ids), len(positions), positions.itemsize
 
 
 class TermSource(Protocol):
@@ -243,17 +245,24 @@ def term_postings(reader: SegmentReader, field: str, btext: bytes) -> Postings:
 
 def segment_postings(storage: Any, segment: Any, field: str, btext: bytes) -> Postings:
     """A term's postings in the segment `segment` of `storage`."""
-    return SegmentArrays(storage, segment).postings(field, btext)
+    return SegmentArrays.of(storage, segment).postings(field, btext)
 
 
 class SegmentArrays:
-    """A segment's arrays file, mapped."""
+    """Arrays of terms' postings (a segment's arrays file, mapped) and the table of where each
+    term's are."""
 
-    def __init__(self, storage: Any, segment: Any) -> None:
+    def __init__(self, data: np.ndarray, table: Table) -> None:
+        self._data = data
+        self.table = table
+
+    @classmethod
+    def of(cls, storage: Any, segment: Any) -> SegmentArrays:
+        """The arrays file of the segment `segment` of `storage`."""
         # The segment's own files (a compound file's parts) are in its storage.
         file = segment.open_file(storage, ARRAYS_EXT)
-        self._data = np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
-        self.table = _tables.get(segment.segment_id(), lambda: _read_table(self._data))
+        data = np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
+        return cls(data, _tables.get(segment.segment_id(), lambda: _read_table(data)))
 
     def postings(self, field: str, btext: bytes) -> Postings:
         entry = self.table.get(field, {}).get(btext)
@@ -275,7 +284,7 @@ def read_tables(searcher: Searcher) -> None:
     for leaf, _ in searcher.leaf_searchers():
         reader = leaf.reader()
         if isinstance(reader, SegmentReader):  # not Whoosh's stand-in for an empty index
-            SegmentArrays(reader._storage, reader.segment())
+            SegmentArrays.of(reader._storage, reader.segment())
 
 
 def _read_table(data: np.ndarray) -> Table:

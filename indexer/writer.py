@@ -10,17 +10,22 @@ written.
 
 from __future__ import annotations
 
+import mmap
+import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.postings import ArraysCodec, Postings, SegmentArrays, has_arrays
+from indexer.postings import ArraysCodec, Postings, SegmentArrays, has_arrays, write_arrays
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
+# What a posting kept in the pool's lists costs, about: three list slots, a number, a float,
+# the positions' bytes object. Measured: 77 MB per 1,000 articles of 772 postings each.
+BYTES_PER_LISTED_POSTING = 100
 
 
 class ArraysIndex(FileIndex):
@@ -48,7 +53,7 @@ class Writer(SegmentWriter):
                 olds = range(offset, offset + leaf.doc_count_all())
                 # New document numbers; -1 for the deleted (a docmap leaves them out).
                 news = [docmap.get(old, -1) for old in olds] if docmap is not None else [startdoc + old for old in olds]
-                self.pool.add_segment(SegmentArrays(leaf._storage, leaf.segment()), np.array(news, dtype=np.int64))
+                self.pool.add_segment(SegmentArrays.of(leaf._storage, leaf.segment()), np.array(news, dtype=np.int64))
         add = self.pool.add
         for posting in self._process_posts(_whoosh_postings(reader, self.pool.keeps), startdoc, docmap):
             add(posting)
@@ -66,8 +71,10 @@ class Writer(SegmentWriter):
 
 class Pool(PostingPool):
     """Whoosh's pool of postings to sort, for the fields without arrays. The postings of the
-    documents added to arrays fields are kept by term, in lists; the segments merged in are
-    read when the new segment is written (`FieldWriter.write` asks for `terms`)."""
+    documents added to arrays fields are kept by term, in lists, and written to a temporary
+    arrays file when they outgrow the pool's limit (a rebuild is one segment, however large);
+    those files and the segments merged in are read when the new segment is written
+    (`FieldWriter.write` asks for `terms`)."""
 
     def __init__(self, tempstore: Any, segment: Any, is_arrays_field: Callable[[str], bool], limitmb: int) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb)
@@ -75,7 +82,11 @@ class Pool(PostingPool):
         self._keeps: dict[str, bool] = {}  # by field: whether its postings are kept here
         # field -> term -> document numbers, weights, values (positions)
         self._added: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
-        self._merged: list[tuple[SegmentArrays, np.ndarray]] = []
+        self._in_lists = 0  # postings in `_added`
+        self._spill_at = limitmb * 1024 * 1024 // BYTES_PER_LISTED_POSTING
+        # Arrays to merge in, each with its documents' new numbers (None: they keep theirs).
+        self._merged: list[tuple[SegmentArrays, np.ndarray | None]] = []
+        self._spilled: list[IO[bytes]] = []
 
     def keeps(self, field: str) -> bool:
         """Whether a field's postings are kept here as arrays, not sorted by Whoosh's pool."""
@@ -98,11 +109,28 @@ class Pool(PostingPool):
         postings[0].append(docnum)
         postings[1].append(weight)
         postings[2].append(value)
+        self._in_lists += 1
+        if self._in_lists >= self._spill_at:
+            self._spill()
 
     def add_segment(self, arrays: SegmentArrays, news: np.ndarray) -> None:
         """A segment to merge in: its arrays, and each of its documents' new number (-1 for
         one to leave out)."""
         self._merged.append((arrays, news))
+
+    def _spill(self) -> None:
+        """Writes the postings in lists to a temporary arrays file, to be merged in."""
+        file = tempfile.TemporaryFile(dir=getattr(self.tempstore, "folder", None))  # gone when closed
+        self._spilled.append(file)
+        table = {
+            field: {btext: write_arrays(file, _from_lists(field, *terms[btext])) for btext in sorted(terms)}
+            for field, terms in self._added.items()
+        }
+        file.flush()
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        self._merged.append((SegmentArrays(np.frombuffer(mapped, dtype=np.uint8), table), None))
+        self._added.clear()
+        self._in_lists = 0
 
     def fields(self) -> set[str]:
         merged = {field for arrays, _ in self._merged for field in arrays.table}
@@ -126,11 +154,16 @@ class Pool(PostingPool):
         super().cleanup()
         self._added.clear()
         self._merged.clear()
+        for file in self._spilled:
+            file.close()
+        self._spilled.clear()
 
 
-def _renumbered(found: Postings, news: np.ndarray) -> Postings:
+def _renumbered(found: Postings, news: np.ndarray | None) -> Postings:
     """A merged segment's postings of a term, with the new document numbers, without the
     documents left out."""
+    if news is None:
+        return found
     ids = news[found.ids]
     kept = ids >= 0
     positions = found.positions

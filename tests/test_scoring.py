@@ -320,7 +320,7 @@ def whoosh_writes_every_posting(monkeypatch: pytest.MonkeyPatch) -> None:
     arrays_matcher = _TermsReader.matcher
 
     def matcher(self: _TermsReader, fieldname: str, *args: Any, **kwargs: Any) -> Any:
-        in_arrays = fieldname in SegmentArrays(*self._segment).table
+        in_arrays = fieldname in SegmentArrays.of(*self._segment).table
         return (arrays_matcher if in_arrays else W3TermsReader.matcher)(self, fieldname, *args, **kwargs)
 
     monkeypatch.setattr(_TermsReader, "matcher", matcher)
@@ -428,6 +428,31 @@ def test_arrays_hold_the_postings_after_merges(tmp_path: Path, monkeypatch: pyte
         with ix.searcher() as searcher, reference.searcher() as expected:
             assert len(searcher.leaf_searchers()) == 1
             assert_arrays_hold_the_postings(searcher, expected)
+
+
+def test_postings_put_aside_when_the_pool_is_full_are_written_with_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False))
+
+    def built(folder: Path) -> Any:
+        rng = random.Random(8)
+        folder.mkdir()
+        ix = MappedStorage(str(folder)).create_index(schema, indexclass=ArraysIndex)
+        writer = ix.writer(limitmb=1)
+        for number in range(120):
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.choice([1, 30, 300])))
+            writer.add_document(id=str(number), body=body, title=body[:12])
+        put_aside = len(writer.pool._spilled)
+        writer.commit()
+        return ix, put_aside
+
+    with monkeypatch.context() as patched:
+        patched.setattr(indexer.writer, "BYTES_PER_LISTED_POSTING", 100_000)  # about 10 postings
+        ix, put_aside = built(tmp_path / "ours")
+    assert put_aside > 10
+    whoosh_writes_every_posting(monkeypatch)
+    reference, _ = built(tmp_path / "whooshs")
+    with ix.searcher() as searcher, reference.searcher() as expected:
+        assert_arrays_hold_the_postings(searcher, expected)
 
 
 def test_merging_drops_a_removed_field_and_takes_segments_without_arrays(tmp_path: Path) -> None:
