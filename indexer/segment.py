@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from indexer.normalize import AlignedText, canonical_iy
+from indexer.segmenter import word_tokenize
 
 # Syllables are the runs of letters and digits inside a word: `TP.HCM` -> `TP`, `HCM`;
 # `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
@@ -93,7 +94,9 @@ def _segment(text: str) -> Segmentation:
 def _segment_line(line: str, offset: int, aligned: AlignedText) -> list[Word]:
     words = []
     cursor = 0
-    for token in _tokenize(line):
+    # Without underthesea's token normalisation: `AlignedText` already did it, and underthesea's
+    # own rewriting would make tokens that are not substrings of the text.
+    for token in word_tokenize(line):
         span = _locate(line, token.split(" "), cursor)
         if span is None:
             continue  # not found verbatim: skip the token rather than misplace it
@@ -146,12 +149,3 @@ def _canonical_syllable(syllable: str) -> str:
 
 def _lower_word(cased: str) -> str:
     return " ".join(canonical_iy(piece) for piece in cased.lower().split(" "))
-
-
-def _tokenize(line: str) -> list[str]:
-    # Imported here: loading underthesea costs about a second, and only segmentation needs it.
-    from underthesea import word_tokenize
-
-    # Token normalisation is off: `AlignedText` already did it, and underthesea's own
-    # rewriting would make tokens that are not substrings of the text.
-    return word_tokenize(line, use_token_normalize=False)

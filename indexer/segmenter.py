@@ -1,0 +1,325 @@
+"""underthesea's word segmenter, with its CRF model scored once per distinct n-gram.
+
+underthesea's `word_tokenize` splits a line into syllables with a regex, then a linear-chain CRF
+labels each syllable `B-W` (begins a word) or `I-W` (continues one). Each label's score at a
+syllable is a sum of weights of features, which are templates over the syllables around it:
+`T[-1]` (the one before), `T[0,1].lower` (this and the next, lowercased), `T[2].istitle`, ...
+underthesea writes out some forty such feature strings per syllable for its tagger to look up
+again, and that is most of its time (measured in docs/benchmarks.md).
+
+Every template reads one n-gram of one to three syllables, so what a template adds to a
+position depends only on that n-gram's text. Here each distinct n-gram's weights are looked
+up once, in the same model file, and kept: a line's scores are then sums of cached rows, and
+the same Viterbi search as underthesea's gives the same labels, hence the same words
+(tests/test_segmenter.py compares with `underthesea.word_tokenize`). Should an underthesea release
+ship a model this module does not understand, `word_tokenize` falls back to underthesea's.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+# A template: `T[-1]`, `T[0,2]`, optionally with a function of the n-gram's text.
+_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
+# n-grams that do not fit in the line read as these.
+_BEFORE_START, _AFTER_END = "BOS", "EOS"
+# The tagger's labels, in the order its model file lists them.
+_LABELS = ["B-W", "I-W"]
+# Distinct n-grams kept per length before their cache starts again: plenty for the words of
+# news, and a bound on the memory of a worker that indexes millions of articles.
+CACHE_LIMIT = 100_000
+
+
+def word_tokenize(line: str) -> list[str]:
+    """The words of a line, as `underthesea.word_tokenize(line, use_token_normalize=False)`
+    gives them.
+
+    >>> word_tokenize("Bác sĩ bây giờ có thể thản nhiên báo tin")
+    ['Bác sĩ', 'bây giờ', 'có thể', 'thản nhiên', 'báo tin']
+    """
+    tagger = _tagger()
+    if tagger is None:
+        from underthesea import word_tokenize as underthesea_word_tokenize
+
+        return underthesea_word_tokenize(line, use_token_normalize=False)
+    syllables = _syllables(line)
+    words: list[str] = []
+    for syllable, begins in zip(syllables, tagger.begins_word(syllables)):
+        if begins or not words:
+            words.append(syllable)
+        else:
+            words[-1] += " " + syllable
+    return words
+
+
+def _syllables(line: str) -> list[str]:
+    """underthesea's regex tokenizer, as `word_tokenize` runs it."""
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    text = regex_tokenize.normalize_characters_in_text(line)
+    # Each alternative of underthesea's pattern is one named group, so the token is the whole
+    # match; underthesea's `tokenize` finds it with `groupdict()`, which takes as long again.
+    return [match.group() for match in regex_tokenize.patterns.finditer(text)]
+
+
+# --- the features -----------------------------------------------------------------------------
+
+
+def _is_int32(text: str) -> bool:
+    # underthesea's `isdigit` is "parses as a 32-bit integer": `-5` and `+12` are digits,
+    # `²` and `99999999999` are not.
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        return False
+    return -(2**31) <= int(text) < 2**31
+
+
+def _is_title(text: str) -> bool:
+    # underthesea's `istitle`: every syllable's first character is its own uppercase, so
+    # `HÀ`, `12` and `-` are titles and `iPhone` is not (unlike Python's `str.istitle`).
+    return all(piece[:1].upper() == piece[:1] for piece in text.split(" "))
+
+
+def _functions(dictionary: frozenset[str]) -> dict[str | None, Callable[[str], str]]:
+    return {
+        None: lambda text: text,
+        "lower": str.lower,
+        "isdigit": lambda text: str(_is_int32(text)),
+        "istitle": lambda text: str(_is_title(text)),
+        "is_in_dict": lambda text: str(text.lower() in dictionary),
+    }
+
+
+@dataclass(frozen=True)
+class _Template:
+    """One feature template: the n-gram it reads, relative to the position labelled, and the
+    weights (per label) of the values it takes."""
+
+    start: int
+    end: int
+    function: Callable[[str], str]
+    weights: dict[str, list[float]]
+
+    def weight(self, value: str) -> list[float] | None:
+        return self.weights.get(value)
+
+
+class _Grams:
+    """The n-grams of one length, each with its score row: what it adds to the labels of the
+    positions that read it, one line per template start."""
+
+    def __init__(self, length: int, templates: list[_Template]):
+        self.length = length
+        self.starts = sorted({template.start for template in templates})
+        # Templates grouped by function: a new n-gram's `lower` or `is_in_dict` is computed
+        # once, then looked up for each start.
+        self.by_function: dict[Callable[[str], str], list[tuple[int, dict[str, list[float]]]]] = {}
+        for template in templates:
+            column = self.starts.index(template.start)
+            self.by_function.setdefault(template.function, []).append((column, template.weights))
+        self._index: dict[str, int] = {}
+        self._rows = np.zeros((1024, len(self.starts), 2))
+        # The web server segments queries in several threads; rows are handed out one by one.
+        self._lock = threading.Lock()
+
+    def rows(self, grams: list[str]) -> np.ndarray:
+        with self._lock:
+            if len(self._index) + len(grams) > CACHE_LIMIT:
+                self._index.clear()
+            index = self._index
+            first_new = len(index)
+            new: list[list[list[float]]] = []
+            ids = [row if (row := index.get(gram)) is not None else self._add(gram, new) for gram in grams]
+            if new:
+                # Stored together: one numpy conversion for all of a line's new n-grams.
+                while len(self._rows) < first_new + len(new):
+                    self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
+                self._rows[first_new:first_new + len(new)] = new
+            return self._rows[ids]
+
+    def _add(self, gram: str, new: list[list[list[float]]]) -> int:
+        # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
+        scores = [[0.0, 0.0] for _ in self.starts]
+        for function, columns in self.by_function.items():
+            value = function(gram)
+            for column, weights in columns:
+                weight = weights.get(value)
+                if weight is not None:
+                    scores[column][0] += weight[0]
+                    scores[column][1] += weight[1]
+        new.append(scores)
+        row = self._index[gram] = len(self._index)
+        return row
+
+
+class _Tagger:
+    """underthesea's CRF word segmentation model, read from its files."""
+
+    def __init__(self, templates: list[_Template], transitions: np.ndarray):
+        self.templates = templates
+        longest = max(t.end - t.start + 1 for t in templates)
+        self.grams = [
+            _Grams(length, [t for t in templates if t.end - t.start + 1 == length])
+            for length in range(1, longest + 1)
+        ]
+        # Only the first and last few positions have templates that read past the line.
+        self.reach_back = max(0, -min(t.start for t in templates))
+        self.reach_ahead = max(0, max(t.end for t in templates))
+        self.transitions = transitions.tolist()
+
+    def begins_word(self, syllables: list[str]) -> list[bool]:
+        """For each syllable, whether the best labelling has it begin a word."""
+        count = len(syllables)
+        if count == 0:
+            return []
+        scores = self._emissions(syllables)
+        return [label == 0 for label in _viterbi(scores.tolist(), self.transitions)]
+
+    def _emissions(self, syllables: list[str]) -> np.ndarray:
+        count = len(syllables)
+        scores = self._edges(count).copy()
+        grams = syllables
+        for group in self.grams:
+            if group.length > 1:
+                # The n-grams one syllable longer: each n-gram and the syllable after its end.
+                grams = [f"{gram} {syllable}" for gram, syllable in zip(grams, syllables[group.length - 1:])]
+            if not grams:
+                break
+            if not group.starts:
+                continue
+            rows = group.rows(grams)
+            for column, start in enumerate(group.starts):
+                # The n-gram at `i` is read by position `i - start`, when it is in the line.
+                first, last = max(0, start), min(len(grams), count + start)
+                if first < last:
+                    scores[first - start:last - start] += rows[first:last, column]
+        return scores
+
+    @lru_cache(maxsize=1024)
+    def _edges(self, count: int) -> np.ndarray:
+        """The scores of the templates that read past either end of a line of `count`
+        syllables: their values are `BOS` and `EOS`."""
+        scores = np.zeros((count, 2))
+        near_an_end = set(range(min(count, self.reach_back))) | set(range(max(0, count - self.reach_ahead), count))
+        for position in near_an_end:
+            for template in self.templates:
+                if position + template.start < 0:
+                    value = _BEFORE_START
+                elif position + template.end >= count:
+                    value = _AFTER_END
+                else:
+                    continue
+                weight = template.weight(value)
+                if weight is not None:
+                    scores[position] += weight
+        return scores
+
+
+def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[int]:
+    """The best labelling (0 or 1 at each position), as underthesea's tagger finds it: on
+    equal scores the lower label wins."""
+    (bb, bi), (ib, ii) = transitions
+    best_b, best_i = scores[0]
+    back: list[tuple[int, int]] = []
+    for emit_b, emit_i in scores[1:]:
+        # The best label before a B and before an I (ties to B, as underthesea's `>` does).
+        from_b, from_i = best_b + bb, best_i + ib
+        if from_b >= from_i:
+            before_b, to_b = 0, from_b
+        else:
+            before_b, to_b = 1, from_i
+        from_b, from_i = best_b + bi, best_i + ii
+        if from_b >= from_i:
+            before_i, to_i = 0, from_b
+        else:
+            before_i, to_i = 1, from_i
+        back.append((before_b, before_i))
+        best_b, best_i = to_b + emit_b, to_i + emit_i
+    label = 0 if best_b >= best_i else 1
+    labels = [label]
+    for before in reversed(back):
+        label = before[label]
+        labels.append(label)
+    labels.reverse()
+    return labels
+
+
+# --- the model files --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> _Tagger | None:
+    """The model of the installed underthesea, or None if its files are not as expected."""
+    import joblib
+    from underthesea.pipeline import word_tokenize as package
+
+    folder = Path(package.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+    try:
+        names = joblib.load(folder / "features.bin")
+        dictionary = frozenset(joblib.load(folder / "dictionary.bin"))
+        labels, attributes, transitions = _read_crfsuite((folder / "models.bin").read_bytes())
+    except (OSError, ValueError, struct.error):
+        return None
+    if labels != _LABELS:
+        return None
+    functions = _functions(dictionary)
+    by_name: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    for attribute, weights in attributes.items():
+        name, _, value = attribute.partition("=")
+        if name in by_name:
+            by_name[name][value] = weights
+    templates = []
+    for name in names:
+        match = _TEMPLATE.fullmatch(name)
+        if match is None or match.group(3) not in functions:
+            return None
+        start = int(match.group(1))
+        end = int(match.group(2) or start)
+        templates.append(_Template(start, end, functions[match.group(3)], by_name[name]))
+    return _Tagger(templates, transitions)
+
+
+def _read_crfsuite(data: bytes) -> tuple[list[str], dict[str, list[float]], np.ndarray]:
+    """Labels, attributes with their weight per label, and label transitions, from a model
+    file in CRFsuite's format (which underthesea_core reads and writes)."""
+    (magic, _, kind, _, _, label_count, attribute_count, features_at, labels_at, attributes_at,
+     _, _) = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError("not a CRFsuite model")
+    labels = _read_cqdb(data, labels_at)
+    names = _read_cqdb(data, attributes_at)
+    if len(labels) != label_count or len(names) != attribute_count:
+        raise ValueError("counts do not match")
+    chunk, _, feature_count = struct.unpack_from("<4sII", data, features_at)
+    if chunk != b"FEAT":
+        raise ValueError("no features")
+    features = np.frombuffer(data, dtype=[("kind", "<u4"), ("source", "<u4"), ("target", "<u4"),
+                                          ("weight", "<f8")], count=feature_count, offset=features_at + 12)
+    state = features[features["kind"] == 0]
+    weights = np.zeros((attribute_count, label_count))
+    np.add.at(weights, (state["source"], state["target"]), state["weight"])
+    transition = features[features["kind"] == 1]
+    transitions = np.zeros((label_count, label_count))
+    transitions[transition["source"], transition["target"]] = transition["weight"]
+    return labels, dict(zip(names, weights.tolist())), transitions
+
+
+def _read_cqdb(data: bytes, at: int) -> list[str]:
+    """The strings of a CQDB (CRFsuite's string table) in id order, from its backward array."""
+    chunk, _, _, _, count, backward_at = struct.unpack_from("<4sIIIII", data, at)
+    if chunk != b"CQDB":
+        raise ValueError("no string table")
+    strings = []
+    for id_, offset in enumerate(struct.unpack_from(f"<{count}I", data, at + backward_at)):
+        stored_id, size = struct.unpack_from("<II", data, at + offset)
+        if stored_id != id_:
+            raise ValueError("string table out of order")
+        strings.append(data[at + offset + 8:at + offset + 7 + size].decode("utf-8"))
+    return strings

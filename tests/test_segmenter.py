@@ -1,0 +1,113 @@
+"""The segmenter must give exactly the words underthesea's own `word_tokenize` gives."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import joblib
+import pytest
+from underthesea import word_tokenize as underthesea_word_tokenize
+from underthesea.pipeline import word_tokenize as underthesea_package
+from underthesea_core import CRFFeaturizer
+
+from benchmarks.make_corpus import vlsp_sentences
+from indexer import segmenter
+from indexer.segmenter import word_tokenize
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Lines that reach the features' corners: capitals, digits, signs, codes, addresses, runs of
+# punctuation, one syllable, and the ends of a line.
+EDGE_LINES = [
+    "HÀ NỘI - Sáng 12/3, UBND TP.HCM họp về COVID-19 với 2147483647 và 2147483648 người.",
+    "Giá iPhone 15 Pro Max giảm -5% còn +12 triệu đồng; liên hệ 0912-345-678 hoặc tin@bao.vn.",
+    "Xem https://vnexpress.net/thoi-su ... Ảnh: AFP >> Đọc thêm",
+    "Ông Nguyễn Văn A (trái) và bà Trần Thị B.",
+    "Một",
+    "1,5",
+    "?!",
+    "Đà Nẵng Đà Nẵng Đà Nẵng",
+    "ﬀ ǅa ΑΣ İstanbul ²³ ١٢ 12a A1 Mc'Donald o'Neil",
+]
+
+
+def corpus_lines() -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpus").glob("*.txt"))]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "tests/fixtures/scraped").glob("*.txt"))]
+    return [line for text in texts for line in text.splitlines() if line.strip()]
+
+
+def underthesea_words(line: str) -> list[str]:
+    return underthesea_word_tokenize(line, use_token_normalize=False)
+
+
+@pytest.fixture
+def fresh_tagger():
+    """A tagger with empty caches, and the shared one back afterwards."""
+    segmenter._tagger.cache_clear()
+    yield segmenter._tagger()
+    segmenter._tagger.cache_clear()
+
+
+def test_the_words_are_underthesea_s_on_news_text(fresh_tagger) -> None:
+    lines = corpus_lines() + vlsp_sentences() + EDGE_LINES
+    assert fresh_tagger is not None, "the installed underthesea model was not understood"
+    mismatches = [line for line in lines if word_tokenize(line) != underthesea_words(line)]
+    assert mismatches == []
+
+
+def test_the_words_are_the_same_when_the_caches_start_again(fresh_tagger, monkeypatch) -> None:
+    monkeypatch.setattr(segmenter, "CACHE_LIMIT", 50)
+    lines = corpus_lines()[:40]
+    assert [word_tokenize(line) for line in lines] == [underthesea_words(line) for line in lines]
+
+
+def test_threads_share_the_caches_safely(fresh_tagger) -> None:
+    lines = corpus_lines()
+    expected = [underthesea_words(line) for line in lines]
+    results: dict[int, list[list[str]]] = {}
+
+    def run(number: int) -> None:
+        results[number] = [word_tokenize(line) for line in lines]
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result == expected for result in results.values())
+
+
+def test_an_empty_line_has_no_words() -> None:
+    assert word_tokenize("") == []
+    assert word_tokenize("   ") == []
+
+
+def test_a_model_it_does_not_understand_leaves_the_work_to_underthesea(monkeypatch) -> None:
+    monkeypatch.setattr(segmenter, "_tagger", lambda: None)
+    line = EDGE_LINES[0]
+    assert word_tokenize(line) == underthesea_words(line)
+
+
+def test_a_file_that_is_not_a_crfsuite_model_is_refused() -> None:
+    with pytest.raises(ValueError):
+        segmenter._read_crfsuite(b"PK\x03\x04" + bytes(60))
+
+
+@pytest.mark.parametrize("token", [
+    "Hà", "HÀ", "hà", "TP.HCM", "COVID-19", "iPhone", "12", "-5", "+12", "007", "2147483647",
+    "2147483648", "-2147483648", "-2147483649", "1,5", "²", "١٢", "12a", "-", "+", "ǅa", "ß",
+    "ΑΣ", "İ", "Mc'Donald", "o'Neil", "Ab Cd", "Á b",
+])
+def test_the_features_are_the_ones_underthesea_computes(token: str) -> None:
+    """`isdigit`, `istitle`, `is_in_dict` and `lower` as underthesea_core's featurizer has them,
+    which are not Python's `str.isdigit` and `str.istitle`."""
+    folder = Path(underthesea_package.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+    dictionary = joblib.load(folder / "dictionary.bin")
+    names = ["T[0].isdigit", "T[0].istitle", "T[0].is_in_dict", "T[0].lower"]
+    featurizer = CRFFeaturizer(names, dictionary)
+    expected = featurizer.process([[[token]]])[0][0]
+    functions = segmenter._functions(frozenset(dictionary))
+    ours = [f"{name}={functions[name.split('.')[1]](token)}" for name in names]
+    assert ours == expected
