@@ -1,9 +1,9 @@
 """Word segmentation with exact offsets into the original text.
 
-underthesea finds where Vietnamese words begin and end (`tổ chức` is one word of two syllables),
-but its tokens are not always substrings of the input. Here the text is first brought to its
-canonical form (`normalize.AlignedText`), segmented, and every word and syllable is mapped back
-to the characters of the ORIGINAL text. Nothing here knows Whoosh, so the same segmentation can
+underthesea's model finds where Vietnamese words begin and end (`tổ chức` is one word of two
+syllables). Here the text is first brought to its canonical form (`normalize.AlignedText`),
+segmented (`segmenter.syllables` says where each syllable stands in that form), and every word
+and syllable is mapped back to the characters of the ORIGINAL text. Nothing here knows Whoosh, so the same segmentation can
 feed any engine.
 """
 
@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from indexer.normalize import AlignedText, canonical_iy
-from indexer.segmenter import word_tokenize
+from indexer.segmenter import syllables
 
 # Syllables are the runs of letters and digits inside a word: `TP.HCM` -> `TP`, `HCM`;
 # `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
 _SYLLABLE = re.compile(r"[^\W_]+")
-_SPACES = re.compile(r"\s+")
 # A word that is only letters, digits and single spaces: its text is its syllables joined.
 _PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 
@@ -92,41 +91,31 @@ def _segment(text: str) -> Segmentation:
 
 
 def _segment_line(line: str, offset: int, aligned: AlignedText) -> list[Word]:
+    # The hot loop of indexing (every word of every article): offsets that are the identity
+    # are not mapped, and syllables are made lowercase canonical once each.
+    span = aligned.original_span if aligned.changes_offsets else _same_span
     words = []
-    cursor = 0
-    # Without underthesea's token normalisation: `AlignedText` already did it, and underthesea's
-    # own rewriting would make tokens that are not substrings of the text.
-    for token in word_tokenize(line):
-        span = _locate(line, token.split(" "), cursor)
-        if span is None:
-            continue  # not found verbatim: skip the token rather than misplace it
-        cursor = span[1]
-        word = _make_word(line, *span, offset, aligned)
-        if word is not None:
-            words.append(word)
+    tokens = syllables(line)
+    for number, token in enumerate(tokens):
+        if not token.begins_word:
+            continue
+        end = number + 1
+        while end < len(tokens) and not tokens[end].begins_word:
+            end += 1
+        if end == number + 1 and token.text.isalnum():
+            # One syllable, letters and digits only: most words.
+            text = _canonical_syllable(token.text)
+            start_end = span(offset + token.start, offset + token.end)
+            words.append(Word(text, *start_end, token.text, (Span(text, *start_end),)))
+        else:
+            word = _make_word(line, token.start, tokens[end - 1].end, offset, span)
+            if word is not None:
+                words.append(word)
     return words
 
 
-def _locate(line: str, pieces: list[str], cursor: int) -> tuple[int, int] | None:
-    """Where a token stands in the line, at or after `cursor`. underthesea joins the pieces of
-    a compound with one space; the text may have several spaces there."""
-    start = line.find(pieces[0], cursor)
-    if start < 0:
-        return None
-    end = start + len(pieces[0])
-    for piece in pieces[1:]:
-        spaces = _SPACES.match(line, end)
-        at = spaces.end() if spaces else end
-        if not line.startswith(piece, at):
-            return None
-        end = at + len(piece)
-    return start, end
-
-
-def _make_word(line: str, start: int, end: int, offset: int, aligned: AlignedText) -> Word | None:
-    # The hot loop of indexing (a word at a time, every word of every article): offsets that
-    # are the identity are not mapped, and syllables are made lowercase canonical once each.
-    span = aligned.original_span if aligned.changes_offsets else _same_span
+def _make_word(line: str, start: int, end: int, offset: int,
+               span: Callable[[int, int], tuple[int, int]]) -> Word | None:
     syllables = tuple([
         Span(_canonical_syllable(m.group()), *span(offset + m.start(), offset + m.end()))
         for m in _SYLLABLE.finditer(line, start, end)

@@ -12,7 +12,9 @@ position depends only on that n-gram's text. Here each distinct n-gram's weights
 up once, in the same model file, and kept: a line's scores are then sums of cached rows, and
 the same Viterbi search as underthesea's gives the same labels, hence the same words
 (tests/test_segmenter.py compares with `underthesea.word_tokenize`). Should an underthesea release
-ship a model this module does not understand, `word_tokenize` falls back to underthesea's.
+ship a model this module does not understand, underthesea's own tagger labels the syllables.
+
+The syllables come with their offsets in the line, which underthesea's words do not have.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -31,6 +33,8 @@ import numpy as np
 _TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
 # n-grams that do not fit in the line read as these.
 _BEFORE_START, _AFTER_END = "BOS", "EOS"
+# underthesea's word segmentation model, a folder of its package.
+MODEL = "ws_crf_vlsp2013_20230727"
 # The tagger's labels, in the order its model file lists them.
 _LABELS = ["B-W", "I-W"]
 # Distinct n-grams kept per length before their cache starts again: plenty for the words of
@@ -38,36 +42,39 @@ _LABELS = ["B-W", "I-W"]
 CACHE_LIMIT = 100_000
 
 
-def word_tokenize(line: str) -> list[str]:
-    """The words of a line, as `underthesea.word_tokenize(line, use_token_normalize=False)`
-    gives them.
+class Syllable(NamedTuple):
+    """A token of underthesea's regex tokenizer (a syllable, a number, a code, a sign), where
+    it stands in the line, and whether it begins a word or continues the one before."""
 
-    >>> word_tokenize("Bác sĩ bây giờ có thể thản nhiên báo tin")
-    ['Bác sĩ', 'bây giờ', 'có thể', 'thản nhiên', 'báo tin']
+    text: str
+    start: int
+    end: int
+    begins_word: bool
+
+
+def syllables(line: str) -> list[Syllable]:
+    """The syllables of a line, labelled as `underthesea.word_tokenize` labels them (its
+    words are the syllables from one that begins a word to the next, joined by spaces).
+    The line must be NFC, as `normalize.AlignedText` makes it: underthesea's own character
+    normalisation (NFC, `ð` as `đ`) then keeps every character where it was.
+
+    >>> [s.text for s in syllables("Bác sĩ bây giờ") if s.begins_word]
+    ['Bác', 'bây']
     """
-    tagger = _tagger()
-    if tagger is None:
-        from underthesea import word_tokenize as underthesea_word_tokenize
-
-        return underthesea_word_tokenize(line, use_token_normalize=False)
-    syllables = _syllables(line)
-    words: list[str] = []
-    for syllable, begins in zip(syllables, tagger.begins_word(syllables)):
-        if begins or not words:
-            words.append(syllable)
-        else:
-            words[-1] += " " + syllable
-    return words
-
-
-def _syllables(line: str) -> list[str]:
-    """underthesea's regex tokenizer, as `word_tokenize` runs it."""
     from underthesea.pipeline.word_tokenize import regex_tokenize
 
     text = regex_tokenize.normalize_characters_in_text(line)
+    if len(text) != len(line):
+        raise ValueError("syllables() needs NFC text: its offsets would not be the line's")
     # Each alternative of underthesea's pattern is one named group, so the token is the whole
-    # match; underthesea's `tokenize` finds it with `groupdict()`, which takes as long again.
-    return [match.group() for match in regex_tokenize.patterns.finditer(text)]
+    # match (underthesea's `tokenize` looks for the group with `groupdict()`, which costs as
+    # much as the matching).
+    matches = list(regex_tokenize.patterns.finditer(text))
+    begins = _tagger().begins_word([match.group() for match in matches])
+    if begins:
+        begins[0] = True  # as underthesea's words have it, whatever the label
+    return [Syllable(match.group(), match.start(), match.end(), first)
+            for match, first in zip(matches, begins)]
 
 
 # --- the features -----------------------------------------------------------------------------
@@ -255,20 +262,21 @@ def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[
 
 
 @lru_cache(maxsize=1)
-def _tagger() -> _Tagger | None:
-    """The model of the installed underthesea, or None if its files are not as expected."""
+def _tagger() -> _Tagger | _UndertheseaTagger:
+    """The model of the installed underthesea, read here; or underthesea's own tagger if its
+    files are not as this module expects."""
     import joblib
     from underthesea.pipeline import word_tokenize as package
 
-    folder = Path(package.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+    folder = Path(package.__file__).parent / "models" / MODEL
     try:
         names = joblib.load(folder / "features.bin")
         dictionary = frozenset(joblib.load(folder / "dictionary.bin"))
         labels, attributes, transitions = _read_crfsuite((folder / "models.bin").read_bytes())
     except (OSError, ValueError, struct.error):
-        return None
+        return _UndertheseaTagger(folder)
     if labels != _LABELS:
-        return None
+        return _UndertheseaTagger(folder)
     functions = _functions(dictionary)
     by_name: dict[str, dict[str, list[float]]] = {name: {} for name in names}
     for attribute, weights in attributes.items():
@@ -279,11 +287,26 @@ def _tagger() -> _Tagger | None:
     for name in names:
         match = _TEMPLATE.fullmatch(name)
         if match is None or match.group(3) not in functions:
-            return None
+            return _UndertheseaTagger(folder)
         start = int(match.group(1))
         end = int(match.group(2) or start)
         templates.append(_Template(start, end, functions[match.group(3)], by_name[name]))
     return _Tagger(templates, transitions)
+
+
+class _UndertheseaTagger:
+    """underthesea's own featurizer and tagger: slower, and always what it means."""
+
+    def __init__(self, folder: Path):
+        from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+
+        self.model = FastCRFSequenceTagger()
+        self.model.load(str(folder))
+
+    def begins_word(self, syllables: list[str]) -> list[bool]:
+        if not syllables:
+            return []
+        return [label != "I-W" for label in self.model.predict([[syllable] for syllable in syllables])]
 
 
 def _read_crfsuite(data: bytes) -> tuple[list[str], dict[str, list[float]], np.ndarray]:

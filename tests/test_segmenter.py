@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from pathlib import Path
 
 import joblib
@@ -13,7 +14,7 @@ from underthesea_core import CRFFeaturizer
 
 from benchmarks.make_corpus import vlsp_sentences
 from indexer import segmenter
-from indexer.segmenter import word_tokenize
+from indexer.segmenter import syllables
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,17 @@ def underthesea_words(line: str) -> list[str]:
     return underthesea_word_tokenize(line, use_token_normalize=False)
 
 
+def word_tokenize(line: str) -> list[str]:
+    """Our syllables joined into words, as underthesea joins its own."""
+    words: list[str] = []
+    for syllable in syllables(line):
+        if syllable.begins_word:
+            words.append(syllable.text)
+        else:
+            words[-1] += " " + syllable.text
+    return words
+
+
 @pytest.fixture
 def fresh_tagger():
     """A tagger with empty caches, and the shared one back afterwards."""
@@ -52,7 +64,7 @@ def fresh_tagger():
 
 def test_the_words_are_underthesea_s_on_news_text(fresh_tagger) -> None:
     lines = corpus_lines() + vlsp_sentences() + EDGE_LINES
-    assert fresh_tagger is not None, "the installed underthesea model was not understood"
+    assert isinstance(fresh_tagger, segmenter._Tagger), "the installed underthesea model was not understood"
     mismatches = [line for line in lines if word_tokenize(line) != underthesea_words(line)]
     assert mismatches == []
 
@@ -79,15 +91,39 @@ def test_threads_share_the_caches_safely(fresh_tagger) -> None:
     assert all(result == expected for result in results.values())
 
 
+def test_each_syllable_is_where_its_offsets_say() -> None:
+    for line in corpus_lines() + EDGE_LINES:
+        line = unicodedata.normalize("NFC", line)
+        for syllable in syllables(line):
+            assert line[syllable.start:syllable.end] == syllable.text
+
+
+def test_eth_reads_as_d_bar_in_its_own_place() -> None:
+    line = "Ðà Nẵng"
+    assert [(s.text, line[s.start:s.end]) for s in syllables(line)] == [("Đà", "Ðà"), ("Nẵng", "Nẵng")]
+
+
+def test_text_that_is_not_nfc_is_refused() -> None:
+    with pytest.raises(ValueError, match="NFC"):
+        syllables(unicodedata.normalize("NFD", "Hà Nội"))
+
+
 def test_an_empty_line_has_no_words() -> None:
-    assert word_tokenize("") == []
-    assert word_tokenize("   ") == []
+    assert syllables("") == []
+    assert syllables("   ") == []
 
 
-def test_a_model_it_does_not_understand_leaves_the_work_to_underthesea(monkeypatch) -> None:
-    monkeypatch.setattr(segmenter, "_tagger", lambda: None)
-    line = EDGE_LINES[0]
-    assert word_tokenize(line) == underthesea_words(line)
+def test_a_model_it_does_not_understand_leaves_the_labels_to_underthesea(monkeypatch) -> None:
+    folder = Path(underthesea_package.__file__).parent / "models" / segmenter.MODEL
+    monkeypatch.setattr(segmenter, "_tagger", lambda: segmenter._UndertheseaTagger(folder))
+    for line in EDGE_LINES:
+        assert word_tokenize(line) == underthesea_words(line)
+
+
+def test_a_model_with_an_unknown_feature_is_left_to_underthesea(monkeypatch, fresh_tagger) -> None:
+    segmenter._tagger.cache_clear()
+    monkeypatch.setattr(segmenter, "_functions", lambda dictionary: {})
+    assert isinstance(segmenter._tagger(), segmenter._UndertheseaTagger)
 
 
 def test_a_file_that_is_not_a_crfsuite_model_is_refused() -> None:
@@ -103,7 +139,7 @@ def test_a_file_that_is_not_a_crfsuite_model_is_refused() -> None:
 def test_the_features_are_the_ones_underthesea_computes(token: str) -> None:
     """`isdigit`, `istitle`, `is_in_dict` and `lower` as underthesea_core's featurizer has them,
     which are not Python's `str.isdigit` and `str.istitle`."""
-    folder = Path(underthesea_package.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+    folder = Path(underthesea_package.__file__).parent / "models" / segmenter.MODEL
     dictionary = joblib.load(folder / "dictionary.bin")
     names = ["T[0].isdigit", "T[0].istitle", "T[0].is_in_dict", "T[0].lower"]
     featurizer = CRFFeaturizer(names, dictionary)
