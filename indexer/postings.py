@@ -57,9 +57,12 @@ class CountedTerms(Format):
         super().__init__(field_boost)
         self.positions = positions
 
-    def word_values(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+    def word_values(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, Any]]:
         if isinstance(value, Analysed):
-            return iter(value)
+            # One item for all of the value's postings, which the writer's pool takes at once
+            # (`writer.Pool.add`); its frequency is the field's length, which Whoosh reads off it.
+            length = sum(map(itemgetter(1), value))
+            return iter([(ALL_TERMS.decode(), length, float(length), value)])
         return self._analyse(value, analyzer, **kwargs)
 
     def _analyse(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
@@ -72,15 +75,24 @@ class CountedTerms(Format):
 
 
 class Analysed(tuple):
-    """A field's text analysed already, elsewhere (a worker process): the (term, frequency,
-    weight, value) tuples its format's `word_values` made of it. Given to Whoosh as the field's
-    value, it is indexed as it is: the process that writes the index does not analyse again,
-    and these plain tuples cross between processes faster than the segmentation would."""
+    """A field's text analysed already, elsewhere (a worker process): the (term as UTF-8, frequency,
+    weight, value) tuples its format's `word_values` makes of it. Given to Whoosh as the field's
+    value, it goes to the writer's pool as it is: the process that writes the index does not
+    analyse again, nor hand the pool a posting at a time, and these plain tuples cross between
+    processes faster than the segmentation would."""
+
+
+# The term that stands for all of an `Analysed` value's postings on their way to the pool. No
+# analyser makes it: normalising the text removes control characters.
+ALL_TERMS = b"\x00all terms"
 
 
 def analyse(field: Any, text: str) -> Analysed:
     """What `CountedTerms` makes of a text for `field`, to be indexed later (see `Analysed`)."""
-    return Analysed(field.format.word_values(text, field.analyzer, mode="index"))
+    return Analysed(
+        (term.encode(), frequency, weight, value)
+        for term, frequency, weight, value in field.format.word_values(text, field.analyzer, mode="index")
+    )
 
 
 def has_arrays(field: Any) -> bool:

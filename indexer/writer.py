@@ -20,7 +20,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.postings import ArraysCodec, Postings, SegmentArrays, has_arrays, write_arrays
+from indexer.postings import ALL_TERMS, ArraysCodec, Postings, SegmentArrays, has_arrays, write_arrays
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
 # What a posting kept in the pool's lists costs, about: three list slots, a number, a float,
@@ -80,8 +80,8 @@ class Pool(PostingPool):
         super().__init__(tempstore, segment, limitmb=limitmb)
         self._is_arrays_field = is_arrays_field
         self._keeps: dict[str, bool] = {}  # by field: whether its postings are kept here
-        # field -> term -> document numbers, weights, values (positions)
-        self._added: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
+        # field -> term -> its postings, flat: document number, weight, value (positions), ...
+        self._added: dict[str, dict[bytes, list[Any]]] = {}
         self._in_lists = 0  # postings in `_added`
         self._spill_at = limitmb * 1024 * 1024 // BYTES_PER_LISTED_POSTING
         # Arrays to merge in, each with its documents' new numbers (None: they keep theirs).
@@ -103,13 +103,16 @@ class Pool(PostingPool):
         terms = self._added.get(fieldname)
         if terms is None:
             terms = self._added[fieldname] = {}
-        postings = terms.get(btext)
-        if postings is None:
-            postings = terms[btext] = ([], [], [])
-        postings[0].append(docnum)
-        postings[1].append(weight)
-        postings[2].append(value)
-        self._in_lists += 1
+        # A document's field analysed in a worker comes as one item (`postings.ALL_TERMS`),
+        # not a call per posting: most of what this process did per article.
+        postings = value if btext == ALL_TERMS else [(btext, 0, weight, value)]
+        for term, _, term_weight, positions in postings:
+            kept = terms.get(term)
+            if kept is None:
+                terms[term] = [docnum, term_weight, positions]
+            else:
+                kept += (docnum, term_weight, positions)
+        self._in_lists += len(postings)
         if self._in_lists >= self._spill_at:
             self._spill()
 
@@ -123,7 +126,7 @@ class Pool(PostingPool):
         file = tempfile.TemporaryFile(dir=getattr(self.tempstore, "folder", None))  # gone when closed
         self._spilled.append(file)
         table = {
-            field: {btext: write_arrays(file, _from_lists(field, *terms[btext])) for btext in sorted(terms)}
+            field: {btext: write_arrays(file, _from_list(field, terms[btext])) for btext in sorted(terms)}
             for field, terms in self._added.items()
         }
         file.flush()
@@ -143,7 +146,7 @@ class Pool(PostingPool):
         for btext in sorted(names):
             parts = [_renumbered(arrays.postings(field, btext), news) for arrays, table, news in merged if btext in table]
             if btext in added:
-                parts.append(_from_lists(field, *added[btext]))
+                parts.append(_from_list(field, added[btext]))
             parts = [part for part in parts if len(part.ids)]
             if parts:  # else every document that had it is left out
                 yield btext, _joined(parts)
@@ -172,8 +175,9 @@ def _renumbered(found: Postings, news: np.ndarray | None) -> Postings:
     return Postings(ids[kept].astype(np.int32), found.weights[kept], positions)
 
 
-def _from_lists(field: str, ids: list[int], weights: list[float], values: list[bytes]) -> Postings:
-    """The postings of a term in the documents added, from the lists the pool kept."""
+def _from_list(field: str, kept: list[Any]) -> Postings:
+    """The postings of a term in the documents added, from the pool's flat list."""
+    ids, weights, values = kept[0::3], kept[1::3], kept[2::3]
     weights_array = np.array(weights, dtype=np.float32)
     positions = np.frombuffer(b"".join(values), dtype=np.uint32) if any(values) else None
     if positions is not None and (np.fromiter(map(len, values), np.int64, len(values)) != 4 * weights_array).any():

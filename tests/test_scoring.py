@@ -22,7 +22,7 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from indexer.build import index_paths, open_index, shipped_corpus
+from indexer.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
 from indexer.cache import SegmentCache
 from indexer.facets import date_keys, facet_counts
 from indexer.query import Clause
@@ -486,6 +486,28 @@ def test_a_boosted_posting_is_refused_since_its_positions_would_be_lost(tmp_path
     with pytest.raises(ValueError, match="no boosts"):
         writer.commit()
     writer.cancel()  # closes what the failed commit left open
+
+
+def test_fields_analysed_in_workers_give_the_postings_whoosh_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers send each field analysed (`postings.Analysed`), and the pool takes a field's
+    # postings at once: the same postings, statistics and field lengths as Whoosh's own writing.
+    news = tmp_path / "news"
+    news.mkdir()
+    for path in shipped_corpus().glob("*.txt"):
+        (news / path.name).write_bytes(path.read_bytes())
+    filler = {f"extra/{n:02}": f"Tin thêm số {n}\nHà Nội mưa lớn, giao thông ùn tắc ở {n} tuyến phố.\n"
+              for n in range(MIN_PARALLEL_FILES)}
+    write_articles(news, filler)
+    index_paths([news], tmp_path / "ours", quiet=True, workers=2)
+    whoosh_writes_every_posting(monkeypatch)
+    index_paths([news], tmp_path / "whooshs", quiet=True, workers=1)
+    with open_index(tmp_path / "ours").searcher() as ours, open_index(tmp_path / "whooshs").searcher() as whooshs:
+        assert ours.doc_count() == len(filler) + 5
+        assert_arrays_hold_the_postings(ours, whooshs)
+        fields = [name for name in ours.schema.names() if has_arrays(ours.schema[name])]
+        for docnum in range(ours.doc_count_all()):
+            assert [ours.reader().doc_field_length(docnum, field) for field in fields] == \
+                [whooshs.reader().doc_field_length(docnum, field) for field in fields]
 
 
 def test_term_statistics_are_the_ones_whoosh_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
