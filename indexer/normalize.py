@@ -42,7 +42,7 @@ _ONE_FOR_ONE = str.maketrans({**_SPACE_LIKE, **_LOOKALIKES})
 # Characters that are dropped: format characters (zero-width space/joiners, BOM, soft hyphen,
 # direction marks) and lone surrogates (undecodable bytes smuggled through as text).
 _DROPPED = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER_RUN = re.compile(r"([^\W\d_]+)")
 
 
 @lru_cache(maxsize=50_000)
@@ -83,6 +83,8 @@ def canonical_tone(syllable: str) -> str:
 _IY_ONSETS = "h|k|l|m|s|t|qu"  # the consonants after which `i` and `y` are one vowel
 _IY = re.compile(rf"^({_IY_ONSETS})([iìíỉĩị]|[yỳýỷỹỵ])$")
 _I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
+# A whole run of letters that `canonical_iy` changes: such an onset and a lone `i`.
+_IY_RUN = re.compile(rf"(?<![^\W\d_])({_IY_ONSETS})([iìíỉĩị])(?![^\W\d_])")
 
 
 def canonical_iy(syllable: str) -> str:
@@ -99,7 +101,10 @@ def is_syllable(text: str) -> bool:
 
 def _canonical_tones(text: str) -> str:
     """Apply `canonical_tone` to every run of letters; lengths never change."""
-    return _LETTERS.sub(lambda m: canonical_tone(m.group(0)), text)
+    # Split, not `re.sub` with a function: a callback per run costs more than the lookup.
+    pieces = _LETTER_RUN.split(text)  # every other piece is a run of letters
+    pieces[1::2] = [canonical_tone(run) for run in pieces[1::2]]
+    return "".join(pieces)
 
 
 class AlignedText:
@@ -168,7 +173,7 @@ def normalize(text: str) -> str:
     """The canonical form of a text (see `AlignedText`), lowercased, with i/y variants made
     one (`canonical_iy`): what gets compared."""
     lowered = AlignedText(text).text.lower()
-    return _LETTERS.sub(lambda m: canonical_iy(m.group(0)), lowered)
+    return _IY_RUN.sub(lambda m: m.group(1) + m.group(2).translate(_I_TO_Y), lowered)
 
 
 def fold(text: str) -> str:
