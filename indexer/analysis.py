@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis import Analyzer, CompositeAnalyzer, Filter, Token, Tokenizer
 
 from indexer.normalize import fold
 from indexer.segment import Span, Word, plain_syllables, segment
@@ -99,6 +99,21 @@ class FoldFilter(Filter):
 def fold_term(term: str) -> str:
     """The folded form of one term as it is indexed: ASCII letters and digits only."""
     return _NOT_ALNUM.sub("", fold(term)) or term
+
+
+def index_terms(analyzer: Analyzer, value: str) -> list[str] | None:
+    """The terms one of these analysers makes of a text, in order (a term's position is its
+    place in the list): `[token.text for token in analyzer(value)]` without a Whoosh token
+    passed through a generator per analyser for each of them, which costs more than the
+    terms. None for any other analyser."""
+    items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+    tokenizer, filters = items[0], items[1:]
+    if not isinstance(tokenizer, _SegmentTokenizer) or not all(isinstance(item, FoldFilter) for item in filters):
+        return None
+    terms = [span.text for span in tokenizer._spans(value)]
+    for _ in filters:
+        terms = [fold_term(term) for term in terms]
+    return terms
 
 
 word_analyzer = WordTokenizer()

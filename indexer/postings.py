@@ -36,6 +36,7 @@ from whoosh.system import pack_ushort
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
+from indexer.analysis import index_terms
 from indexer.cache import SegmentCache
 from indexer.storage import MappedFile
 
@@ -66,10 +67,15 @@ class CountedTerms(Format):
         return self._analyse(value, analyzer, **kwargs)
 
     def _analyse(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        kwargs["positions"] = True
         found: dict[str, list[int]] = defaultdict(list)
-        for token in tokens(value, analyzer, kwargs):
-            found[token.text].append(token.pos)
+        terms = index_terms(analyzer, value) if isinstance(value, str) else None
+        if terms is not None:  # vnsearch's own analysers, the hot path of indexing
+            for position, term in enumerate(terms):
+                found[term].append(position)
+        else:
+            kwargs["positions"] = True
+            for token in tokens(value, analyzer, kwargs):
+                found[token.text].append(token.pos)
         for text, at in found.items():
             yield text, len(at), len(at) * self.field_boost, encode(at) if self.positions else b""
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import fold_term, folded_analyzer, syllable_analyzer, word_analyzer
+from whoosh.analysis import StandardAnalyzer
+
+from indexer.analysis import fold_term, folded_analyzer, index_terms, name_analyzer, syllable_analyzer, word_analyzer
 from indexer.build import shipped_corpus
 from indexer.normalize import normalize
 from indexer.segment import segment
@@ -80,3 +82,16 @@ def test_start_char_offsets_the_characters() -> None:
     assert (text, start, end) == ("mai", 0, 3)
     shifted = list(syllable_analyzer("Mai", chars=True, start_char=10))
     assert (shifted[0].startchar, shifted[0].endchar) == (10, 13)
+
+
+@pytest.mark.parametrize("analyzer", [word_analyzer, syllable_analyzer, folded_analyzer, name_analyzer])
+def test_index_terms_are_the_analysers_tokens(analyzer) -> None:
+    # Indexing lists the terms without Whoosh's tokens: the same terms at the same positions.
+    for path in CORPUS_FILES:
+        text = path.read_text(encoding="utf-8")
+        expected = [(t.text, t.pos) for t in analyzer(text, positions=True)]
+        assert list(zip(index_terms(analyzer, text), range(len(expected) + 1))) == expected
+
+
+def test_other_analysers_are_left_to_whoosh() -> None:
+    assert index_terms(StandardAnalyzer(), "Hà Nội") is None
