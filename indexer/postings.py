@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from whoosh.analysis import Analyzer
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3TermInfo, W3TermsReader
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocReader, W3TermInfo, W3TermsReader
 from whoosh.formats import Format, tokens
 from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
@@ -149,11 +149,29 @@ class ArraysCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> FieldWriter:
         return FieldWriter(self, storage, segment)
 
+    def per_document_reader(self, storage: Any, segment: Any) -> W3PerDocReader:
+        return _PerDocReader(storage, segment)
+
     def terms_reader(self, storage: Any, segment: Any) -> W3TermsReader:
         name = segment.make_filename(self.TERMS_EXT)  # as Whoosh's codec opens its readers
         terms = storage.open_file(name)
         return _TermsReader(self, terms, storage.file_length(name), segment.open_file(storage, self.POSTS_EXT),
                             (storage, segment))
+
+
+class _PerDocReader(W3PerDocReader):
+    """Whoosh's reader of stored fields, lengths and columns, which looks for a column's file
+    at every call: a merge asks about the length column of every field for every document."""
+
+    def __init__(self, storage: Any, segment: Any) -> None:
+        super().__init__(storage, segment)
+        self._has_column: dict[str, bool] = {}  # a segment's files do not change
+
+    def has_column(self, fieldname: str) -> bool:
+        found = self._has_column.get(fieldname)
+        if found is None:
+            found = self._has_column[fieldname] = super().has_column(fieldname)
+        return found
 
 
 class _TermsReader(W3TermsReader):

@@ -50,10 +50,14 @@ class Writer(SegmentWriter):
         for leaf, offset in reader.leaf_readers():
             # Not Whoosh's stand-in for an empty index, nor a segment of an index without arrays.
             if isinstance(leaf, SegmentReader) and any(has_arrays(field) for _, field in leaf.schema.items()):
-                olds = range(offset, offset + leaf.doc_count_all())
-                # New document numbers; -1 for the deleted (a docmap leaves them out).
-                news = [docmap.get(old, -1) for old in olds] if docmap is not None else [startdoc + old for old in olds]
-                self.pool.add_segment(SegmentArrays.of(leaf._storage, leaf.segment()), np.array(news, dtype=np.int64))
+                renumbering: np.ndarray | int = startdoc + offset  # none left out: an offset
+                if docmap is not None:
+                    olds = range(offset, offset + leaf.doc_count_all())
+                    # New document numbers; -1 for the deleted (a docmap leaves them out).
+                    news = np.array([docmap.get(old, -1) for old in olds], dtype=np.int64)
+                    in_a_row = len(news) and news[0] >= 0 and (np.diff(news) == 1).all()
+                    renumbering = int(news[0]) if in_a_row else news
+                self.pool.add_segment(SegmentArrays.of(leaf._storage, leaf.segment()), renumbering)
         add = self.pool.add
         for posting in self._process_posts(_whoosh_postings(reader, self.pool.keeps), startdoc, docmap):
             add(posting)
@@ -84,8 +88,9 @@ class Pool(PostingPool):
         self._added: dict[str, dict[bytes, list[Any]]] = {}
         self._in_lists = 0  # postings in `_added`
         self._spill_at = limitmb * 1024 * 1024 // BYTES_PER_LISTED_POSTING
-        # Arrays to merge in, each with its documents' new numbers (None: they keep theirs).
-        self._merged: list[tuple[SegmentArrays, np.ndarray | None]] = []
+        # Arrays to merge in, each with its documents' new numbers: an array (-1 for one left
+        # out), or a number to add to every document's (none left out, the order kept).
+        self._merged: list[tuple[SegmentArrays, np.ndarray | int]] = []
         self._spilled: list[IO[bytes]] = []
 
     def keeps(self, field: str) -> bool:
@@ -116,9 +121,8 @@ class Pool(PostingPool):
         if self._in_lists >= self._spill_at:
             self._spill()
 
-    def add_segment(self, arrays: SegmentArrays, news: np.ndarray) -> None:
-        """A segment to merge in: its arrays, and each of its documents' new number (-1 for
-        one to leave out)."""
+    def add_segment(self, arrays: SegmentArrays, news: np.ndarray | int) -> None:
+        """A segment to merge in: its arrays, and its documents' new numbers (`_merged`)."""
         self._merged.append((arrays, news))
 
     def _spill(self) -> None:
@@ -131,7 +135,7 @@ class Pool(PostingPool):
         }
         file.flush()
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        self._merged.append((SegmentArrays(np.frombuffer(mapped, dtype=np.uint8), table), None))
+        self._merged.append((SegmentArrays(np.frombuffer(mapped, dtype=np.uint8), table), 0))
         self._added.clear()
         self._in_lists = 0
 
@@ -162,11 +166,11 @@ class Pool(PostingPool):
         self._spilled.clear()
 
 
-def _renumbered(found: Postings, news: np.ndarray | None) -> Postings:
+def _renumbered(found: Postings, news: np.ndarray | int) -> Postings:
     """A merged segment's postings of a term, with the new document numbers, without the
     documents left out."""
-    if news is None:
-        return found
+    if isinstance(news, int):
+        return Postings(found.ids + news, found.weights, found.positions) if news else found
     ids = news[found.ids]
     kept = ids >= 0
     positions = found.positions
