@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from benchmarks import index_bench, profile_indexing, profile_queries, query_bench
+from benchmarks import index_bench, profile_indexing, profile_queries, query_bench, segment_bench
 from benchmarks.common import corpus_dir, percentile
 
 COUNT = 60
@@ -117,3 +117,10 @@ def test_profile_indexing_splits_the_cpu_time(corpus: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert f"{COUNT} articles indexed" in result.output and "worker processes" in result.output
     assert "indexer/build.py" in result.output  # the profile
+
+
+def test_segment_bench_times_both_segmenters_and_finds_the_same_words() -> None:
+    result = CliRunner().invoke(segment_bench.main, ["--rounds", "1", "--sentences", "40"])
+    assert result.exit_code == 0, result.output
+    assert "40 sentences" in result.output and "segmented differently from underthesea: 0" in result.output
+    assert "ours, first time" in result.output

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import joblib
 import pytest
-from underthesea import word_tokenize as underthesea_word_tokenize
 from underthesea.pipeline import word_tokenize as underthesea_package
 from underthesea_core import CRFFeaturizer
 
 from benchmarks.make_corpus import vlsp_sentences
+from benchmarks.segment_bench import our_words as word_tokenize
+from benchmarks.segment_bench import underthesea_words
 from indexer import segmenter
 from indexer.segmenter import syllables
 
@@ -37,21 +38,6 @@ def corpus_lines() -> list[str]:
     texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpus").glob("*.txt"))]
     texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "tests/fixtures/scraped").glob("*.txt"))]
     return [line for text in texts for line in text.splitlines() if line.strip()]
-
-
-def underthesea_words(line: str) -> list[str]:
-    return underthesea_word_tokenize(line, use_token_normalize=False)
-
-
-def word_tokenize(line: str) -> list[str]:
-    """Our syllables joined into words, as underthesea joins its own."""
-    words: list[str] = []
-    for syllable in syllables(line):
-        if syllable.begins_word:
-            words.append(syllable.text)
-        else:
-            words[-1] += " " + syllable.text
-    return words
 
 
 @pytest.fixture
