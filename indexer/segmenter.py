@@ -55,8 +55,9 @@ class Syllable(NamedTuple):
 def syllables(line: str) -> list[Syllable]:
     """The syllables of a line, labelled as `underthesea.word_tokenize` labels them (its
     words are the syllables from one that begins a word to the next, joined by spaces).
-    The line must be NFC, as `normalize.AlignedText` makes it: underthesea's own character
-    normalisation (NFC, `ð` as `đ`) then keeps every character where it was.
+    The line should be NFC, as `normalize.AlignedText` makes it: underthesea's own character
+    normalisation (NFC, `ð` as `đ`) then keeps every character where it was, and the offsets
+    are the line's. A line that is not is segmented as it is.
 
     >>> [s.text for s in syllables("Bác sĩ bây giờ") if s.begins_word]
     ['Bác', 'bây']
@@ -65,7 +66,9 @@ def syllables(line: str) -> list[Syllable]:
 
     text = regex_tokenize.normalize_characters_in_text(line)
     if len(text) != len(line):
-        raise ValueError("syllables() needs NFC text: its offsets would not be the line's")
+        # Not NFC after all (letters that compose across characters, as Hangul jamo do, even
+        # after `AlignedText`): the line's own characters, so that the offsets stay right.
+        text = line
     # Each alternative of underthesea's pattern is one named group, so the token is the whole
     # match (underthesea's `tokenize` looks for the group with `groupdict()`, which costs as
     # much as the matching).

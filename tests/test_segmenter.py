@@ -89,9 +89,20 @@ def test_eth_reads_as_d_bar_in_its_own_place() -> None:
     assert [(s.text, line[s.start:s.end]) for s in syllables(line)] == [("Đà", "Ðà"), ("Nẵng", "Nẵng")]
 
 
-def test_text_that_is_not_nfc_is_refused() -> None:
-    with pytest.raises(ValueError, match="NFC"):
-        syllables(unicodedata.normalize("NFD", "Hà Nội"))
+@pytest.mark.parametrize("line", [
+    unicodedata.normalize("NFD", "Hà Nội mưa lớn"),
+    "Tin \u1100\u1161 và Hà Nội",  # Hangul jamo: NFC composes them across characters
+])
+def test_text_that_is_not_nfc_keeps_its_offsets(line: str) -> None:
+    found = syllables(line)
+    assert found and all(line[s.start:s.end] == s.text for s in found)
+
+
+def test_hangul_jamo_in_an_article_are_segmented_without_error() -> None:
+    from indexer.segment import segment
+
+    text = "Tin \u1100\u1161 và Hà Nội\u200b"  # a dropped character: the path that maps offsets
+    assert [text[w.start:w.end] for w in segment(text)][-1] == "Hà Nội"
 
 
 def test_an_empty_line_has_no_words() -> None:
