@@ -128,7 +128,7 @@ class AlignedText:
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        for start, end in _clusters(original):
+        for start, end in clusters(original):
             cluster = _DROPPED.sub("", original[start:end]).translate(_ONE_FOR_ONE)
             composed = unicodedata.normalize("NFC", cluster)
             pieces.append(composed)
@@ -152,7 +152,7 @@ class AlignedText:
         return self._starts[start], self._ends[end - 1]
 
 
-def _clusters(text: str) -> list[tuple[int, int]]:
+def clusters(text: str) -> list[tuple[int, int]]:
     """Spans of one base character with the combining marks that follow it."""
     spans: list[tuple[int, int]] = []
     for i, char in enumerate(text):

@@ -22,12 +22,15 @@ from __future__ import annotations
 import re
 import struct
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
+
+from indexer.normalize import clusters
 
 # A template: `T[-1]`, `T[0,2]`, optionally with a function of the n-gram's text.
 _TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
@@ -54,21 +57,22 @@ class Syllable(NamedTuple):
 
 def syllables(line: str) -> list[Syllable]:
     """The syllables of a line, labelled as `underthesea.word_tokenize` labels them (its
-    words are the syllables from one that begins a word to the next, joined by spaces).
-    The line should be NFC, as `normalize.AlignedText` makes it: underthesea's own character
-    normalisation (NFC, `ð` as `đ`) then keeps every character where it was, and the offsets
-    are the line's. A line that is not is segmented as it is.
+    words are the syllables from one that begins a word to the next, joined by spaces), with
+    their offsets in the line. underthesea first normalises the line's characters (NFC, `ð` as
+    `đ`), which changes nothing's place in a line that is NFC already, as `normalize.AlignedText`
+    makes it.
 
     >>> [s.text for s in syllables("Bác sĩ bây giờ") if s.begins_word]
     ['Bác', 'bây']
     """
     from underthesea.pipeline.word_tokenize import regex_tokenize
 
-    text = regex_tokenize.normalize_characters_in_text(line)
-    if len(text) != len(line):
-        # Not NFC after all (letters that compose across characters, as Hangul jamo do, even
-        # after `AlignedText`): the line's own characters, so that the offsets stay right.
-        text = line
+    normalise = regex_tokenize.normalize_characters_in_text
+    text, starts, ends = normalise(line), None, None
+    if not unicodedata.is_normalized("NFC", line) or len(text) != len(line):
+        # Rare (a stray combining mark, letters that compose across characters): normalised
+        # a character and its marks at a time, each character remembering where it came from.
+        text, starts, ends = _normalised_in_clusters(line, normalise)
     # Each alternative of underthesea's pattern is one named group, so the token is the whole
     # match (underthesea's `tokenize` looks for the group with `groupdict()`, which costs as
     # much as the matching).
@@ -76,11 +80,32 @@ def syllables(line: str) -> list[Syllable]:
     begins = _tagger().begins_word([match.group() for match in matches])
     if begins:
         begins[0] = True  # as underthesea's words have it, whatever the label
-    return [Syllable(match.group(), match.start(), match.end(), first)
+    if starts is None or ends is None:
+        return [Syllable(match.group(), match.start(), match.end(), first)
+                for match, first in zip(matches, begins)]
+    return [Syllable(match.group(), starts[match.start()], ends[match.end() - 1], first)
             for match, first in zip(matches, begins)]
 
 
+def _normalised_in_clusters(line: str, normalise: Callable[[str], str]) -> tuple[str, list[int], list[int]]:
+    """`normalise` applied to each character with the combining marks after it, and for each
+    character of the result, the start and end in `line` of what it came from."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in clusters(line):
+        piece = normalise(line[start:end])
+        pieces.append(piece)
+        starts.extend([start] * len(piece))
+        ends.extend([end] * len(piece))
+    return "".join(pieces), starts, ends
+
+
 # --- the features -----------------------------------------------------------------------------
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _is_int32(text: str) -> bool:
@@ -97,14 +122,48 @@ def _is_title(text: str) -> bool:
     return all(piece[:1].upper() == piece[:1] for piece in text.split(" "))
 
 
-def _functions(dictionary: frozenset[str]) -> dict[str | None, Callable[[str], str]]:
-    return {
-        None: lambda text: text,
-        "lower": str.lower,
-        "isdigit": lambda text: str(_is_int32(text)),
-        "istitle": lambda text: str(_is_title(text)),
-        "is_in_dict": lambda text: str(text.lower() in dictionary),
-    }
+# The functions a template may apply to its n-gram (None: the text itself).
+FUNCTIONS = (None, "lower", "isdigit", "istitle", "is_in_dict")
+# Characters whose case Python 3.11 (Unicode 14) and underthesea_core's Rust (a later Unicode)
+# agree on: ASCII, Latin-1, Latin Extended-A, ơ and ư, combining marks, the other Vietnamese
+# letters, punctuation.
+_USUAL = re.compile(r"[\x00-\u017f\u01a0\u01a1\u01af\u01b0\u0300-\u036f\u1ea0-\u1ef9\u2000-\u206f]*")
+
+
+class _Features:
+    """The values of underthesea's feature functions for the text of an n-gram."""
+
+    def __init__(self, dictionary: frozenset[str]):
+        self.dictionary = dictionary
+        self._featurizer: Any = None
+
+    def values(self, text: str, names: list[str | None]) -> list[str]:
+        if not _USUAL.fullmatch(text):
+            return self._underthesea_values(text, names)
+        return [self.function(name)(text) for name in names]
+
+    def function(self, name: str | None) -> Callable[[str], str]:
+        """Python's version of one of underthesea's feature functions, right for the characters
+        of `_USUAL`."""
+        return {
+            None: _same,
+            "lower": str.lower,
+            "isdigit": lambda text: str(_is_int32(text)),
+            "istitle": lambda text: str(_is_title(text)),
+            "is_in_dict": lambda text: str(text.lower() in self.dictionary),
+        }[name]
+
+    def _underthesea_values(self, text: str, names: list[str | None]) -> list[str]:
+        # A letter Python and Rust may case differently (`ɤ`, IPA for `ơ`): underthesea_core's
+        # own featurizer, on the n-gram as one token (its functions read the whole text).
+        if self._featurizer is None:
+            from underthesea_core import CRFFeaturizer
+
+            templates = ["T[0]" + (f".{name}" if name else "") for name in FUNCTIONS]
+            self._featurizer = CRFFeaturizer(templates, set(self.dictionary))
+        row = self._featurizer.process([[[text]]])[0][0]
+        found = dict(zip(FUNCTIONS, (feature.partition("=")[2] for feature in row)))
+        return [found[name] for name in names]
 
 
 @dataclass(frozen=True)
@@ -114,7 +173,7 @@ class _Template:
 
     start: int
     end: int
-    function: Callable[[str], str]
+    function: str | None  # one of FUNCTIONS
     weights: dict[str, list[float]]
 
     def weight(self, value: str) -> list[float] | None:
@@ -125,15 +184,19 @@ class _Grams:
     """The n-grams of one length, each with its score row: what it adds to the labels of the
     positions that read it, one line per template start."""
 
-    def __init__(self, length: int, templates: list[_Template]):
+    def __init__(self, length: int, templates: list[_Template], features: _Features):
         self.length = length
+        self.features = features
         self.starts = sorted({template.start for template in templates})
         # Templates grouped by function: a new n-gram's `lower` or `is_in_dict` is computed
         # once, then looked up for each start.
-        self.by_function: dict[Callable[[str], str], list[tuple[int, dict[str, list[float]]]]] = {}
+        by_function: dict[str | None, list[tuple[int, dict[str, list[float]]]]] = {}
         for template in templates:
             column = self.starts.index(template.start)
-            self.by_function.setdefault(template.function, []).append((column, template.weights))
+            by_function.setdefault(template.function, []).append((column, template.weights))
+        self.functions = list(by_function)
+        self.columns = list(by_function.values())
+        self._computed = [features.function(name) for name in self.functions]
         self._index: dict[str, int] = {}
         self._rows = np.zeros((1024, len(self.starts), 2))
         # The web server segments queries in several threads; rows are handed out one by one.
@@ -157,8 +220,11 @@ class _Grams:
     def _add(self, gram: str, new: list[list[list[float]]]) -> int:
         # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
         scores = [[0.0, 0.0] for _ in self.starts]
-        for function, columns in self.by_function.items():
-            value = function(gram)
+        if _USUAL.fullmatch(gram):
+            values = [function(gram) for function in self._computed]
+        else:
+            values = self.features.values(gram, self.functions)
+        for value, columns in zip(values, self.columns):
             for column, weights in columns:
                 weight = weights.get(value)
                 if weight is not None:
@@ -172,29 +238,34 @@ class _Grams:
 class _Tagger:
     """underthesea's CRF word segmentation model, read from its files."""
 
-    def __init__(self, templates: list[_Template], transitions: np.ndarray):
+    def __init__(self, templates: list[_Template], transitions: np.ndarray, features: _Features):
         self.templates = templates
         longest = max(t.end - t.start + 1 for t in templates)
         self.grams = [
-            _Grams(length, [t for t in templates if t.end - t.start + 1 == length])
+            _Grams(length, [t for t in templates if t.end - t.start + 1 == length], features)
             for length in range(1, longest + 1)
         ]
         # Only the first and last few positions have templates that read past the line.
         self.reach_back = max(0, -min(t.start for t in templates))
         self.reach_ahead = max(0, max(t.end for t in templates))
         self.transitions = transitions.tolist()
+        self._edges: dict[int, np.ndarray] = {}  # by line length (in syllables)
 
     def begins_word(self, syllables: list[str]) -> list[bool]:
         """For each syllable, whether the best labelling has it begin a word."""
-        count = len(syllables)
-        if count == 0:
+        if not syllables:
             return []
         scores = self._emissions(syllables)
         return [label == 0 for label in _viterbi(scores.tolist(), self.transitions)]
 
     def _emissions(self, syllables: list[str]) -> np.ndarray:
         count = len(syllables)
-        scores = self._edges(count).copy()
+        edges = self._edges.get(count)
+        if edges is None:
+            if len(self._edges) > 1024:
+                self._edges.clear()
+            edges = self._edges[count] = self._edge_scores(count)
+        scores = edges.copy()
         grams = syllables
         for group in self.grams:
             if group.length > 1:
@@ -212,8 +283,7 @@ class _Tagger:
                     scores[first - start:last - start] += rows[first:last, column]
         return scores
 
-    @lru_cache(maxsize=1024)
-    def _edges(self, count: int) -> np.ndarray:
+    def _edge_scores(self, count: int) -> np.ndarray:
         """The scores of the templates that read past either end of a line of `count`
         syllables: their values are `BOS` and `EOS`."""
         scores = np.zeros((count, 2))
@@ -280,7 +350,6 @@ def _tagger() -> _Tagger | _UndertheseaTagger:
         return _UndertheseaTagger(folder)
     if labels != _LABELS:
         return _UndertheseaTagger(folder)
-    functions = _functions(dictionary)
     by_name: dict[str, dict[str, list[float]]] = {name: {} for name in names}
     for attribute, weights in attributes.items():
         name, _, value = attribute.partition("=")
@@ -289,12 +358,12 @@ def _tagger() -> _Tagger | _UndertheseaTagger:
     templates = []
     for name in names:
         match = _TEMPLATE.fullmatch(name)
-        if match is None or match.group(3) not in functions:
+        if match is None or match.group(3) not in FUNCTIONS:
             return _UndertheseaTagger(folder)
         start = int(match.group(1))
         end = int(match.group(2) or start)
-        templates.append(_Template(start, end, functions[match.group(3)], by_name[name]))
-    return _Tagger(templates, transitions)
+        templates.append(_Template(start, end, match.group(3), by_name[name]))
+    return _Tagger(templates, transitions, _Features(dictionary))
 
 
 class _UndertheseaTagger:
@@ -330,7 +399,7 @@ def _read_crfsuite(data: bytes) -> tuple[list[str], dict[str, list[float]], np.n
                                           ("weight", "<f8")], count=feature_count, offset=features_at + 12)
     state = features[features["kind"] == 0]
     weights = np.zeros((attribute_count, label_count))
-    np.add.at(weights, (state["source"], state["target"]), state["weight"])
+    weights[state["source"], state["target"]] = state["weight"]  # a repeated feature: the last, as Rust sets it
     transition = features[features["kind"] == 1]
     transitions = np.zeros((label_count, label_count))
     transitions[transition["source"], transition["target"]] = transition["weight"]

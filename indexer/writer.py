@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mmap
 import tempfile
+from operator import itemgetter
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -103,6 +104,8 @@ class Pool(PostingPool):
     def add(self, item: Posting) -> None:
         fieldname, btext, docnum, weight, value = item
         if not self.keeps(fieldname):
+            if btext == ALL_TERMS:
+                raise ValueError(f"{fieldname}: an analysed value is for a field kept as arrays")
             super().add(item)
             return
         terms = self._added.get(fieldname)
@@ -111,6 +114,8 @@ class Pool(PostingPool):
         # A document's field analysed in a worker comes as one item (`postings.ALL_TERMS`),
         # not a call per posting: most of what this process did per article.
         postings = value if btext == ALL_TERMS else [(btext, 0, weight, value)]
+        if btext == ALL_TERMS and weight != sum(map(itemgetter(1), value)):
+            raise ValueError(f"{fieldname}: analysed values take no boosts")
         for term, _, term_weight, positions in postings:
             kept = terms.get(term)
             if kept is None:

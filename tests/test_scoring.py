@@ -30,6 +30,7 @@ from indexer.ranking import Occurrences, QueryBuilder, analyse
 from indexer.schema import FACET_FIELDS, LIST_FACETS, split_list
 import indexer.writer
 from indexer.postings import CountedTerms, SegmentArrays, _TermsReader, has_arrays, keeps_positions, term_postings
+from indexer.postings import analyse as postings_analyse
 from indexer.scoring import match_scores, occurrences
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
@@ -520,3 +521,15 @@ def test_term_statistics_are_the_ones_whoosh_writes(tmp_path: Path, monkeypatch:
     ours = statistics_of(tmp_path / "ours")
     whoosh_writes_every_posting(monkeypatch)
     assert statistics_of(tmp_path / "whooshs") == ours and ours
+
+
+def test_an_analysed_value_with_a_boost_is_refused(tmp_path: Path) -> None:
+    # The pool takes an analysed field's own weights: a boost Whoosh would apply is refused,
+    # not dropped without a word.
+    schema = Schema(id=ID(stored=True, unique=True), body=_counted(positions=True))
+    writer = MappedStorage(str(tmp_path)).create_index(schema, indexclass=ArraysIndex).writer()
+    value = postings_analyse(schema["body"], "Hà Nội mưa lớn")
+    writer.add_document(id="a", body=value)  # without a boost it is taken
+    with pytest.raises(ValueError, match="no boosts"):
+        writer.add_document(id="b", body=value, _body_boost=2.0)
+    writer.cancel()
