@@ -61,9 +61,9 @@ class CountedTerms(Format):
     def word_values(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, Any]]:
         if isinstance(value, Analysed):
             # One item for all of the value's postings, which the writer's pool takes at once
-            # (`writer.Pool.add`); its frequency is the field's length, which Whoosh reads off it.
-            length = sum(map(itemgetter(1), value))
-            return iter([(ALL_TERMS.decode(), length, float(length), value)])
+            # (`writer.Pool.add`); its frequency is the field's length, which Whoosh reads off
+            # it, and its weight 1: Whoosh multiplies it by any boost, which the pool refuses.
+            return iter([(ALL_TERMS.decode(), sum(map(itemgetter(1), value)), 1.0, value)])
         return self._analyse(value, analyzer, **kwargs)
 
     def _analyse(self, value: Any, analyzer: Analyzer, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:

@@ -3,8 +3,8 @@
 underthesea's model finds where Vietnamese words begin and end (`tổ chức` is one word of two
 syllables). Here the text is first brought to its canonical form (`normalize.AlignedText`),
 segmented (`segmenter.syllables` says where each syllable stands in that form), and every word
-and syllable is mapped back to the characters of the ORIGINAL text. Nothing here knows Whoosh, so the same segmentation can
-feed any engine.
+and syllable is mapped back to the characters of the ORIGINAL text. Nothing here knows Whoosh,
+so the same segmentation can feed any engine.
 """
 
 from __future__ import annotations

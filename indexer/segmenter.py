@@ -136,22 +136,20 @@ class _Features:
     def __init__(self, dictionary: frozenset[str]):
         self.dictionary = dictionary
         self._featurizer: Any = None
-
-    def values(self, text: str, names: list[str | None]) -> list[str]:
-        if not _USUAL.fullmatch(text):
-            return self._underthesea_values(text, names)
-        return [self.function(name)(text) for name in names]
-
-    def function(self, name: str | None) -> Callable[[str], str]:
-        """Python's version of one of underthesea's feature functions, right for the characters
-        of `_USUAL`."""
-        return {
+        # Python's versions, right for the characters of `_USUAL`.
+        self._functions: dict[str | None, Callable[[str], str]] = {
             None: _same,
             "lower": str.lower,
             "isdigit": lambda text: str(_is_int32(text)),
             "istitle": lambda text: str(_is_title(text)),
-            "is_in_dict": lambda text: str(text.lower() in self.dictionary),
-        }[name]
+            "is_in_dict": lambda text: str(text.lower() in dictionary),
+        }
+
+    def values(self, text: str, names: list[str | None]) -> list[str]:
+        if not _USUAL.fullmatch(text):
+            return self._underthesea_values(text, names)
+        functions = self._functions
+        return [functions[name](text) for name in names]
 
     def _underthesea_values(self, text: str, names: list[str | None]) -> list[str]:
         # A letter Python and Rust may case differently (`ɤ`, IPA for `ơ`): underthesea_core's
@@ -196,7 +194,6 @@ class _Grams:
             by_function.setdefault(template.function, []).append((column, template.weights))
         self.functions = list(by_function)
         self.columns = list(by_function.values())
-        self._computed = [features.function(name) for name in self.functions]
         self._index: dict[str, int] = {}
         self._rows = np.zeros((1024, len(self.starts), 2))
         # The web server segments queries in several threads; rows are handed out one by one.
@@ -220,11 +217,7 @@ class _Grams:
     def _add(self, gram: str, new: list[list[list[float]]]) -> int:
         # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
         scores = [[0.0, 0.0] for _ in self.starts]
-        if _USUAL.fullmatch(gram):
-            values = [function(gram) for function in self._computed]
-        else:
-            values = self.features.values(gram, self.functions)
-        for value, columns in zip(values, self.columns):
+        for value, columns in zip(self.features.values(gram, self.functions), self.columns):
             for column, weights in columns:
                 weight = weights.get(value)
                 if weight is not None:

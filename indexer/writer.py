@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import mmap
 import tempfile
-from operator import itemgetter
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -114,7 +113,7 @@ class Pool(PostingPool):
         # A document's field analysed in a worker comes as one item (`postings.ALL_TERMS`),
         # not a call per posting: most of what this process did per article.
         postings = value if btext == ALL_TERMS else [(btext, 0, weight, value)]
-        if btext == ALL_TERMS and weight != sum(map(itemgetter(1), value)):
+        if btext == ALL_TERMS and weight != 1.0:  # a boost (`postings.CountedTerms.word_values`)
             raise ValueError(f"{fieldname}: analysed values take no boosts")
         for term, _, term_weight, positions in postings:
             kept = terms.get(term)
