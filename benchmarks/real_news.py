@@ -143,9 +143,9 @@ def convert(out: Path, sources: list[Path]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def read_truth(out: Path) -> dict[str, Truth]:
-    """truth.jsonl of a folder this script wrote, by article id."""
-    with (out / "truth.jsonl").open(encoding="utf-8") as handle:
+def read_truth(path: Path) -> dict[str, Truth]:
+    """A truth.jsonl this script wrote, by article id."""
+    with path.open(encoding="utf-8") as handle:
         return {t.id: t for t in (Truth(**json.loads(line)) for line in handle)}
 
 

@@ -5,8 +5,11 @@ counters, share buttons and comment boxes below it, lists of related headlines w
 dates, tag lines, copyright footers, photo credits, captions shown twice. The rules here go by
 the shape and position of lines, not by any site's sentences:
 
-- the story starts at its first paragraph (a long line or a full sentence); the headline is the
-  last headline-shaped line above it, and everything above the headline is the site's;
+- the story starts at its first paragraph (a long line or a full sentence). The first line
+  above it is the headline unless there is strong evidence it is not (it is the site's, a
+  date, a byline, navigation, a section's name, not shaped like a headline, not what the URL
+  names, or its words are not the story's while a later line's are); everything above the
+  headline is the site's. A file may hold no headline line at all (only the story);
 - the publication date is a line that is (almost) only a date, just around the headline and
   lead; a date inside a sentence is an event in the story;
 - comment boxes, tag lines and copyright lines end the story: everything below is the site's;
@@ -25,6 +28,7 @@ from datetime import datetime
 
 from indexer.dates import date_span, parse_date
 from indexer.normalize import fold, has_marks, normalize
+from indexer.titles import SLUG_IN_STORY, SLUG_MATCH, slug_match
 
 # How a line of text is shaped.
 PARAGRAPH_WORDS = 45  # a line this long is story text even unpunctuated (headlines are shorter)
@@ -32,6 +36,11 @@ SENTENCE_WORDS = 10  # a line this long that ends like a sentence is story text
 HEADLINE_WORDS = (2, 40)  # a headline has this many syllables
 HEADER_LINES = 6  # without a paragraph to go by, the headline is among the first lines
 LEAD_LINES = 3  # lines after the first paragraph that may still hold the date or byline
+SECTION_WORDS = 2  # a line this short above a longer headline-shaped one names a section (`Thời sự`);
+# headlines of three syllables exist (`Cái hộc bàn`)
+# A line above the story whose syllables the story shares less than LOW is not its headline
+# when a later line's reach HIGH (measured on real news: headlines share 0.6 to 1).
+OWN_WORDS_LOW, OWN_WORDS_HIGH = 0.25, 0.5
 
 
 def _line_pattern(*alternatives: str) -> re.Pattern[str]:
@@ -69,7 +78,8 @@ _JUNK_LINES = {
         rf"((chia sẻ|thích|like|share|tweet|in bài|gửi bài|lưu|facebook|zalo|email|copy link|"
         rf"sao chép liên kết|bình luận|theo dõi)\s*({_NUMBER})?\s*)+",
     ),
-    "photo credit": re.compile(r"^(ảnh|nguồn ảnh|ảnh minh họa|photo|video|clip)\s*(\d+)?\s*:\s*\S.{0,40}$"),
+    # A name or two after the colon: `Ảnh: Thanh Lê`; `Clip: Sư tử bị ngựa vằn đá` is a headline.
+    "photo credit": re.compile(r"^(ảnh|nguồn ảnh|ảnh minh họa|photo|video|clip)\s*(\d+)?\s*:\s*\S+(\s+\S+){0,5}$"),
     "source credit": re.compile(r"^(nguồn|theo)\s*:\s*.{0,80}$|^theo\s+\S+(\s+\S+){0,3}$"),
 }
 # `... Ảnh: Thanh Lê`, `- Ảnh 2.`, `(Ảnh: TTXVN)` after a caption: the credit goes, the caption stays.
@@ -79,6 +89,8 @@ _BYLINE_PREFIX = re.compile(r"^(bài và ảnh|bài, ảnh|bài|ảnh|tác giả
 _NAME_SEPARATOR = re.compile(r"\s*(?:[-–—,&/]|\bvà\b)\s*")
 # `(Baonghean.vn) - `, `(Dân trí) - `, `TTO - `: the publication opening the first paragraph.
 _DATELINE = re.compile(r"^(?:\(([^()]{2,40})\)|([A-ZĐ]{2,6}))\s*[-–—]\s+")
+# Gaps between the items of a menu or breadcrumb: `>`, `»`, `›`, or several spaces.
+_MENU_GAP = re.compile(r"\s*[>»›]\s*|\S\s{2,}(?=\S)")
 # Words that may stand beside a date on its line (`Cập nhật`, `Thứ Sáu`, `GMT+7`).
 _DATE_LINE_WORDS = re.compile(
     r"\b(cập nhật|đăng( lúc| ngày)?|ngày đăng|xuất bản|thứ (hai|ba|tư|năm|sáu|bảy)|chủ nhật|"
@@ -111,18 +123,22 @@ class _Line:
     number: int
     text: str
     words: int
+    navigation: bool = False  # a breadcrumb or menu (`Trang chủ > Xã hội > Giáo dục`)
     key: str = ""  # the text normalised, for comparisons
 
     def __post_init__(self) -> None:
         self.key = normalize(self.text)
 
 
-def clean_text(text: str, title: str | None = None) -> CleanedText:
+def clean_text(text: str, title: str | None = None, slug: list[str] | None = None) -> CleanedText:
     """Split scraped text into its parts. With `title` given (from metadata), the headline is
-    not looked for, but a copy of it in the text is still left out of the body."""
+    not looked for, but a copy of it in the text is still left out of the body. `slug`: the
+    words of the article's URL (`indexer.titles.slug_of`), which name its headline. Without a
+    headline line, `title` stays None."""
     # Composed (NFC) as it is shown; tone placement and spelling stay as written.
     lines = [
-        _Line(number, unicodedata.normalize("NFC", " ".join(raw.split())), len(raw.split()))
+        _Line(number, unicodedata.normalize("NFC", " ".join(raw.split())), len(raw.split()),
+              navigation=len(_MENU_GAP.findall(raw.strip())) >= 2)
         for number, raw in enumerate(text.split("\n"), start=1)
         if raw.split()
     ]
@@ -130,7 +146,8 @@ def clean_text(text: str, title: str | None = None) -> CleanedText:
     drop = _Dropper(result)
     lines = _cut_footer(lines, drop)
     first_paragraph = next((i for i, line in enumerate(lines) if _is_paragraph(line)), len(lines))
-    headline = None if title else _find_headline(lines[: min(first_paragraph, HEADER_LINES)] or lines[:1])
+    top = lines[: min(first_paragraph, HEADER_LINES)]
+    headline = None if title else _find_headline(top, lines[len(top) :], slug)
     if headline is not None:
         result.title = lines[headline].text
         for line in lines[:headline]:
@@ -211,22 +228,59 @@ def _follows_date(lines: list[_Line], index: int) -> bool:
 def _is_paragraph(line: _Line) -> bool:
     if line.words >= PARAGRAPH_WORDS:
         return True
-    return line.words >= SENTENCE_WORDS and line.text[-1] in ".!?…\"”»:;"
+    return line.words >= SENTENCE_WORDS and _ends_sentence(line.text)
 
 
-def _find_headline(header: list[_Line]) -> int | None:
-    """The last headline-shaped line above the first paragraph: not too short or long, not a
-    sentence (headlines end without a period), not a date, a byline or the site's."""
+def _ends_sentence(text: str) -> bool:
+    """Ends as a reporter ends a sentence: a full stop (not `...`), maybe inside quotes, or `:`
+    or `;`. Headlines end with `?`, `!` or `...` as often as sentences do, so those do not
+    tell a paragraph from a headline."""
+    text = text.rstrip("\"”»'’)")
+    return text.endswith((":", ";")) or (text.endswith(".") and not text.endswith(".."))
+
+
+def _find_headline(header: list[_Line], story: list[_Line], slug: list[str] | None) -> int | None:
+    """Which of the lines above the first paragraph is the headline, or None when none is.
+
+    The first line, unless there is strong evidence it is not: it is the site's (an ad, a
+    hotline, a counter), a date, a byline or navigation; it is not shaped like a headline (a
+    full sentence, too long); it is a section's name above a longer headline-shaped line; the
+    URL's slug names another line (or none: the file holds only the story); or its words are
+    not the story's while a later line's are (an advertiser's name above the headline)."""
     low, high = HEADLINE_WORDS
     candidates = [
         i for i, line in enumerate(header)
-        if low <= line.words <= high and not line.text.endswith(".") and not _is_date_line(line)
-        and _junk_reason(line, None) is None and not _byline(line.text)
+        if low <= line.words <= high and not _ends_sentence(line.text) and not line.navigation
+        and not _is_date_line(line) and _junk_reason(line, None) is None and not _byline(line.text)
     ]
-    if candidates:
-        return candidates[-1]
-    # Nothing headline-shaped (a headline that ends with a full stop, say): the first line.
-    return 0 if header and header[0].words <= high else None
+    if len(candidates) > 1 and header[candidates[0]].words <= SECTION_WORDS < header[candidates[1]].words:
+        candidates.pop(0)  # `Thời sự`, `Thế giới` above the headline
+    if slug:
+        named = [(slug_match(header[i].text, slug), i) for i in candidates]
+        best = max(named, default=(0.0, None), key=lambda pair: pair[0])
+        if best[0] >= SLUG_MATCH:
+            return best[1]
+        if slug_match(" ".join(line.text for line in story), slug) >= SLUG_IN_STORY:
+            return None  # the slug names the story, and no line above it
+    if not candidates:
+        return None
+    words = _story_words(story)
+    first = candidates[0]
+    for later in candidates[1:]:
+        if _support(header[first], words) < OWN_WORDS_LOW and _support(header[later], words) >= OWN_WORDS_HIGH:
+            return later
+    return first
+
+
+def _story_words(story: list[_Line]) -> set[str]:
+    """The syllables of the story's first lines, normalised."""
+    return {word for line in story[:LEAD_LINES] for word in line.key.split()}
+
+
+def _support(line: _Line, story_words: set[str]) -> float:
+    """The share of a line's syllables that the story also uses."""
+    words = [word for word in line.key.split() if any(c.isalpha() for c in word)]
+    return sum(word in story_words for word in words) / len(words) if words else 0.0
 
 
 def _junk_reason(

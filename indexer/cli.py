@@ -226,8 +226,8 @@ def inspect_command(file: Path, as_json: bool) -> None:
         if "problem" in item:
             click.echo(f"Skipped: {item['problem']}")
             continue
-        for name in ("id", "title", "date", "author", "source", "url"):
-            click.echo(f"{name.capitalize() + ':':<15}{item[name] or '-'}")
+        for name in ("id", "title", "title_source", "date", "author", "source", "url"):
+            click.echo(f"{name.capitalize().replace('_', ' ') + ':':<15}{item[name] or '-'}")
         for name in ("people", "places", "organisations"):
             click.echo(f"{name.capitalize() + ':':<15}{', '.join(item[name]) or '-'}")
         click.echo("\nBody:\n" + textwrap.indent(item["body"], "  "))
@@ -241,6 +241,7 @@ def _inspection(item: Extracted | Problem) -> dict[str, Any]:
     if isinstance(item, Problem):
         return {"problem": str(item)}
     record = dataclasses.asdict(item.article)
+    record["title_source"] = item.title_source
     record["date"] = to_iso(item.article.date)
     record["dropped"] = [dataclasses.asdict(d) for d in item.dropped]
     return record

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from indexer.clean import Dropped, clean_text
+from indexer.clean import CleanedText, Dropped, clean_text
 from indexer.dates import parse_date
 from indexer.decode import MAX_FILE_BYTES, decode, read_text
 from indexer.entities import find_entities
 from indexer.errors import IngestError
+from indexer.titles import SLUG_IN_STORY, slug_match, slug_of, title_from_first_sentence, title_from_slug
 
 SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".html", ".htm"})
 _FRONT_MATTER_KEYS = ("title", "date", "source", "author", "url")
@@ -65,10 +66,15 @@ class Article:
 
 @dataclass(frozen=True)
 class Extracted:
-    """An article and the lines of its file that were left out of it."""
+    """An article, the lines of its file that were left out of it, and where its title came
+    from (one of TITLE_SOURCES)."""
 
     article: Article
     dropped: tuple[Dropped, ...] = ()
+    title_source: str = "headline line"
+
+
+TITLE_SOURCES = ("metadata", "headline line", "URL", "first sentence")
 
 
 @dataclass(frozen=True)
@@ -152,12 +158,12 @@ def _articles(
 
 
 def make_article(record: _Record, article_id: str, path: str, folder_source: str | None) -> Extracted:
-    cleaned = clean_text(record.text, title=record.title)
-    title = " ".join((record.title or cleaned.title or "").split())
-    if not title:
-        raise IngestError("no headline found")
+    title = " ".join((record.title or "").split()) or None
+    slug = slug_of(record.url)
+    cleaned = clean_text(record.text, title=title, slug=slug)
     if not cleaned.body.strip():
         raise IngestError("no story text found (only a headline or boilerplate)")
+    title, title_source = _title(title, cleaned, slug)
     entities = find_entities(title, cleaned.body)
     article = Article(
         id=article_id,
@@ -172,7 +178,21 @@ def make_article(record: _Record, article_id: str, path: str, folder_source: str
         places=entities.places,
         organisations=entities.organisations,
     )
-    return Extracted(article, tuple(cleaned.dropped))
+    return Extracted(article, tuple(cleaned.dropped), title_source)
+
+
+def _title(given: str | None, cleaned: CleanedText, slug: list[str] | None) -> tuple[str, str]:
+    """The article's title and where it came from: the metadata, the file's headline line,
+    else (the file holds only the story) the URL's slug with its marks restored when the story
+    bears it out, else the story's first sentence. An article is never dropped for want of a
+    headline."""
+    if given:
+        return given, "metadata"
+    if cleaned.title:
+        return cleaned.title, "headline line"
+    if slug and slug_match(cleaned.body, slug) >= SLUG_IN_STORY:
+        return title_from_slug(slug, cleaned.body), "URL"
+    return title_from_first_sentence(cleaned.body), "first sentence"
 
 
 def _records(file: Path) -> Iterator[_Record | Problem]:

@@ -23,6 +23,7 @@ from indexer.segment import plain_syllables
 from indexer.typing import decode
 
 TYPO_WEIGHT = 0.3  # a near spelling counts, well below the word as typed
+READING_WEIGHT = 0.5  # a Telex or VNI reading of a word the index holds as typed counts less
 TYPO_MIN_LETTERS = 4
 UNKNOWN_MIN_LETTERS = 3  # a syllable the index has never seen is corrected from 3 letters
 NEAR_SPELLINGS = 5  # the most frequent near spellings tried
@@ -49,29 +50,43 @@ class Expansion:
         return {"kind": self.kind, "from": self.typed, "to": self.meant}
 
 
-def typed_as(syllables: list[str], lm: LanguageModel) -> tuple[list[str], list[Expansion]]:
-    """The syllables as meant when typed in Telex or VNI (`toor chuwcs` -> `tổ chức`), if
-    that reading is the more plausible one; else as they are."""
-    decoded, expansions = [], []
+@dataclass(frozen=True)
+class Reading:
+    """What a query syllable typed without an input method most likely means."""
+
+    syllable: str  # as typed (`toor`, `hari`)
+    meant: str  # the Vietnamese syllable it spells (`tổ`, `hải`)
+    kind: str  # "telex" or "vni"
+    replaces: bool  # True: the index does not hold the syllable as typed, so only `meant` is searched
+
+
+def typed_as(syllables: list[str], lm: LanguageModel) -> list[Reading | None]:
+    """For each syllable, its reading if it spells Vietnamese in Telex or VNI (`toor chuwcs`
+    -> `tổ chức`) and reads more plausibly so than as typed, else None. A syllable the index
+    holds as typed (`Hari` in `Hari Won`) is a word of the articles, not a typing accident:
+    its reading is only an alternative, ranked below it; any other is replaced by its reading."""
+    readings: list[Reading | None] = []
     for syllable in syllables:
-        reading = decode(syllable) if not has_marks(syllable) else None
-        if reading and lm.count(reading[0]) > lm.folded_count(fold_term(syllable)):
-            decoded.append(reading[0])
-            expansions.append(Expansion(reading[1], syllable, reading[0]))
+        decoded = decode(syllable) if not has_marks(syllable) else None
+        literal = lm.folded_count(fold_term(syllable)) if decoded else 0
+        if decoded and lm.count(decoded[0]) > literal:
+            readings.append(Reading(syllable, decoded[0], decoded[1], replaces=literal == 0))
         else:
-            decoded.append(syllable)
-    return decoded, expansions
+            readings.append(None)
+    return readings
 
 
 def units_of(
-    syllables: list[str], reader: IndexReader, lm: LanguageModel
+    syllables: list[str], reader: IndexReader, lm: LanguageModel, readings: dict[int, str] | None = None
 ) -> tuple[list[Unit], list[Expansion], list[str]]:
     """The units of a run of plain words: abbreviations and their expansions both ways,
-    near spellings of rare long syllables, the other syllables as they are. Also the
-    syllables with each typo replaced by the near spelling that best fits its neighbours
-    (to rank the words standing side by side as meant)."""
+    near spellings of rare long syllables, other readings of the syllables at `readings`'
+    positions (Telex or VNI), the other syllables as they are. Also the syllables with each
+    typo replaced by the near spelling that best fits its neighbours (to rank the words
+    standing side by side as meant)."""
     folded = [fold_term(s) for s in syllables]
     known = _abbreviations(lm)
+    readings = readings or {}
     units: list[Unit] = []
     expansions: list[Expansion] = []
     corrected = list(syllables)
@@ -87,7 +102,8 @@ def units_of(
             continue
         syllable = syllables[position]
         near = [_written_like(syllable, n, lm) for n in _in_context(_near_spellings(folded[position], reader), folded, position, lm)]
-        units.append((Alternative((syllable,)), *(Alternative((n,), TYPO_WEIGHT) for n in near)))
+        other = [Alternative((readings[position],), READING_WEIGHT)] if position in readings else []
+        units.append((Alternative((syllable,)), *other, *(Alternative((n,), TYPO_WEIGHT) for n in near)))
         expansions += [Expansion("typo", syllable, n) for n in near]
         corrected[position] = near[0] if near else syllable
         position += 1

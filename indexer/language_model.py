@@ -10,27 +10,48 @@ are statistics, a little drift does not matter.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections import Counter
 from contextlib import closing
-from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
 from indexer.abbreviations import defined_pairs
 from indexer.analysis import fold_term
-from indexer.segment import segment
+from indexer.marks import Lattice, log_bigram, log_unigram, restore
+from indexer.segment import syllable_lines
 
 FILENAME = "vnsearch-language.sqlite"
 CANDIDATES = 8  # written forms considered for each folded syllable
+# Pairs are most of the counts (2 million at 35,000 real articles): each is kept as two
+# syllable numbers in a table without row ids, about 10 bytes, not as two strings and an index
+# of them (45 bytes). The view `pairs` shows them as strings, as an index made by an earlier
+# version kept them in a table of that name, so reading is the same for both.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS syllables (syllable TEXT PRIMARY KEY, folded TEXT NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS syllables (id INTEGER PRIMARY KEY, syllable TEXT NOT NULL UNIQUE, folded TEXT NOT NULL,
+                                      count INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS syllables_by_fold ON syllables (folded, count DESC);
-CREATE TABLE IF NOT EXISTS pairs (first TEXT, second TEXT, count INTEGER NOT NULL, PRIMARY KEY (first, second));
+CREATE TABLE IF NOT EXISTS pair_counts (first INTEGER, second INTEGER, count INTEGER NOT NULL,
+                                        PRIMARY KEY (first, second)) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS pairs AS
+    SELECT a.syllable AS first, b.syllable AS second, p.count AS count
+    FROM pair_counts p JOIN syllables a ON a.id = p.first JOIN syllables b ON b.id = p.second;
 CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT, expansion TEXT, count INTEGER NOT NULL,
                                           PRIMARY KEY (abbreviation, expansion));
+"""
+# An earlier version's layout (syllables keyed by their text, pairs as strings), turned into
+# this one the first time counts are added to it.
+_CONVERT = """
+ALTER TABLE syllables RENAME TO old_syllables;
+ALTER TABLE pairs RENAME TO old_pairs;
+DROP INDEX IF EXISTS syllables_by_fold;
+{schema}
+INSERT INTO syllables (syllable, folded, count) SELECT syllable, folded, count FROM old_syllables;
+INSERT INTO pair_counts SELECT a.id, b.id, p.count FROM old_pairs p
+    JOIN syllables a ON a.syllable = p.first JOIN syllables b ON b.syllable = p.second;
+DROP TABLE old_pairs;
+DROP TABLE old_syllables;
 """
 
 
@@ -44,7 +65,7 @@ class Counts:
 
     def add(self, *texts: str) -> None:
         for text in texts:
-            for line in _syllable_lines(text):
+            for line in syllable_lines(text):
                 self.syllables.update(line)
                 self.pairs.update(zip(line, line[1:]))
             self.abbreviations.update(defined_pairs(text))
@@ -56,25 +77,40 @@ class Counts:
 
     def save(self, folder: Path, replace: bool = False) -> None:
         """Add these counts to the store in `folder` (or replace it) and start again."""
-        with closing(_connect(folder)) as db, db:  # close, and commit as one transaction
+        with closing(_connect(folder, writing=True)) as db:
+            with db:  # one transaction
+                if replace:
+                    db.executescript("DELETE FROM pair_counts; DELETE FROM syllables; DELETE FROM abbreviations;")
+                db.executemany(
+                    "INSERT INTO syllables (syllable, folded, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT (syllable) DO UPDATE SET count = count + excluded.count",
+                    [(s, fold_term(s), n) for s, n in self.syllables.items()],
+                )
+                ids = _syllable_ids(db, {s for pair in self.pairs for s in pair})
+                db.executemany(
+                    "INSERT INTO pair_counts VALUES (?, ?, ?) "
+                    "ON CONFLICT (first, second) DO UPDATE SET count = count + excluded.count",
+                    [(ids[a], ids[b], n) for (a, b), n in self.pairs.items()],
+                )
+                db.executemany(
+                    "INSERT INTO abbreviations VALUES (?, ?, ?) "
+                    "ON CONFLICT (abbreviation, expansion) DO UPDATE SET count = count + excluded.count",
+                    [(a, e, n) for (a, e), n in self.abbreviations.items()],
+                )
             if replace:
-                db.executescript("DELETE FROM syllables; DELETE FROM pairs; DELETE FROM abbreviations;")
-            db.executemany(
-                "INSERT INTO syllables VALUES (?, ?, ?) ON CONFLICT (syllable) DO UPDATE SET count = count + excluded.count",
-                [(s, fold_term(s), n) for s, n in self.syllables.items()],
-            )
-            db.executemany(
-                "INSERT INTO pairs VALUES (?, ?, ?) ON CONFLICT (first, second) DO UPDATE SET count = count + excluded.count",
-                [(a, b, n) for (a, b), n in self.pairs.items()],
-            )
-            db.executemany(
-                "INSERT INTO abbreviations VALUES (?, ?, ?) "
-                "ON CONFLICT (abbreviation, expansion) DO UPDATE SET count = count + excluded.count",
-                [(a, e, n) for (a, e), n in self.abbreviations.items()],
-            )
+                db.execute("VACUUM")  # give back the pages of the counts replaced
         self.syllables.clear()
         self.pairs.clear()
         self.abbreviations.clear()
+
+
+def _syllable_ids(db: sqlite3.Connection, syllables: set[str]) -> dict[str, int]:
+    """The ids of these syllables (all in the table already)."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (syllable TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM wanted")
+    db.executemany("INSERT INTO wanted VALUES (?)", ((s,) for s in syllables))
+    rows = db.execute("SELECT s.syllable, s.id FROM wanted w JOIN syllables s ON s.syllable = w.syllable")
+    return dict(rows)
 
 
 class LanguageModel:
@@ -87,9 +123,13 @@ class LanguageModel:
 
     def __init__(self, folder: Path) -> None:
         self._db = _connect(folder) if (folder / FILENAME).exists() else None
-        self._total = 0
+        if self._db is not None and not all(_is_table(self._db, name) for name in ("syllables", "abbreviations")):
+            # nothing saved yet (or by a version that made its tables one at a time and was stopped)
+            self._db.close()
+            self._db = None
+        self.total = 0
         if self._db is not None:
-            self._total = self._db.execute("SELECT COALESCE(SUM(count), 0) FROM syllables").fetchone()[0]
+            self.total = self._db.execute("SELECT COALESCE(SUM(count), 0) FROM syllables").fetchone()[0]
 
     def close(self) -> None:
         if self._db is not None:
@@ -110,39 +150,17 @@ class LanguageModel:
         )
 
     def restore(self, folded: list[str]) -> list[str]:
-        """The most likely written form of a run of folded syllables (Viterbi over syllable
-        pairs, with the single-syllable counts to fall back on). A syllable the index has
-        never seen stays as it is."""
-        if not folded:
-            return []
-        lattice = [self.forms(f) or [(f, 0)] for f in folded]
-        pair_counts = self._pair_counts(lattice)
-        # best[i][form] = (log probability of the best path ending in form, previous form)
-        best = [{form: (self._log_unigram(n), "") for form, n in lattice[0]}]
-        for position in range(1, len(lattice)):
-            previous_counts = dict(lattice[position - 1])
-            column = {}
-            for form, n in lattice[position]:
-                column[form] = max(
-                    (score + self._log_bigram(pair_counts.get((previous, form), 0), previous_counts[previous], n), previous)
-                    for previous, (score, _) in best[-1].items()
-                )
-            best.append(column)
-        form = max(best[-1], key=lambda f: best[-1][f][0])
-        path = [form]
-        for column in reversed(best[1:]):
-            form = column[form][1]
-            path.append(form)
-        return path[::-1]
+        """The most likely written form of a run of folded syllables (`indexer.marks`)."""
+        return restore(folded, self)
 
     def score(self, syllables: list[str]) -> float:
         """Log probability of a run of written syllables (to compare two readings)."""
         counts = [self.count(s) for s in syllables]
-        pairs = self._pair_counts([[(s, c)] for s, c in zip(syllables, counts)])
-        total = self._log_unigram(counts[0]) if counts else 0.0
+        pairs = self.pair_counts([[(s, c)] for s, c in zip(syllables, counts)])
+        score = log_unigram(counts[0], self.total) if counts else 0.0
         for i in range(1, len(syllables)):
-            total += self._log_bigram(pairs.get((syllables[i - 1], syllables[i]), 0), counts[i - 1], counts[i])
-        return total
+            score += log_bigram(pairs.get((syllables[i - 1], syllables[i]), 0), counts[i - 1], counts[i], self.total)
+        return score
 
     def expansions(self, abbreviation: str) -> list[str]:
         """Expansions the articles give for an abbreviation, most frequent first."""
@@ -154,7 +172,7 @@ class LanguageModel:
     def defined_abbreviations(self) -> list[tuple[str, str]]:
         return self._query("SELECT abbreviation, expansion FROM abbreviations WHERE count >= 1")
 
-    def _pair_counts(self, lattice: list[list[tuple[str, int]]]) -> dict[tuple[str, str], int]:
+    def pair_counts(self, lattice: Lattice) -> dict[tuple[str, str], int]:
         firsts = sorted({f for column in lattice[:-1] for f, _ in column})
         seconds = sorted({f for column in lattice[1:] for f, _ in column})
         if not firsts or not seconds:
@@ -166,15 +184,6 @@ class LanguageModel:
         )
         return {(a, b): n for a, b, n in rows}
 
-    def _log_unigram(self, count: int) -> float:
-        return math.log((count + 0.5) / (self._total + 1))
-
-    def _log_bigram(self, pair: int, first: int, second: int) -> float:
-        # Interpolated: the pair's share of the first syllable's uses, backed off to how
-        # common the second syllable is on its own.
-        unigram = (second + 0.5) / (self._total + 1)
-        return math.log((pair + 2.0 * unigram) / (first + 2.0))
-
     def _query(self, sql: str, *parameters: object) -> list:
         return self._db.execute(sql, parameters).fetchall() if self._db is not None else []
 
@@ -184,21 +193,15 @@ def index_folder(searcher: Searcher) -> Path:
     return Path(searcher._ix.storage.folder)  # noqa: SLF001
 
 
-def _connect(folder: Path) -> sqlite3.Connection:
+def _connect(folder: Path, writing: bool = False) -> sqlite3.Connection:
     db = sqlite3.connect(folder / FILENAME, check_same_thread=False)
-    db.executescript(_SCHEMA)
+    if writing:
+        if _is_table(db, "pairs"):  # an earlier version's layout
+            db.executescript(f"BEGIN; {_CONVERT.format(schema=_SCHEMA)} COMMIT;")
+            db.execute("VACUUM")
+        db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")  # all of it or none: a kill -9 may come at any time
     return db
 
 
-def _syllable_lines(text: str) -> Iterable[list[str]]:
-    """The syllables of each line of text (pairs never span a line break)."""
-    line: list[str] = []
-    previous_end = None
-    for word in segment(text):
-        if previous_end is not None and "\n" in text[previous_end : word.start]:
-            yield line
-            line = []
-        line.extend(s.text for s in word.syllables)
-        previous_end = word.end
-    if line:
-        yield line
+def _is_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None

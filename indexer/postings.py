@@ -300,6 +300,12 @@ class SegmentArrays:
         data = np.frombuffer(file.buffer if isinstance(file, MappedFile) else file.read(), dtype=np.uint8)
         return cls(data, _tables.get(segment.segment_id(), lambda: _read_table(data)))
 
+    @staticmethod
+    def entry_bytes(entry: tuple[int, int, int, int]) -> int:
+        """The bytes a term's arrays take in the file (alignment aside)."""
+        _, count, positions, size = entry
+        return 8 * count + positions * size
+
     def postings(self, field: str, btext: bytes) -> Postings:
         entry = self.table.get(field, {}).get(btext)
         if entry is None:  # not in this segment

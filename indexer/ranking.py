@@ -156,8 +156,12 @@ class QueryBuilder:
         syllables = analysed.syllables
         # Each pair of neighbours and the whole clause, as typed and with typos corrected.
         runs = list(dict.fromkeys(_runs(syllables) + _runs(list(analysed.corrected))))
+        # A syllable searched with other readings (Telex, a near spelling) is found as typed
+        # first: `Hari` above `hải`, however much more often an article says `hải`.
+        literals = [unit[0].syllables for unit in _units(analysed) if any(alt.weight < 1 for alt in unit[1:])]
         bonuses = []
         for f in analysed.fields:
+            bonuses += [Bonus(f"{f}_fold", tuple(map(fold_term, literal)), _weight(f) * ADJACENT_BOOST) for literal in literals]
             for run in runs:
                 # A run counts as many times as it has neighbours: four syllables standing
                 # together say more than any pair of them.

@@ -106,12 +106,14 @@ def _interpret(
             if clause.phrase:  # quoted: taken literally
                 analysed.append(Analysed(clause, words, tuple(((Alternative((s,)),) for s in syllables))))
                 continue
-            meant, typed = typed_as(syllables, lm)
-            if typed:
+            readings = typed_as(syllables, lm)
+            meant = [r.meant if r and r.replaces else s for s, r in zip(syllables, readings)]
+            alternatives = {i: r.meant for i, r in enumerate(readings) if r and not r.replaces}
+            expansions += [Expansion(r.kind, r.syllable, r.meant) for r in readings if r]
+            if meant != syllables:
                 clause = replace(clause, text=" ".join(meant))
                 words = segment(clause.text)
-                expansions += typed
-            units, found, corrected = units_of(meant, reader, lm)
+            units, found, corrected = units_of(meant, reader, lm, alternatives)
             expansions += found
             analysed.append(Analysed(clause, words, tuple(units), tuple(corrected)))
         if analysed:

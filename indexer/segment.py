@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from indexer.normalize import AlignedText, canonical_iy
-from indexer.segmenter import syllables
+from indexer.segmenter import Syllable, syllables
 
 # Syllables are the runs of letters and digits inside a word: `TP.HCM` -> `TP`, `HCM`;
 # `16/11/2023` -> `16`, `11`, `2023`. A word with no such run is punctuation and is skipped.
@@ -67,6 +68,20 @@ def segment(text: str) -> Segmentation:
     return words
 
 
+def syllable_lines(text: str) -> Iterator[list[str]]:
+    """The syllables of each line of text: what stands side by side (a line break parts them)."""
+    line: list[str] = []
+    previous_end = None
+    for word in segment(text):
+        if previous_end is not None and "\n" in text[previous_end : word.start]:
+            yield line
+            line = []
+        line.extend(s.text for s in word.syllables)
+        previous_end = word.end
+    if line:
+        yield line
+
+
 def plain_syllables(text: str) -> list[Span]:
     """The syllables of a short text without word segmentation (names, sources): cheap, and
     the same syllables `segment()` would give."""
@@ -96,11 +111,12 @@ def _segment_line(line: str, offset: int, aligned: AlignedText) -> list[Word]:
     span = aligned.original_span if aligned.changes_offsets else _same_span
     words = []
     tokens = syllables(line)
+    begins = _begins_word(tokens)
     for number, token in enumerate(tokens):
-        if not token.begins_word:
+        if not begins[number]:
             continue
         end = number + 1
-        while end < len(tokens) and not tokens[end].begins_word:
+        while end < len(tokens) and not begins[end]:
             end += 1
         if end == number + 1 and token.text.isalnum():
             # One syllable, letters and digits only: most words.
@@ -112,6 +128,18 @@ def _segment_line(line: str, offset: int, aligned: AlignedText) -> list[Word]:
             if word is not None:
                 words.append(word)
     return words
+
+
+def _begins_word(tokens: list[Syllable]) -> list[bool]:
+    """Whether each token begins a word. Letters and digits written together are one syllable,
+    however underthesea splits them: it reads `80B` whole but `80b` as `80` and `b`, and the
+    same code must be the same term in a query and in an article, whatever its case."""
+    begins = [token.begins_word for token in tokens]
+    for number in range(1, len(tokens)):
+        before, token = tokens[number - 1], tokens[number]
+        if begins[number] and before.end == token.start and before.text[-1].isalnum() and token.text[0].isalnum():
+            begins[number] = False
+    return begins
 
 
 def _make_word(line: str, start: int, end: int, offset: int,

@@ -327,21 +327,38 @@ def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[
 # --- the model files --------------------------------------------------------------------------
 
 
+def _model_folder() -> Path:
+    from underthesea.pipeline import word_tokenize as package
+
+    return Path(package.__file__).parent / "models" / MODEL
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """The word list the model ships with: about 72,500 lowercase words, most of several
+    syllables (`tổ chức`). Empty if the installed underthesea has none where it is expected."""
+    import joblib
+
+    try:
+        return frozenset(joblib.load(_model_folder() / "dictionary.bin"))
+    except (OSError, ValueError):
+        return frozenset()
+
+
 @lru_cache(maxsize=1)
 def _tagger() -> _Tagger | _UndertheseaTagger:
     """The model of the installed underthesea, read here; or underthesea's own tagger if its
     files are not as this module expects."""
     import joblib
-    from underthesea.pipeline import word_tokenize as package
 
-    folder = Path(package.__file__).parent / "models" / MODEL
+    folder = _model_folder()
+    words = dictionary()
     try:
         names = joblib.load(folder / "features.bin")
-        dictionary = frozenset(joblib.load(folder / "dictionary.bin"))
         labels, attributes, transitions = _read_crfsuite((folder / "models.bin").read_bytes())
     except (OSError, ValueError, struct.error):
         return _UndertheseaTagger(folder)
-    if labels != _LABELS:
+    if labels != _LABELS or not words:
         return _UndertheseaTagger(folder)
     by_name: dict[str, dict[str, list[float]]] = {name: {} for name in names}
     for attribute, weights in attributes.items():
@@ -356,7 +373,7 @@ def _tagger() -> _Tagger | _UndertheseaTagger:
         start = int(match.group(1))
         end = int(match.group(2) or start)
         templates.append(_Template(start, end, match.group(3), by_name[name]))
-    return _Tagger(templates, transitions, _Features(dictionary))
+    return _Tagger(templates, transitions, _Features(words))
 
 
 class _UndertheseaTagger:

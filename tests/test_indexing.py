@@ -102,6 +102,7 @@ def test_inspect_shows_the_record_and_what_was_left_out() -> None:
     result = CliRunner().invoke(cli, ["inspect", str(shipped_corpus() / "001_86232ecdeac32804.txt")])
     assert result.exit_code == 0
     assert "Title:         Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng" in result.output
+    assert "Title source:  headline line" in result.output
     assert "Date:          2023-12-28T09:47:00+07:00" in result.output
     assert "line    1  above the headline (site header or ad) Công ty Phân lân nung chảy Văn Điển" in result.output
 

@@ -10,6 +10,7 @@ import pytest
 from indexer.build import shipped_corpus
 from indexer.clean import clean_text
 from indexer.ingest import Extracted, Problem, read_articles
+from indexer.titles import slug_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraped"
 
@@ -141,6 +142,92 @@ def test_entities_of_an_article() -> None:
     assert {"Nguyễn Quang Dương", "Lê Tiến Châu", "Đào Trọng Đức"} <= set(article.people)
     assert "Hải Phòng" in article.places
     assert {"Ban Tổ chức Trung ương", "Thành ủy Hải Phòng"} <= set(article.organisations)
+
+
+# --- real news layouts: where the title comes from ------------------------------------------
+
+
+def read_one(tmp_path: Path, text: str, name: str = "tin.txt") -> Extracted:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(path)
+
+
+def test_the_first_line_is_the_headline_though_the_lead_below_it_has_no_full_stop(tmp_path: Path) -> None:
+    # Headline, lead, body: the lead is headline-shaped too (short, no full stop), but only
+    # strong evidence would make anything but the first line the headline.
+    item = read_one(tmp_path, (
+        "Nông dân miền Tây trúng mùa sầu riêng\n"
+        "Giá sầu riêng tăng mạnh giúp nhiều hộ nông dân ở Tiền Giang thu lãi lớn trong vụ này\n"
+        "Theo ghi nhận của phóng viên, nhiều nhà vườn ở huyện Cai Lậy đã bán hết sầu riêng ngay tại vườn với "
+        "giá cao hơn năm ngoái. Thương lái từ các tỉnh lân cận đến thu mua liên tục.\n"
+    ))
+    assert item.article.title == "Nông dân miền Tây trúng mùa sầu riêng"
+    assert item.title_source == "headline line"
+    assert item.article.body.startswith("Giá sầu riêng tăng mạnh")
+
+
+def test_a_story_without_a_headline_takes_its_title_from_the_url(tmp_path: Path) -> None:
+    item = read_one(tmp_path, (
+        "---\nurl: https://bao.example.vn/xa-hoi/nong-dan-trung-mua-sau-rieng-20230512093000123.htm\n---\n"
+        "Theo ghi nhận của phóng viên, nhiều nông dân ở huyện Cai Lậy trúng mùa sầu riêng năm nay, "
+        "bán hết ngay tại vườn với giá cao hơn năm ngoái.\n"
+        "Thương lái từ các tỉnh lân cận đến thu mua sầu riêng liên tục; nông dân phấn khởi.\n"
+    ))
+    assert item.article.title == "Nông dân trúng mùa sầu riêng"
+    assert item.title_source == "URL"
+    assert item.article.body.startswith("Theo ghi nhận của phóng viên")  # nothing of the story lost
+
+
+def test_a_story_without_a_headline_or_url_takes_its_first_sentence(tmp_path: Path) -> None:
+    first = ("Theo ghi nhận của phóng viên, nhiều nông dân ở huyện Cai Lậy trúng mùa sầu riêng năm nay, "
+             "bán hết ngay tại vườn với giá cao hơn năm ngoái.")
+    item = read_one(tmp_path, f"{first} Thương lái đến thu mua liên tục.\nNông dân phấn khởi vì được giá.\n")
+    assert item.article.title == "Theo ghi nhận của phóng viên, nhiều nông dân ở huyện Cai Lậy trúng mùa sầu riêng năm nay, bán…"
+    assert item.title_source == "first sentence"
+    assert item.article.body.startswith(first)
+    short = read_one(tmp_path, f"Nông dân trúng mùa sầu riêng. {first}\n", "short.txt")
+    assert short.article.title == "Nông dân trúng mùa sầu riêng."
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://dantri.com.vn/the-gioi/gan-100000-ca-covid-19-tai-my-20201101114516249.htm",
+         ["gan", "100000", "ca", "covid", "19", "tai", "my"]),
+        ("https://bao.example.vn/nong-dan-trung-mua-sau-rieng.html", ["nong", "dan", "trung", "mua", "sau", "rieng"]),
+        ("https://bao.example.vn/nong-dan-trung-mua-post123456.html", ["nong", "dan", "trung", "mua"]),
+        ("https://bao.example.vn/the-thao/", None),  # a section
+        ("https://bao.example.vn/bai-viet?id=12345", None),
+        ("https://bao.example.vn/20201101114516249.htm", None),
+        ("javascript:alert(1)", None),
+        ("not a url", None),
+    ],
+)
+def test_the_words_of_a_url_slug(url: str, words: list[str] | None) -> None:
+    assert slug_of(url) == words
+
+
+def test_the_url_names_which_line_is_the_headline(tmp_path: Path) -> None:
+    item = read_one(tmp_path, (
+        "---\nurl: https://bao.example.vn/nong-dan-trung-mua-sau-rieng.html\n---\n"
+        "Tin nông nghiệp mới nhất hôm nay\n"
+        "Nông dân trúng mùa sầu riêng\n"
+        "Theo ghi nhận của phóng viên, nhiều nông dân ở huyện Cai Lậy trúng mùa sầu riêng năm nay, "
+        "bán hết ngay tại vườn với giá cao hơn năm ngoái.\n"
+    ))
+    assert item.article.title == "Nông dân trúng mùa sầu riêng"
+
+
+def test_a_site_menu_above_the_headline_is_navigation(tmp_path: Path) -> None:
+    item = read_one(tmp_path, (
+        "Trang chủ > Kinh tế > Nông nghiệp\n"
+        "Nông dân trúng mùa sầu riêng\n"
+        "Theo ghi nhận của phóng viên, nhiều nông dân ở huyện Cai Lậy trúng mùa sầu riêng năm nay, "
+        "bán hết ngay tại vườn với giá cao hơn năm ngoái.\n"
+    ))
+    assert item.article.title == "Nông dân trúng mùa sầu riêng"
+    assert "Trang chủ" not in item.article.body
 
 
 # --- formats ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Query intelligence: Telex/VNI, abbreviations, typos, i/y variants and restored marks."""
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from whoosh.searching import Searcher
 from indexer.abbreviations import defined_pairs, key
 from indexer.build import index_paths, open_index
 from indexer.interpret import _in_context, _written_like
-from indexer.language_model import Counts, LanguageModel
+from indexer.language_model import FILENAME, Counts, LanguageModel
+from indexer.marks import TextLexicon, restore
 from indexer.query import Clause
 from indexer.ranking import Analysed, QueryBuilder, analyse
 from indexer.search import search
@@ -57,6 +59,38 @@ def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
         assert model.restore(["zzz"]) == ["zzz"]  # never seen: left as typed
 
 
+def test_counts_kept_as_an_earlier_version_kept_them_are_read_then_converted(tmp_path: Path) -> None:
+    # The layout of indexes made before the counts were kept as numbers: syllables keyed by
+    # their text, pairs as strings.
+    with closing(sqlite3.connect(tmp_path / FILENAME)) as db, db:
+        db.executescript("""
+            CREATE TABLE syllables (syllable TEXT PRIMARY KEY, folded TEXT NOT NULL, count INTEGER NOT NULL);
+            CREATE INDEX syllables_by_fold ON syllables (folded, count DESC);
+            CREATE TABLE pairs (first TEXT, second TEXT, count INTEGER NOT NULL, PRIMARY KEY (first, second));
+            CREATE TABLE abbreviations (abbreviation TEXT, expansion TEXT, count INTEGER NOT NULL,
+                                        PRIMARY KEY (abbreviation, expansion));
+            INSERT INTO syllables VALUES ('thành', 'thanh', 3), ('thanh', 'thanh', 5), ('ủy', 'uy', 3);
+            INSERT INTO pairs VALUES ('thành', 'ủy', 3);
+            INSERT INTO abbreviations VALUES ('TU', 'Thành ủy', 1);
+        """)
+    model = LanguageModel(tmp_path)
+    assert model.restore(["thanh", "uy"]) == ["thành", "ủy"] and model.expansions("TU") == ["Thành ủy"]
+    model.close()
+    with language_model(tmp_path, "Thành ủy họp.") as model:  # adding counts converts the layout
+        assert model.restore(["thanh", "uy"]) == ["thành", "ủy"] and model.count("thành") == 4
+        assert model.pair_counts([[("thành", 4)], [("ủy", 4)]]) == {("thành", "ủy"): 4}
+        assert model.expansions("TU") == ["Thành ủy"]
+
+
+def test_a_slug_gets_the_marks_its_own_article_gives_it() -> None:
+    text = ("Người mẫu Demi Rose vừa chia sẻ bức ảnh gợi cảm trên trang cá nhân.\n"
+            "Demi Rose từng vướng tin đồn nâng ngực, nhưng cô phủ nhận.")
+    assert restore("demi rose phu nhan tin don nang nguc".split(), TextLexicon(text)) == [
+        "demi", "rose", "phủ", "nhận", "tin", "đồn", "nâng", "ngực"]
+    # A syllable the article does not hold gets the marks of the language's common words.
+    assert restore(["hoc", "sinh"], TextLexicon("Bài viết.")) == ["học", "sinh"]
+
+
 def test_near_spellings_are_ordered_by_their_neighbours(tmp_path: Path) -> None:
     with language_model(tmp_path, "Hoạt động. " * 5 + "Kế hoạch năm nay.") as model:
         near = ["hoat", "hoach"]  # `hoac` is one edit from both; `hoạt` is the more frequent
@@ -85,6 +119,9 @@ INTELLIGENCE = {
     "expansion-only": "Tin D về dự báo\nTrung tâm Dự báo cho biết nắng nóng kéo dài tại Hà Nội.\n",
     "technique": "Tin E về kĩ thuật\nCác kĩ sư bàn về kĩ thuật xây dựng cầu treo và lí luận mới.\n",
     "party": "Tin F về tổ chức\nTổ chức cơ sở Đảng ở xã được củng cố vững mạnh.\n",
+    "singer": "Tin G về giải trí\nCa sĩ Hari Won hát trong đêm nhạc ở Hải Phòng.\n",
+    "seafood": "Tin H về hải sản\nGiá hải sản ở chợ Hải Phòng tăng, tàu hải quân cập cảng.\n",
+    "codes": "Tin I về xe\nXe biển số 80B bị phạt; giá xăng RON92 tăng, đội U23 thắng.\n",
 }
 
 
@@ -119,6 +156,22 @@ def test_telex_and_vni_queries_search_what_they_mean(searcher: Searcher) -> None
     assert ids(telex) == accented == {"party"}
     assert [e["to"] for e in telex["expansions"] if e["kind"] == "telex"] == ["tổ", "chức", "đảng"]
     assert ids(search(searcher, "to63 chu71c")) == {"party"}
+
+
+def test_a_word_the_index_holds_is_never_replaced_by_its_telex_reading(searcher: Searcher) -> None:
+    # `hari` spells `hải` in Telex, a far more frequent syllable here; but the articles use
+    # `Hari` as a word, so it is searched as typed, with `hải` only as a lower alternative.
+    for query in ("Hari Won", "hari won"):
+        result = search(searcher, query)
+        assert ids(result) == {"singer"} and not result["relaxed"]
+        assert {"kind": "telex", "from": "hari", "to": "hải"} in result["expansions"]
+    ranked = search(searcher, "hari")["hits"]
+    assert ranked[0]["id"] == "singer" and {hit["id"] for hit in ranked} == {"singer", "seafood"}
+
+
+@pytest.mark.parametrize("query", ["80B", "80b", "RON92", "ron92", "u23", "U23"])
+def test_letters_and_digits_written_together_are_matched_as_typed(searcher: Searcher, query: str) -> None:
+    assert ids(search(searcher, query)) == {"codes"}
 
 
 def test_a_typo_finds_the_word_below_exact_matches(searcher: Searcher) -> None:
