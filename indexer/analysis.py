@@ -1,10 +1,9 @@
 """Whoosh tokenizers and filters for Vietnamese, built on `indexer.segment`.
 
-Three analysers index every text field at three granularities:
+Two analysers index every text field:
 
-- `word_analyzer`: underthesea words, compounds included (`tổ chức`);
-- `syllable_analyzer`: syllables with their marks (`tổ`, `chức`), so one syllable of a compound
-  still finds it;
+- `syllable_analyzer`: the syllables of underthesea's words with their marks (`tổ`, `chức`), so
+  one syllable of a compound still finds it;
 - `folded_analyzer`: syllables without marks (`to`, `chuc`), for queries typed without them.
 
 Every token carries `pos`, `startchar` and `endchar`; the character offsets point into the
@@ -66,7 +65,9 @@ class _SegmentTokenizer(Tokenizer):
 
 
 class WordTokenizer(_SegmentTokenizer):
-    """Words as underthesea segments them, lowercased: `Tổ chức` -> `tổ chức`."""
+    """Words as underthesea segments them, lowercased: `Tổ chức` -> `tổ chức`. No field of
+    this version's indexes uses it; the schemas of earlier versions' indexes pickled it, and
+    must still open, to be told to rebuild (`indexer.build.open_index`)."""
 
     def _spans(self, value: str) -> Iterator[Span | Word]:
         return iter(segment(value))
@@ -116,7 +117,6 @@ def index_terms(analyzer: Analyzer, value: str) -> list[str] | None:
     return terms
 
 
-word_analyzer = WordTokenizer()
 syllable_analyzer = SyllableTokenizer()
 folded_analyzer = SyllableTokenizer() | FoldFilter()
 name_analyzer = NameTokenizer() | FoldFilter()

@@ -129,7 +129,9 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
 def _outdated(ix: Index) -> bool:
     """Whether the index's fields are stored otherwise than this version stores them."""
     current = build_schema()
-    return any(name not in ix.schema or ix.schema[name].format != field.format for name, field in current.items())
+    if set(ix.schema.names()) != set(current.names()):  # fields added or dropped since
+        return True
+    return any(ix.schema[name].format != field.format for name, field in current.items())
 
 
 def _storage(index_dir: Path) -> FileStorage:

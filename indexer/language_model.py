@@ -10,6 +10,7 @@ are statistics, a little drift does not matter.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import Counter
 from contextlib import closing
@@ -24,10 +25,10 @@ from indexer.segment import syllable_lines
 
 FILENAME = "vnsearch-language.sqlite"
 CANDIDATES = 8  # written forms considered for each folded syllable
+STARTS = 20  # syllables whose pairs complete a word begun (`indexer.suggest`)
 # Pairs are most of the counts (2 million at 35,000 real articles): each is kept as two
 # syllable numbers in a table without row ids, about 10 bytes, not as two strings and an index
-# of them (45 bytes). The view `pairs` shows them as strings, as an index made by an earlier
-# version kept them in a table of that name, so reading is the same for both.
+# of them (45 bytes). The view `pairs` shows them as strings.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS syllables (id INTEGER PRIMARY KEY, syllable TEXT NOT NULL UNIQUE, folded TEXT NOT NULL,
                                       count INTEGER NOT NULL);
@@ -40,19 +41,7 @@ CREATE VIEW IF NOT EXISTS pairs AS
 CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT, expansion TEXT, count INTEGER NOT NULL,
                                           PRIMARY KEY (abbreviation, expansion));
 """
-# An earlier version's layout (syllables keyed by their text, pairs as strings), turned into
-# this one the first time counts are added to it.
-_CONVERT = """
-ALTER TABLE syllables RENAME TO old_syllables;
-ALTER TABLE pairs RENAME TO old_pairs;
-DROP INDEX IF EXISTS syllables_by_fold;
-{schema}
-INSERT INTO syllables (syllable, folded, count) SELECT syllable, folded, count FROM old_syllables;
-INSERT INTO pair_counts SELECT a.id, b.id, p.count FROM old_pairs p
-    JOIN syllables a ON a.syllable = p.first JOIN syllables b ON b.syllable = p.second;
-DROP TABLE old_pairs;
-DROP TABLE old_syllables;
-"""
+_TABLES = ("syllables", "pair_counts", "abbreviations")
 
 
 class Counts:
@@ -76,29 +65,31 @@ class Counts:
         self.abbreviations.update(other.abbreviations)
 
     def save(self, folder: Path, replace: bool = False) -> None:
-        """Add these counts to the store in `folder` (or replace it) and start again."""
-        with closing(_connect(folder, writing=True)) as db:
-            with db:  # one transaction
-                if replace:
-                    db.executescript("DELETE FROM pair_counts; DELETE FROM syllables; DELETE FROM abbreviations;")
-                db.executemany(
-                    "INSERT INTO syllables (syllable, folded, count) VALUES (?, ?, ?) "
-                    "ON CONFLICT (syllable) DO UPDATE SET count = count + excluded.count",
-                    [(s, fold_term(s), n) for s, n in self.syllables.items()],
-                )
-                ids = _syllable_ids(db, {s for pair in self.pairs for s in pair})
-                db.executemany(
-                    "INSERT INTO pair_counts VALUES (?, ?, ?) "
-                    "ON CONFLICT (first, second) DO UPDATE SET count = count + excluded.count",
-                    [(ids[a], ids[b], n) for (a, b), n in self.pairs.items()],
-                )
-                db.executemany(
-                    "INSERT INTO abbreviations VALUES (?, ?, ?) "
-                    "ON CONFLICT (abbreviation, expansion) DO UPDATE SET count = count + excluded.count",
-                    [(a, e, n) for (a, e), n in self.abbreviations.items()],
-                )
-            if replace:
-                db.execute("VACUUM")  # give back the pages of the counts replaced
+        """Add these counts to the store in `folder`, or replace it (at once: searches read the
+        old counts until then), and start again."""
+        path = folder / FILENAME
+        if replace:
+            path = folder / f"{FILENAME}.new"
+            path.unlink(missing_ok=True)  # what a run stopped before the end left
+        with closing(_connect(path, writing=True)) as db, db:  # one transaction
+            db.executemany(
+                "INSERT INTO syllables (syllable, folded, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (syllable) DO UPDATE SET count = count + excluded.count",
+                [(s, fold_term(s), n) for s, n in self.syllables.items()],
+            )
+            ids = _syllable_ids(db, {s for pair in self.pairs for s in pair})
+            db.executemany(
+                "INSERT INTO pair_counts VALUES (?, ?, ?) "
+                "ON CONFLICT (first, second) DO UPDATE SET count = count + excluded.count",
+                [(ids[a], ids[b], n) for (a, b), n in self.pairs.items()],
+            )
+            db.executemany(
+                "INSERT INTO abbreviations VALUES (?, ?, ?) "
+                "ON CONFLICT (abbreviation, expansion) DO UPDATE SET count = count + excluded.count",
+                [(a, e, n) for (a, e), n in self.abbreviations.items()],
+            )
+        if replace:
+            os.replace(path, folder / FILENAME)
         self.syllables.clear()
         self.pairs.clear()
         self.abbreviations.clear()
@@ -122,9 +113,9 @@ class LanguageModel:
         return cls(index_folder(searcher))
 
     def __init__(self, folder: Path) -> None:
-        self._db = _connect(folder) if (folder / FILENAME).exists() else None
-        if self._db is not None and not all(_is_table(self._db, name) for name in ("syllables", "abbreviations")):
-            # nothing saved yet (or by a version that made its tables one at a time and was stopped)
+        self._db = _connect(folder / FILENAME) if (folder / FILENAME).exists() else None
+        if self._db is not None and not all(_is_table(self._db, name) for name in _TABLES):
+            # nothing saved yet, or in another layout (an earlier version's: the index is rebuilt)
             self._db.close()
             self._db = None
         self.total = 0
@@ -162,6 +153,27 @@ class LanguageModel:
             score += log_bigram(pairs.get((syllables[i - 1], syllables[i]), 0), counts[i - 1], counts[i], self.total)
         return score
 
+    def pairs_after(self, folded: str, prefix: str, limit: int) -> list[tuple[str, str]]:
+        """The pairs most written whose first syllable folds to `folded` and whose second
+        one's folded form starts with `prefix` (folded)."""
+        return self._query(
+            "SELECT a.syllable, b.syllable FROM syllables a JOIN pair_counts p ON p.first = a.id "
+            "JOIN syllables b ON b.id = p.second WHERE a.folded = ? AND b.folded >= ? AND b.folded < ? "
+            "ORDER BY p.count DESC LIMIT ?",
+            folded, prefix, prefix + "\uffff", limit,
+        )
+
+    def pairs_starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        """The pairs most written after the STARTS syllables most written whose folded form
+        starts with `prefix`: a bound on the pairs read, however short the prefix."""
+        return self._query(
+            "WITH firsts AS (SELECT id, syllable FROM syllables WHERE folded >= ? AND folded < ? "
+            "ORDER BY count DESC LIMIT ?) "
+            "SELECT f.syllable, b.syllable FROM firsts f JOIN pair_counts p ON p.first = f.id "
+            "JOIN syllables b ON b.id = p.second ORDER BY p.count DESC LIMIT ?",
+            prefix, prefix + "\uffff", STARTS, limit,
+        )
+
     def expansions(self, abbreviation: str) -> list[str]:
         """Expansions the articles give for an abbreviation, most frequent first."""
         rows = self._query(
@@ -193,12 +205,9 @@ def index_folder(searcher: Searcher) -> Path:
     return Path(searcher._ix.storage.folder)  # noqa: SLF001
 
 
-def _connect(folder: Path, writing: bool = False) -> sqlite3.Connection:
-    db = sqlite3.connect(folder / FILENAME, check_same_thread=False)
+def _connect(path: Path, writing: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False)
     if writing:
-        if _is_table(db, "pairs"):  # an earlier version's layout
-            db.executescript(f"BEGIN; {_CONVERT.format(schema=_SCHEMA)} COMMIT;")
-            db.execute("VACUUM")
         db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")  # all of it or none: a kill -9 may come at any time
     return db
 

@@ -6,9 +6,12 @@ syllable meant decompressing and unpickling all of it, and at 50,000 articles th
 a plain query's time (docs/benchmarks.md). For the searched text fields (`CountedTerms`),
 `ArraysCodec` writes each term's postings to the segment's arrays file (`.arr`) instead, as
 arrays that are mapped and read in place: the document numbers, their weights (how often the
-term occurs, which BM25F needs) and the positions, document after document, as 16-bit numbers
-where they fit. Whoosh's lexicon still lists each term with the statistics Whoosh would have
-worked out, and Whoosh's own matchers of these fields read the arrays, so its searching works.
+term occurs, which BM25F needs) and the positions, document after document. Each is kept as
+small as it goes: document numbers as the gaps between them, weights as whole numbers, each
+document's positions as the gaps between them, each array in 1, 2 or 4 bytes a number,
+whichever is enough for that term (on real news, a third of the plain arrays' size).
+Whoosh's lexicon still lists each term with the statistics Whoosh would have worked out, and
+Whoosh's own matchers of these fields read the arrays, so its searching works.
 
 Deleted documents stay in the arrays until a merge. The writer (`indexer.writer`) hands the
 codec each term's postings whole: those of the documents added, and those of the segments
@@ -41,9 +44,11 @@ from indexer.cache import SegmentCache
 from indexer.storage import MappedFile
 
 ARRAYS_EXT = ".arr"
-# Where each term's arrays are in a segment's file: field -> term -> (offset, postings,
-# positions, bytes per position).
-Table = dict[str, dict[bytes, tuple[int, int, int, int]]]
+# A term's entry in the table of a segment's arrays file: (offset, postings, positions, and
+# the bytes of one document number gap, one weight (0: a 4-byte float) and one position gap).
+Entry = tuple[int, int, int, int, int, int]
+# Where each term's arrays are in a segment's file: field -> term -> its entry.
+Table = dict[str, dict[bytes, Entry]]
 
 
 class CountedTerms(Format):
@@ -118,28 +123,70 @@ def encode(positions: list[int]) -> bytes:
 @dataclass(frozen=True)
 class Postings:
     """A term's postings in one segment, deleted documents included: the document numbers
-    (ascending), their weights and, where the field keeps them, the positions: the first
-    document's (as many as its weight, ascending), then the next one's, and so on."""
+    (ascending), their weights and, where the field keeps them, the positions, each document's
+    as the gaps between them (the first from 0), the first document's (as many as its
+    weight), then the next one's, and so on."""
 
     ids: np.ndarray  # int32
     weights: np.ndarray  # float32
-    positions: np.ndarray | None = None
+    gaps: np.ndarray | None = None  # unsigned integers
 
     @property
     def size(self) -> int:
         """Bytes held, about."""
         return self.ids.nbytes + self.weights.nbytes
 
+    @property
+    def counts(self) -> np.ndarray:
+        """How many positions each document has (its weight)."""
+        return self.weights.astype(np.int64)
+
     def position_bounds(self) -> np.ndarray:
-        """Where each document's positions start in `positions`, then where the last ones end:
-        document i's are positions[bounds[i]:bounds[i + 1]] (as many as its weight)."""
-        return np.concatenate(([0], np.cumsum(self.weights.astype(np.int64))))
+        """Where each document's positions start in `gaps`, then where the last ones end:
+        document i's are gaps[bounds[i]:bounds[i + 1]] (as many as its weight)."""
+        return np.concatenate(([0], np.cumsum(self.counts)))
+
+    @property
+    def positions(self) -> np.ndarray | None:
+        """Every document's positions, in the order of `gaps`."""
+        return None if self.gaps is None else sums_within(self.gaps, self.counts)
+
+    def positions_at(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the documents at `at` (indexes into `ids`, ascending), one after
+        the other, and how many each has: only those are worked out of the gaps."""
+        if self.gaps is None:
+            raise ValueError("these postings keep no positions")
+        bounds = self.position_bounds()
+        wanted = bounds[at + 1] - bounds[at]  # how many positions each wanted document has
+        first = np.cumsum(wanted) - wanted  # where each wanted document's go in the result
+        index = np.repeat(bounds[at] - first, wanted) + np.arange(int(wanted.sum()))
+        return sums_within(self.gaps[index], wanted), wanted
 
     def having(self, docnums: np.ndarray) -> np.ndarray:
         """Where those of `docnums` (ascending) that have the term are, in `ids`."""
         at = np.searchsorted(self.ids, docnums)
         inside = at < len(self.ids)
         return at[inside][self.ids[at[inside]] == docnums[inside]]
+
+
+def sums_within(gaps: np.ndarray, counts: np.ndarray | list[int]) -> np.ndarray:
+    """Running sums of `gaps`, started again at each of the runs `counts` long (each run's
+    first gap is from 0): gap encoding undone for many runs at once."""
+    running = np.cumsum(gaps, dtype=np.int64)
+    if not len(running):
+        return running
+    first = np.cumsum(counts) - counts  # where each run begins
+    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0)
+    return running - np.repeat(before, counts)
+
+
+def gaps_within(positions: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each run's positions as gaps between them, the first from 0 (undone by `sums_within`)."""
+    values = positions.astype(np.int64)
+    gaps = np.diff(values, prepend=0)
+    first = (np.cumsum(counts) - counts)[counts > 0]  # where each run begins
+    gaps[first] = values[first]
+    return gaps
 
 
 class ArraysCodec(W3Codec):
@@ -192,9 +239,8 @@ class _TermsReader(W3TermsReader):
 class FieldWriter(W3FieldWriter):
     """Writes Whoosh's postings of the other fields, and the terms of `CountedTerms` fields
     whole, each with Whoosh's statistics for it (its lexicon and scoring need them) and its
-    arrays: aligned to 4 bytes, its document numbers (int32), weights (float32) and positions
-    (uint16 or uint32). Then a table of where each term's arrays are, and that table's offset
-    (8 bytes)."""
+    arrays (`write_arrays`). Then a table of where each term's arrays are, and that table's
+    offset (8 bytes)."""
 
     def __init__(self, codec: W3Codec, storage: Any, segment: Any) -> None:
         super().__init__(codec, storage, segment)
@@ -233,17 +279,30 @@ class FieldWriter(W3FieldWriter):
         super().close()
 
 
-def write_arrays(file: Any, found: Postings) -> tuple[int, int, int, int]:
-    """Writes a term's arrays at the end of `file` (aligned to 4 bytes); returns its entry in
-    the table: (offset, postings, positions, bytes per position)."""
-    positions = found.positions if found.positions is not None else np.zeros(0, dtype=np.uint32)
-    if positions.max(initial=0) < 2**16:
-        positions = positions.astype(np.uint16)
-    file.write(bytes(-file.tell() % 4))
+def write_arrays(file: Any, found: Postings) -> Entry:
+    """Writes a term's arrays at the end of `file`, each in as few bytes a number as it
+    needs and aligned to them; returns its entry in the table."""
+    ids = np.diff(found.ids.astype(np.int64), prepend=0)
+    weights = found.weights
+    whole = bool((weights == np.round(weights)).all() and weights.min(initial=0) >= 0)
+    parts = [
+        _smallest(ids),
+        _smallest(weights.astype(np.int64)) if whole else weights.astype("<f4"),
+        _smallest(found.gaps) if found.gaps is not None else np.zeros(0, dtype=np.uint8),
+    ]
     offset = file.tell()
-    for part in (found.ids.astype("<i4"), found.weights.astype("<f4"), positions.astype(positions.dtype.newbyteorder("<"))):
+    for part in parts:
+        file.write(bytes(-file.tell() % part.itemsize))
         file.write(part.tobytes())
-    return offset, len(found.ids), len(positions), positions.itemsize
+    ids_size, weights_size, gaps_size = (part.itemsize for part in parts)
+    return offset, len(found.ids), len(parts[2]), ids_size, weights_size if whole else 0, gaps_size
+
+
+def _smallest(values: np.ndarray) -> np.ndarray:
+    """Non-negative whole numbers in the fewest bytes that hold the largest (little-endian)."""
+    largest = int(values.max(initial=0))
+    dtype = "<u1" if largest < 2**8 else "<u2" if largest < 2**16 else "<u4"
+    return values.astype(dtype)
 
 
 class TermSource(Protocol):
@@ -301,23 +360,26 @@ class SegmentArrays:
         return cls(data, _tables.get(segment.segment_id(), lambda: _read_table(data)))
 
     @staticmethod
-    def entry_bytes(entry: tuple[int, int, int, int]) -> int:
+    def entry_bytes(entry: Entry) -> int:
         """The bytes a term's arrays take in the file (alignment aside)."""
-        _, count, positions, size = entry
-        return 8 * count + positions * size
+        _, count, positions, ids_size, weights_size, gaps_size = entry
+        return count * (ids_size + (weights_size or 4)) + positions * gaps_size
 
     def postings(self, field: str, btext: bytes) -> Postings:
         entry = self.table.get(field, {}).get(btext)
         if entry is None:  # not in this segment
             return Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-        data = self._data
-        offset, count, positions, size = entry
-        ids_end, weights_end = offset + 4 * count, offset + 8 * count
-        return Postings(
-            data[offset:ids_end].view("<i4"),
-            data[ids_end:weights_end].view("<f4"),
-            data[weights_end : weights_end + positions * size].view(f"<u{size}") if positions else None,
-        )
+        offset, count, positions, ids_size, weights_size, gaps_size = entry
+        ids, at = self._array(offset, count, ids_size, "u")
+        weights, at = self._array(at, count, weights_size or 4, "u" if weights_size else "f")
+        gaps = self._array(at, positions, gaps_size, "u")[0] if positions else None
+        return Postings(np.cumsum(ids, dtype=np.int32), weights.astype(np.float32), gaps)
+
+    def _array(self, at: int, count: int, size: int, kind: str) -> tuple[np.ndarray, int]:
+        """`count` numbers of `size` bytes from `at` (after alignment), and where they end."""
+        at += -at % size
+        end = at + count * size
+        return self._data[at:end].view(f"<{kind}{size}"), end
 
 
 def read_tables(searcher: Searcher) -> None:

@@ -2,9 +2,9 @@
 
 Every syllable must be found, in the title or the body, in its folded form (`to` finds `tổ`);
 when the query carries marks, a syllable found with the same marks scores more (`Đảng` above
-`đang`). Bonuses then rank whole compounds (`tổ chức` as one word), adjacent syllables, the
-whole query standing as typed, and the marks most likely meant above the same syllables
-scattered through a text.
+`đang`). Bonuses then rank the query's syllables standing side by side (a compound such as
+`tổ chức` whole), the whole query standing as typed, each word as typed above its other
+readings, and the marks most likely meant, above the same syllables scattered through a text.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from indexer.segment import Word, segment
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
 EXACT_BOOST = 2.0  # added on top of the folded match when the marks are the ones typed
 FOLDED_WHEN_MARKED = 0.5  # a query typed with marks: a match of other marks counts for less
-COMPOUND_BOOST = 2.0  # the query's compound found as one word in the text
 # Two query syllables found next to each other, as typed. It outweighs the title, the marks
 # and term frequency together: an article that holds the words as written is nearly always the
 # one meant (measured in docs/relevance.md: 2 -> 16 took accented queries from 0.94 to 0.975).
@@ -74,7 +73,7 @@ class QueryBuilder:
         return q.Or([q.And([self._clause(a) for a in group]) for group in groups])
 
     def bonus(self, groups: list[list[Analysed]]) -> list[Bonus]:
-        """What ranks a result higher: whole compounds, adjacent syllables, restored marks."""
+        """What ranks a result higher: adjacent syllables, words as typed, restored marks."""
         return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
 
     def relaxed(self, groups: list[list[Analysed]]) -> q.Query:
@@ -169,13 +168,6 @@ class QueryBuilder:
                 bonuses.append(Bonus(f"{f}_fold", tuple(map(fold_term, run)), weight))
                 if self.use_marks:
                     bonuses.append(Bonus(f"{f}_syl", run, weight * EXACT_BOOST))
-            if self.use_marks:
-                # Only trusted with marks: underthesea segments unmarked text differently.
-                bonuses += [
-                    Bonus(f"{f}_word", (word.text,), _weight(f) * COMPOUND_BOOST)
-                    for word in analysed.words
-                    if len(word.syllables) > 1
-                ]
             restored = self.restored.get(analysed.clause.text)
             # The marks most likely meant; not for a lone syllable, whose marks are a guess.
             if restored and len(syllables) > 1:

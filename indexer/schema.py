@@ -1,10 +1,9 @@
 """The Whoosh schema, in one place.
 
-Title and body are stored as written (snippets show the original text) and indexed three times,
-as words, syllables and folded syllables (see `indexer.analysis`). Syllables keep positions for
-phrases. The postings of all three are also written as arrays (`indexer.postings`). Facet
-fields keep their values in a column, so counting and sorting by them never reads the stored
-documents.
+Title and body are stored as written (snippets show the original text) and indexed twice, as
+syllables and as folded syllables (see `indexer.analysis`), both with positions for phrases and
+words side by side. Their postings are written as arrays (`indexer.postings`). Facet fields
+keep their values in a column, so counting and sorting by them never reads the stored documents.
 """
 
 from __future__ import annotations
@@ -13,11 +12,13 @@ from whoosh.analysis import Analyzer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer, word_analyzer
+from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer
 from indexer.postings import CountedTerms
 
-# The analysed forms of a text field, by suffix: `title_word`, `body_syl`, ...
-FORMS = {"word": word_analyzer, "syl": syllable_analyzer, "fold": folded_analyzer}
+# The analysed forms of a text field, by suffix: `title_syl`, `body_fold`, ... Earlier versions
+# also indexed underthesea's words (`body_word`), which only ranked a query's compounds a little
+# higher than the same syllables side by side, at 0.7 times the text's size on real news.
+FORMS = {"syl": syllable_analyzer, "fold": folded_analyzer}
 TEXT_FIELDS = ("title", "body")
 # Facets with one value per article, and with several (the people named in it ...).
 SINGLE_FACETS = ("source", "author", "year", "month")
@@ -46,11 +47,9 @@ def split_list(value: str) -> list[str]:
 
 
 def _text_forms(name: str) -> dict[str, TEXT]:
-    # Compounds only add to the score of a match, so their field keeps no positions;
-    # syllables need positions for phrases. No field keeps character offsets: highlighting
-    # finds the syllables in the stored text again (`indexer.highlight`), and offsets would be
-    # the largest part of the index.
-    return {f"{name}_{form}": _text(analyzer, positions=form != "word") for form, analyzer in FORMS.items()}
+    # No field keeps character offsets: highlighting finds the syllables in the stored text
+    # again (`indexer.highlight`), and offsets would be the largest part of the index.
+    return {f"{name}_{form}": _text(analyzer, positions=True) for form, analyzer in FORMS.items()}
 
 
 def _text(analyzer: Analyzer, positions: bool) -> TEXT:

@@ -32,7 +32,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from indexer.cache import SegmentCache
-from indexer.postings import Postings, has_arrays, keeps_positions, term_postings
+from indexer.postings import Postings, has_arrays, keeps_positions, sums_within, term_postings
 
 
 @dataclass
@@ -252,7 +252,7 @@ def _read_postings(reader: SegmentReader, field: str, text: str) -> Postings:
                 weights += block_weights
             matcher._next_block()
         gaps = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
-        numbers = _sums_within(gaps, counts)
+        numbers = sums_within(gaps, counts)
     else:  # postings kept inline with the term (Whoosh 2.7 writes none), or any other matcher
         listed = []
         while matcher.is_active():
@@ -270,15 +270,11 @@ def occurrences(reader: SegmentReader, field: str, text: str, docnums: np.ndarra
     if (field, text) not in reader:
         return np.zeros(0, dtype=np.int64)
     found = postings(reader, field, text)
-    if found.positions is None:
+    if found.gaps is None:
         raise ValueError(f"the field {field} keeps no positions")
     at = found.having(docnums)
-    bounds = found.position_bounds()
-    wanted = bounds[at + 1] - bounds[at]  # how many positions each wanted document has
-    first = np.cumsum(wanted) - wanted  # where each wanted document's go in the result
-    index = np.repeat(bounds[at] - first, wanted) + np.arange(int(wanted.sum()))
-    positions = found.positions[index].astype(np.int64)
-    return (np.repeat(found.ids[at].astype(np.int64), wanted) << DOC_SHIFT) | positions
+    positions, counts = found.positions_at(at)
+    return (np.repeat(found.ids[at].astype(np.int64), counts) << DOC_SHIFT) | positions
 
 
 def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -290,17 +286,6 @@ def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 DOC_SHIFT = 32
-
-
-def _sums_within(gaps: np.ndarray, counts: list[int]) -> np.ndarray:
-    """Running sums of `gaps`, started again at each of the runs `counts` long (each run's
-    first gap is from 0): Whoosh's gap encoding of document numbers undone for many blocks."""
-    if not len(gaps):
-        return gaps
-    running = np.cumsum(gaps)
-    first = np.cumsum(counts) - counts  # where each run begins
-    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0)
-    return running - np.repeat(before, counts)
 
 
 def field_lengths(leaf: Searcher, field: str) -> np.ndarray:

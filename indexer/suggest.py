@@ -1,30 +1,22 @@
 """Completions for what is being typed in the search box, with or without marks.
 
-The vocabulary is the index's own words (underthesea compounds from titles and bodies), each
-kept in its most frequent written form under its folded key, so `to ch` and `tổ ch` both
-complete to `tổ chức`. It is built once per index generation.
+The vocabulary is the index's own: the pairs of syllables its articles write side by side, in
+the language model (`indexer.language_model`), each in its written forms under its folded one,
+so `to ch` and `tổ ch` both complete to `tổ chức`, the pair the articles write most.
 """
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
+from contextlib import closing
 from typing import Any
 
 from whoosh.searching import Searcher
 
-from indexer.language_model import index_folder
-from indexer.normalize import fold, has_marks, normalize
+from indexer.analysis import fold_term
+from indexer.language_model import LanguageModel
+from indexer.normalize import has_marks, normalize
 from indexer.query import QueryError
 from indexer.search import search
-
-MIN_BODY_FREQUENCY = 2  # a word seen in one body only is more likely a typo than a completion
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    keys: list[str]  # folded forms, sorted
-    words: list[tuple[str, int]]  # (written form, document frequency), in the same order
 
 
 def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[dict[str, Any]]:
@@ -32,8 +24,8 @@ def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[dict[str, Any
     words = normalize(text).split()
     if not words:
         return []
-    vocabulary = _vocabulary(searcher)
-    completions = _complete(vocabulary, words, limit)
+    with closing(LanguageModel.of(searcher)) as lm:
+        completions = _complete(lm, words, limit)
     suggestions = [{"text": c, "kind": "word"} for c in completions]
     try:
         best = search(searcher, completions[0] if completions else text, per_page=3)
@@ -43,46 +35,21 @@ def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[dict[str, Any
     return (suggestions + titles)[:limit]
 
 
-def _complete(vocabulary: _Vocabulary, words: list[str], limit: int) -> list[str]:
-    # The longest run of last words that starts some word of the index: `hai ph` -> `hải phòng`.
-    for size in range(min(3, len(words)), 0, -1):
-        typed = " ".join(words[-size:])
-        key = fold(typed)
-        first = bisect.bisect_left(vocabulary.keys, key)
-        last = bisect.bisect_left(vocabulary.keys, key + "\uffff")
-        found = [vocabulary.words[i] for i in range(first, last) if len(vocabulary.keys[i].split()) >= size]
-        if has_marks(typed):
-            found = [(w, n) for w, n in found if w.startswith(typed)]
-        if found:
-            head = " ".join(words[:-size])
-            ranked = sorted(found, key=lambda item: -item[1])[:limit]
-            return [f"{head} {word}".strip() for word, _ in ranked]
-    return []
+def _complete(lm: LanguageModel, words: list[str], limit: int) -> list[str]:
+    """The pairs of syllables that the last word typed (maybe only begun) completes: after the
+    word before it when there is one (`hai ph` -> `hải phòng`), else starting with it."""
+    typed, prefix = words[-1], fold_term(words[-1])
+    if len(words) > 1:
+        head, previous = words[:-2], words[-2]
+        pairs = lm.pairs_after(fold_term(previous), prefix, limit * 4)
+        pairs = [(a, b) for a, b in pairs if _as_typed(a, previous) and _as_typed(b, typed)]
+        if pairs:
+            return [" ".join([*head, a, b]) for a, b in pairs[:limit]]
+    head = words[:-1]
+    pairs = [(a, b) for a, b in lm.pairs_starting(prefix, limit * 4) if _as_typed(a, typed)]
+    return [" ".join([*head, a, b]) for a, b in pairs[:limit]]
 
 
-_cache: dict[tuple[str, int], _Vocabulary] = {}
-
-
-def _vocabulary(searcher: Searcher) -> _Vocabulary:
-    """The vocabulary of the index generation this searcher reads, built on first use."""
-    key = (str(index_folder(searcher)), searcher.reader().generation())
-    if key not in _cache:
-        _cache.clear()  # an older generation is not read again
-        _cache[key] = _build_vocabulary(searcher)
-    return _cache[key]
-
-
-def _build_vocabulary(searcher: Searcher) -> _Vocabulary:
-    best: dict[str, tuple[str, int]] = {}
-    reader = searcher.reader()
-    for field, minimum in (("title_word", 1), ("body_word", MIN_BODY_FREQUENCY)):
-        for term, info in reader.iter_field(field):
-            frequency = info.doc_frequency()
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            if frequency < minimum or not any(c.isalpha() for c in word):
-                continue
-            key = fold(word)
-            if key not in best or best[key][1] < frequency:
-                best[key] = (word, frequency)
-    keys = sorted(best)
-    return _Vocabulary(keys, [best[key] for key in keys])
+def _as_typed(written: str, typed: str) -> bool:
+    """Whether a written syllable keeps the marks typed (`tổ ch` completes to `tổ chức` only)."""
+    return not has_marks(typed) or written.startswith(typed)

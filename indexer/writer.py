@@ -20,7 +20,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.postings import ALL_TERMS, ArraysCodec, Postings, SegmentArrays, has_arrays, write_arrays
+from indexer.postings import ALL_TERMS, ArraysCodec, Postings, SegmentArrays, gaps_within, has_arrays, write_arrays
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
 # What a posting kept in the pool's lists costs, about: three list slots, a number, a float,
@@ -174,13 +174,13 @@ def _renumbered(found: Postings, news: np.ndarray | int) -> Postings:
     """A merged segment's postings of a term, with the new document numbers, without the
     documents left out."""
     if isinstance(news, int):
-        return Postings(found.ids + news, found.weights, found.positions) if news else found
+        return Postings(found.ids + news, found.weights, found.gaps) if news else found
     ids = news[found.ids]
     kept = ids >= 0
-    positions = found.positions
-    if positions is not None and not kept.all():
-        positions = positions[np.repeat(kept, found.weights.astype(np.int64))]
-    return Postings(ids[kept].astype(np.int32), found.weights[kept], positions)
+    gaps = found.gaps
+    if gaps is not None and not kept.all():
+        gaps = gaps[np.repeat(kept, found.counts)]
+    return Postings(ids[kept].astype(np.int32), found.weights[kept], gaps)
 
 
 def _from_list(field: str, kept: list[Any]) -> Postings:
@@ -191,7 +191,8 @@ def _from_list(field: str, kept: list[Any]) -> Postings:
     if positions is not None and (np.fromiter(map(len, values), np.int64, len(values)) != 4 * weights_array).any():
         # Readers find a document's positions by counting the weights before it.
         raise ValueError(f"{field}: a weight must be the number of positions (no boosts)")
-    return Postings(np.array(ids, dtype=np.int32), weights_array, positions)
+    gaps = gaps_within(positions, weights_array.astype(np.int64)) if positions is not None else None
+    return Postings(np.array(ids, dtype=np.int32), weights_array, gaps)
 
 
 def _joined(parts: list[Postings]) -> Postings:
@@ -200,11 +201,11 @@ def _joined(parts: list[Postings]) -> Postings:
     if len(parts) == 1:
         return parts[0]
     parts = sorted(parts, key=lambda part: int(part.ids[0]))
-    with_positions = [part.positions for part in parts if part.positions is not None]
+    with_positions = [part.gaps for part in parts if part.gaps is not None]
     joined = Postings(
         np.concatenate([part.ids for part in parts]),
         np.concatenate([part.weights for part in parts]),
-        np.concatenate([p.astype(np.uint32) for p in with_positions]) if with_positions else None,
+        np.concatenate([gaps.astype(np.uint32) for gaps in with_positions]) if with_positions else None,
     )
     return joined if (np.diff(joined.ids) > 0).all() else _in_order(joined)
 
@@ -212,14 +213,14 @@ def _joined(parts: list[Postings]) -> Postings:
 def _in_order(found: Postings) -> Postings:
     """Postings sorted by document number, each document's positions moved with it."""
     order = np.argsort(found.ids, kind="stable")
-    positions = found.positions
-    if positions is not None:
-        counts = found.weights.astype(np.int64)[order]
+    gaps = found.gaps
+    if gaps is not None:
+        counts = found.counts[order]
         starts = found.position_bounds()[:-1][order]
         # For each position in the new order: its document's old start, plus how far in it is.
         within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        positions = positions[np.repeat(starts, counts) + within]
-    return Postings(found.ids[order], found.weights[order], positions)
+        gaps = gaps[np.repeat(starts, counts) + within]
+    return Postings(found.ids[order], found.weights[order], gaps)
 
 
 def _whoosh_postings(reader: IndexReader, kept: Callable[[str], bool]) -> Iterator[Posting]:

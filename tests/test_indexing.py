@@ -2,14 +2,17 @@
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from whoosh import query as q
+from whoosh.fields import TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
+from indexer.analysis import WordTokenizer
 from indexer.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
 from indexer.cli import cli
 from indexer.schema import build_schema
@@ -129,10 +132,19 @@ def test_worker_processes_index_every_file_once(tmp_path: Path, monkeypatch: pyt
         assert sorted(fields["id"] for fields in searcher.all_stored_fields()) == sorted(articles)
 
 
-def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(tmp_path: Path) -> None:
+def _positions_in_whoosh_s_postings(schema: Schema) -> None:
+    schema["body_syl"].format = Positions()
+
+
+def _underthesea_s_words_indexed(schema: Schema) -> None:
+    schema.add("body_word", TEXT(analyzer=WordTokenizer()))
+
+
+@pytest.mark.parametrize("earlier", [_positions_in_whoosh_s_postings, _underthesea_s_words_indexed])
+def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(tmp_path: Path, earlier: Callable[[Schema], None]) -> None:
     news = write_articles(tmp_path / "news", GOOD)
     old_schema = build_schema()
-    old_schema["body_syl"].format = Positions()  # positions inside Whoosh's postings, as before
+    earlier(old_schema)
     (tmp_path / "ix").mkdir()
     writer = MappedStorage(str(tmp_path / "ix")).create_index(old_schema).writer()
     writer.add_document(id="old", title="Tin cũ", body_syl="Tin cũ về Hà Nội")

@@ -1,8 +1,7 @@
 """Query intelligence: Telex/VNI, abbreviations, typos, i/y variants and restored marks."""
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from whoosh.searching import Searcher
 from indexer.abbreviations import defined_pairs, key
 from indexer.build import index_paths, open_index
 from indexer.interpret import _in_context, _written_like
-from indexer.language_model import FILENAME, Counts, LanguageModel
+from indexer.language_model import Counts, LanguageModel
 from indexer.marks import TextLexicon, restore
 from indexer.query import Clause
 from indexer.ranking import Analysed, QueryBuilder, analyse
@@ -57,29 +56,6 @@ def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
         assert model.restore(["thanh", "uy", "hai", "phong"]) == ["thành", "ủy", "hải", "phòng"]
         assert model.restore(["thanh", "hoa"]) == ["thanh", "hóa"]
         assert model.restore(["zzz"]) == ["zzz"]  # never seen: left as typed
-
-
-def test_counts_kept_as_an_earlier_version_kept_them_are_read_then_converted(tmp_path: Path) -> None:
-    # The layout of indexes made before the counts were kept as numbers: syllables keyed by
-    # their text, pairs as strings.
-    with closing(sqlite3.connect(tmp_path / FILENAME)) as db, db:
-        db.executescript("""
-            CREATE TABLE syllables (syllable TEXT PRIMARY KEY, folded TEXT NOT NULL, count INTEGER NOT NULL);
-            CREATE INDEX syllables_by_fold ON syllables (folded, count DESC);
-            CREATE TABLE pairs (first TEXT, second TEXT, count INTEGER NOT NULL, PRIMARY KEY (first, second));
-            CREATE TABLE abbreviations (abbreviation TEXT, expansion TEXT, count INTEGER NOT NULL,
-                                        PRIMARY KEY (abbreviation, expansion));
-            INSERT INTO syllables VALUES ('thành', 'thanh', 3), ('thanh', 'thanh', 5), ('ủy', 'uy', 3);
-            INSERT INTO pairs VALUES ('thành', 'ủy', 3);
-            INSERT INTO abbreviations VALUES ('TU', 'Thành ủy', 1);
-        """)
-    model = LanguageModel(tmp_path)
-    assert model.restore(["thanh", "uy"]) == ["thành", "ủy"] and model.expansions("TU") == ["Thành ủy"]
-    model.close()
-    with language_model(tmp_path, "Thành ủy họp.") as model:  # adding counts converts the layout
-        assert model.restore(["thanh", "uy"]) == ["thành", "ủy"] and model.count("thành") == 4
-        assert model.pair_counts([[("thành", 4)], [("ủy", 4)]]) == {("thành", "ủy"): 4}
-        assert model.expansions("TU") == ["Thành ủy"]
 
 
 def test_a_slug_gets_the_marks_its_own_article_gives_it() -> None:
