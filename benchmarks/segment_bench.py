@@ -1,14 +1,17 @@
 """vnsearch's segmenter (`indexer/segmenter.py`) against underthesea's `word_tokenize`.
 
     python benchmarks/segment_bench.py [--rounds 3] [--sentences N]
+    python benchmarks/segment_bench.py --articles DIR [--sample 300] [--rounds 3]
 
-Both segment the VLSP 2013 test sentences that ship in the underthesea wheel (2,120 news
-sentences, each different), one at a time, in this process. The segmenter keeps the score
-rows of the n-grams it has seen, so it is timed twice per round: first with empty caches
-(text seen for the first time, the worst case: every trigram new) and then again (text
-whose n-grams recur, as the synthetic benchmark corpus's do: it is built from these
-sentences). Prints each rate and its ratio to underthesea's, measured in the same round,
-and how many sentences came out with other words than underthesea's (it must be none).
+Both segment the same lines one at a time, in this process: by default the VLSP 2013 test
+sentences that ship in the underthesea wheel (2,120 news sentences, each different); with
+`--articles`, every line of a sample of real articles (a folder in any format vnsearch reads).
+The segmenter keeps the score rows of the n-grams it has seen, so it is timed twice per
+round: first with empty caches (text seen for the first time, the worst case: every trigram
+new) and then again (text whose n-grams recur, as the synthetic benchmark corpus's do: it is
+built from the VLSP sentences). Prints each rate and its ratio to underthesea's, measured in
+the same round, and how many lines came out with other words than underthesea's (it must be
+none).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ import click
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import table
+from benchmarks.articles import Corpus
+from benchmarks.common import DEFAULT_SEED, table
 from benchmarks.make_corpus import vlsp_sentences
 from indexer import segmenter
 
@@ -84,16 +88,26 @@ def report(lines: list[str], timed: list[Round], mismatches: int) -> str:
         for number, t in enumerate(timed, start=1)
     ]
     headers = ["round", "underthesea", "ours, first time", "ratio", "ours, n-grams seen", "ratio"]
-    return (f"{count} sentences, {sum(map(len, lines))} characters; segmented differently from underthesea: "
+    return (f"{count} lines, {sum(map(len, lines))} characters; segmented differently from underthesea: "
             f"{mismatches}\n\n" + table(headers, rows))
 
 
 @click.command()
 @click.option("--rounds", default=3, show_default=True, type=click.IntRange(min=1), help="Timed rounds.")
-@click.option("--sentences", type=click.IntRange(min=1), help="Only the first N sentences [default: all].")
-def main(rounds: int, sentences: int | None) -> None:
+@click.option("--sentences", type=click.IntRange(min=1), help="Only the first N lines [default: all].")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Segment the lines of real articles from this folder instead of the VLSP sentences.")
+@click.option("--sample", default=300, show_default=True, type=click.IntRange(min=1),
+              help="Articles drawn at random (seeded) from --articles.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="The sample's seed.")
+def main(rounds: int, sentences: int | None, articles: Path | None, sample: int, seed: int) -> None:
     """Time vnsearch's segmenter against underthesea's word_tokenize, side by side."""
-    lines = vlsp_sentences()[:sentences]
+    if articles is None:
+        lines = vlsp_sentences()
+    else:
+        corpus = Corpus(articles, real=True)
+        lines = [line for path in corpus.sample(sample, seed) for line in corpus.read(path).lines()]
+    lines = lines[:sentences]
     click.echo(report(lines, *measure(lines, rounds)))
 
 

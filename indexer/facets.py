@@ -1,13 +1,13 @@
 """Facet counts over a whole result set, as plain data: value, count, selected.
 
 Each facet's column is read once per segment and kept (`indexer.cache`) as an array of value
-codes; counting a result set is then one `bincount` per segment and facet.
+codes; counting a result set is then one `bincount` per segment and facet, and the values shown
+are picked out of the counts as arrays: real news names tens of thousands of people and places.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,33 +19,55 @@ from indexer.schema import LIST_FACETS, split_list
 
 
 @dataclass(frozen=True)
+class Counted:
+    """How many documents of a result set have each of a facet's values (those they have)."""
+
+    values: np.ndarray  # str (object array)
+    counts: np.ndarray  # int64, each above 0
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        return zip(self.values.tolist(), self.counts.tolist())
+
+
+@dataclass(frozen=True)
 class FacetColumn:
     """One facet of one segment: its distinct values, and for every (document, value) pair
     the value's code. `owners` holds each pair's document; None when there is one value per
     document, in document order."""
 
-    values: list[str]
+    values: np.ndarray  # str (object array)
     codes: np.ndarray
     owners: np.ndarray | None
 
-    def counts(self, found: np.ndarray) -> Iterable[tuple[str, int]]:
-        """(value, how many of the documents `found` have it), for the values they have."""
+    def counts(self, found: np.ndarray) -> Counted:
+        """The values the documents `found` have, and how many of them have each."""
         chosen = self.codes[found if self.owners is None else found[self.owners]]
         counted = np.bincount(chosen, minlength=len(self.values))
-        return ((self.values[code], int(counted[code])) for code in np.flatnonzero(counted))
+        present = np.flatnonzero(counted)
+        return Counted(self.values[present], counted[present])
 
 
-def facet_counts(searcher: Searcher, found: np.ndarray, names: Iterable[str]) -> dict[str, Counter[str]]:
+def facet_counts(searcher: Searcher, found: np.ndarray, names: Iterable[str]) -> dict[str, Counted]:
     """How many of the documents `found` (a bool array over `searcher`'s document numbers)
     have each value of each facet."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
+    parts: dict[str, list[Counted]] = {name: [] for name in names}
     for leaf, offset in searcher.leaf_searchers():
         local = found[offset : offset + leaf.doc_count_all()]
-        if not local.any():
-            continue
-        for name, counter in counts.items():
-            counter.update(dict(facet_column(leaf, name).counts(local)))
-    return counts
+        if local.any():
+            for name, counted in parts.items():
+                counted.append(facet_column(leaf, name).counts(local))
+    return {name: _summed(counted) for name, counted in parts.items()}
+
+
+def _summed(parts: list[Counted]) -> Counted:
+    """The counts of several segments, each value once."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return Counted(np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+    values, inverse = np.unique(np.concatenate([part.values for part in parts]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([part.counts for part in parts]), minlength=len(values))
+    return Counted(values, counts.astype(np.int64))
 
 
 def facet_column(leaf: Searcher, name: str) -> FacetColumn:
@@ -65,7 +87,9 @@ def facet_column(leaf: Searcher, name: str) -> FacetColumn:
 def _coded(values: list[str], owners: np.ndarray | None) -> FacetColumn:
     codes: dict[str, int] = {}
     coded = np.fromiter((codes.setdefault(value, len(codes)) for value in values), dtype=np.int64, count=len(values))
-    return FacetColumn(list(codes), coded, owners)
+    distinct = np.empty(len(codes), dtype=object)
+    distinct[:] = list(codes)
+    return FacetColumn(distinct, coded, owners)
 
 
 def date_keys(searcher: Searcher) -> np.ndarray:
@@ -79,13 +103,18 @@ def date_keys(searcher: Searcher) -> np.ndarray:
     return np.concatenate(columns) if columns else np.zeros(0, dtype=np.uint64)
 
 
-def facet_values(groups: dict[Any, int], selected: list[str], limit: int) -> list[dict[str, Any]]:
-    """The most frequent values (and every selected one), most frequent first."""
-    counts = {value: count for value, count in groups.items() if value}
-    for value in selected:
-        counts.setdefault(value, 0)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    shown = ranked[:limit] + [item for item in ranked[limit:] if item[0] in selected]
+def facet_values(counted: Counted, selected: list[str], limit: int) -> list[dict[str, Any]]:
+    """The most frequent values (and every selected one), most frequent first, equal counts
+    in the order of their values."""
+    named = counted.values != ""
+    values, counts = counted.values[named], counted.counts[named]
+    if len(counts) > limit:  # only the values that may be among the first `limit` are sorted
+        threshold = np.partition(counts, len(counts) - limit)[len(counts) - limit]
+        values, counts = values[counts >= threshold], counts[counts >= threshold]
+    ranked = sorted(zip(values.tolist(), counts.tolist()), key=lambda item: (-item[1], item[0]))[:limit]
+    found, ranked_values = dict(counted.items()), {value for value, _ in ranked}
+    others = [(value, found.get(value, 0)) for value in dict.fromkeys(selected) if value not in ranked_values]
+    shown = ranked + sorted(others, key=lambda item: (-item[1], item[0]))
     return [{"value": value, "count": count, "selected": value in selected} for value, count in shown]
 
 

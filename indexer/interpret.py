@@ -127,12 +127,26 @@ def _written_like(typed: str, folded: str, lm: LanguageModel) -> str:
     return max(forms, key=lambda form: SequenceMatcher(None, typed, form).ratio())  # first of equals
 
 
-def _abbreviations(lm: LanguageModel) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]]:
-    """folded syllables -> (every form of the same thing as written syllables, how to show it)."""
+Abbreviations = dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]]
+_known: dict[object, Abbreviations] = {}  # the table of the language model read last
+
+
+def _abbreviations(lm: LanguageModel) -> Abbreviations:
+    """folded syllables -> (every form of the same thing as written syllables, how to show it).
+    Worked out once per state of the language model: real news defines thousands."""
+    table = _known.get(lm.version)
+    if table is None:
+        table = _abbreviation_table(lm.defined_abbreviations())
+        _known.clear()
+        _known[lm.version] = table
+    return table
+
+
+def _abbreviation_table(defined: list[tuple[str, str]]) -> Abbreviations:
     groups: dict[str, list[str]] = {}
-    for abbreviation, expansion in [*BUILT_IN.items(), *lm.defined_abbreviations()]:
+    for abbreviation, expansion in [*BUILT_IN.items(), *defined]:
         groups.setdefault(normalize(expansion), [expansion]).append(abbreviation)
-    table: dict[tuple[str, ...], tuple[list[tuple[str, ...]], str]] = {}
+    table: Abbreviations = {}
     for expansion_key, (expansion, *abbreviations) in groups.items():
         forms = list(dict.fromkeys(_written(text) for text in [expansion, *abbreviations]))
         for text in [expansion, *abbreviations]:

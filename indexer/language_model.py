@@ -113,7 +113,13 @@ class LanguageModel:
         return cls(index_folder(searcher))
 
     def __init__(self, folder: Path) -> None:
-        self._db = _connect(folder / FILENAME) if (folder / FILENAME).exists() else None
+        path = folder / FILENAME
+        self._db = _connect(path) if path.exists() else None
+        # Which state of the counts this is: what is worked out from them may be kept until it changes.
+        self.version: object = None
+        if self._db is not None:
+            status = path.stat()
+            self.version = (str(path), status.st_mtime_ns, status.st_size)
         if self._db is not None and not all(_is_table(self._db, name) for name in _TABLES):
             # nothing saved yet, or in another layout (an earlier version's: the index is rebuilt)
             self._db.close()

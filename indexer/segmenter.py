@@ -124,6 +124,7 @@ def _is_title(text: str) -> bool:
 
 # The functions a template may apply to its n-gram (None: the text itself).
 FUNCTIONS = (None, "lower", "isdigit", "istitle", "is_in_dict")
+_BY_TEXT = (None, "lower")  # the functions whose values are an n-gram's text
 # Characters whose case Python 3.11 (Unicode 14) and underthesea_core's Rust (a later Unicode)
 # agree on: ASCII, Latin-1, Latin Extended-A, ơ and ư, combining marks, the other Vietnamese
 # letters, punctuation.
@@ -146,10 +147,15 @@ class _Features:
         }
 
     def values(self, text: str, names: list[str | None]) -> list[str]:
-        if not _USUAL.fullmatch(text):
+        if not self.usual(text):
             return self._underthesea_values(text, names)
         functions = self._functions
         return [functions[name](text) for name in names]
+
+    @staticmethod
+    def usual(text: str) -> bool:
+        """Whether Python's functions give underthesea's values for this text."""
+        return _USUAL.fullmatch(text) is not None
 
     def _underthesea_values(self, text: str, names: list[str | None]) -> list[str]:
         # A letter Python and Rust may case differently (`ɤ`, IPA for `ơ`): underthesea_core's
@@ -194,6 +200,15 @@ class _Grams:
             by_function.setdefault(template.function, []).append((column, template.weights))
         self.functions = list(by_function)
         self.columns = list(by_function.values())
+        # The texts the model has weights for. Any other n-gram (most of real news's, whose
+        # names and numbers keep coming) scores by its other values only (`istitle`, `isdigit`,
+        # `is_in_dict`): one row for each combination of them, kept under the combination,
+        # not a row for every n-gram, which would fill the cache and start it again.
+        self.known = {
+            value for function, columns in by_function.items() if function in _BY_TEXT
+            for _, weights in columns for value in weights
+        }
+        self.by_value = [function for function in self.functions if function not in _BY_TEXT]
         self._index: dict[str, int] = {}
         self._rows = np.zeros((1024, len(self.starts), 2))
         # The web server segments queries in several threads; rows are handed out one by one.
@@ -206,7 +221,7 @@ class _Grams:
             index = self._index
             first_new = len(index)
             new: list[list[list[float]]] = []
-            ids = [row if (row := index.get(gram)) is not None else self._add(gram, new) for gram in grams]
+            ids = [row if (row := index.get(gram)) is not None else self._new_row(gram, new) for gram in grams]
             if new:
                 # Stored together: one numpy conversion for all of a line's new n-grams.
                 while len(self._rows) < first_new + len(new):
@@ -214,17 +229,29 @@ class _Grams:
                 self._rows[first_new:first_new + len(new)] = new
             return self._rows[ids]
 
-    def _add(self, gram: str, new: list[list[list[float]]]) -> int:
+    def _new_row(self, gram: str, new: list[list[list[float]]]) -> int:
+        features = self.features
+        if gram in self.known or gram.lower() in self.known or not features.usual(gram):
+            return self._add(gram, features.values(gram, self.functions), new)
+        values = features.values(gram, self.by_value)
+        key = "\x00".join(["", *values])  # no n-gram's text: the line was normalised
+        row = self._index.get(key)
+        if row is None:
+            by_value = dict(zip(self.by_value, values))
+            row = self._add(key, [by_value.get(function, "\x00") for function in self.functions], new)
+        return row
+
+    def _add(self, key: str, values: list[str], new: list[list[list[float]]]) -> int:
         # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
         scores = [[0.0, 0.0] for _ in self.starts]
-        for value, columns in zip(self.features.values(gram, self.functions), self.columns):
+        for value, columns in zip(values, self.columns):
             for column, weights in columns:
                 weight = weights.get(value)
                 if weight is not None:
                     scores[column][0] += weight[0]
                     scores[column][1] += weight[1]
         new.append(scores)
-        row = self._index[gram] = len(self._index)
+        row = self._index[key] = len(self._index)
         return row
 
 

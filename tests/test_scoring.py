@@ -143,6 +143,7 @@ def test_facet_counts_are_the_stored_values_counted(segmented: Searcher) -> None
         stored = [segmented.stored_fields(docnum).get(name) for docnum in docnums]
         values = [v for value in stored if value for v in split_list(value)] if name in LIST_FACETS else stored
         without_empty = Counter({value: count for value, count in counts[name].items() if value})
+        assert all(count > 0 for _, count in counts[name].items())
         assert without_empty == Counter(v for v in values if v), name
     assert counts["places"]  # the corpus names places
 
