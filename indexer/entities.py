@@ -4,14 +4,35 @@ underthesea ships a NER model, but measured on these news articles it is both to
 indexing (about 10,000 characters a second per call on short text, 15 s for one 12,500-character
 article, against 115,000 a second for segmentation) and weak where news needs it most (it tags
 `Trương Thị Mai` as a place and `Hội nghị` as a location). Vietnamese news names things in a
-few regular ways, which these rules follow:
+few regular ways, which these rules follow. The text is read as a stream of syllables (with the
+punctuation between them and the word boundaries segmentation found), left to right; at each
+syllable the first rule that applies names something and moves past it:
 
-- people: capitalised syllables starting with a family name (`Trương Thị Mai`), or after a
-  title such as `đồng chí`, `ông`, `bà` (`đồng chí Ksor Tuối`);
-- places: the provinces and big cities, and capitalised words after `tỉnh`, `huyện`, `xã`,
-  `Thành ủy`, `tại` ... (`Thành uỷ Hải Phòng`, `xã Nga Sơn`);
-- organisations: capitalised words after a head noun such as `Ban`, `Bộ`, `Sở`, `Ủy ban`,
-  `Viện`, `Công ty` (`Ban Tổ chức Trung ương`, `Bộ Chính trị`).
+1. a name of the gazetteer (`indexer.gazetteer`: provinces, districts, countries, foreign
+   places, regions, ministries and central bodies, the sixty lunar years), longest first. It
+   is shown as the gazetteer shows it, whatever the form written (`TP.HCM`, `HCM`, `Thành phố
+   Hồ Chí Minh` are all `TP Hồ Chí Minh`), and it is never a person (`Thái Lan`, `Hà Đông`,
+   `Đinh Dậu`). A name only counts with its capitals (`Hòa Bình` the province, not `hòa bình`
+   peace); a one-syllable name (`Mỹ`, `Anh`, `Nga`) only mid-sentence and standing alone (not
+   `Anh` the pronoun opening a sentence, nor `Nga` in `Nga Sơn`);
+2. a title (`ông`, `bà`, `đồng chí`, `HLV`, `Tổng thống`, `ca sĩ` ...): the capitalised name
+   after it is a person, foreign or not (`Park Hang-seo`, `Hari Won`), also when a place or a
+   body comes between (`Tổng thống Mỹ Donald Trump`); a title and a lone given name
+   (`anh Tuấn`, `ông Trump`) name no one the facet could tell apart;
+3. a body's head noun (`Bộ`, `Sở`, `Ban`, `Công ty` ...) and the capitalised words after it,
+   with `và` inside (`Sở Kế hoạch và Đầu tư`), up to a place, which ends the name
+   (`Sở Y tế Hà Nội`); administrative bodies (`UBND`, `HĐND`, `Công an`, `Tỉnh ủy`) are named
+   by their place and written one way (`UBND TP Hà Nội`, `UBND tỉnh Nghệ An`), or not at all
+   when the text leaves the place out (`UBND TP` alone names no one body);
+4. a place's head noun (`tỉnh`, `huyện`, `xã`, `thủ đô`, `bang` ...) and the capitalised
+   name after it (`xã Nga Sơn` -> `Nga Sơn`);
+5. a street, a river, a prize, a dynasty ... (`đường`, `sông`, `giải`, `nhà`): the name after
+   it is none of the three, even when it is a person's (`đường Nguyễn Trãi`);
+6. a person's name with no title: two to four capitalised Vietnamese syllables that begin
+   with a common family name and begin a run of capitals (`Trương Thị Mai`; not `La Liga`,
+   whose `Liga` is no Vietnamese syllable).
+
+Lowercase words are never values: an organisation starts with a capital as a place does.
 """
 
 from __future__ import annotations
@@ -19,53 +40,105 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable, NamedTuple, TypeVar
 
-from indexer.normalize import normalize
+from indexer import gazetteer
+from indexer.normalize import canonical, is_syllable, normalize
 from indexer.segment import segment
 
-# The family names that most Vietnamese people carry.
+T = TypeVar("T")
+_LETTERS = re.compile(r"[^\W_]+")
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """`|`-separated phrases as `_longest` looks them up: lowercase canonical syllables joined by
+    one space (`PGS.TS` -> `pgs ts`, `đ/c` -> `đ c`)."""
+    return frozenset(" ".join(_LETTERS.findall(normalize(phrase))) for phrase in text.split("|") if phrase.strip())
+
+
+# The family names that most Vietnamese people carry (not `Văn`, far more often a middle name).
 SURNAMES = frozenset(normalize(n) for n in """
     nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý trương đào đinh
-    mai lâm cao hà tạ chu lương đoàn vương trịnh tô thái lưu kiều la quách từ văn thân tăng
+    mai lâm cao hà tạ chu lương đoàn vương trịnh tô thái lưu kiều la quách từ thân tăng
     triệu đàm khổng lục mạc âu tống nông hứa giang diệp phùng lã lại doãn hầu bạch
     """.split())
-# Words before a person's name.
-PERSON_TITLES = frozenset(
-    normalize(t)
-    for t in ["đồng chí", "ông", "bà", "anh", "chị", "cô", "thầy", "em", "cháu", "cụ", "đ/c", "nhà báo",
-              "bác sĩ", "tiến sĩ", "thạc sĩ", "giáo sư", "phó giáo sư", "đại tá", "thượng tá", "trung tá",
-              "thiếu tá", "đại úy", "thiếu tướng", "trung tướng", "thượng tướng", "đại tướng"]
-)
-# Words before a place's name: administrative units and the party committees named after them.
-PLACE_HEADS = frozenset(
-    normalize(t)
-    for t in ["tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường",
-              "thôn", "bản", "làng", "ấp", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy"]
-)
-# Offices: `đồng chí Trưởng Ban ...` names a post, not a person.
+# Titles of kinship and courtesy before a name. Written with a capital in mid-sentence they are
+# something else (`Anh` is England, `Cô Tô` an island).
+KIN_TITLES = _phrases("ông|bà|anh|chị|cô|chú|bác|cậu|dì|em|cháu|cụ|bé|thầy|đồng chí|đ/c")
+# Offices of state, which the country or place they serve may follow before the name
+# (`Tổng thống Mỹ Donald Trump`, `Thủ tướng Đức Angela Merkel`).
+STATE_TITLES = _phrases("""
+    tổng thống|phó tổng thống|thủ tướng|phó thủ tướng|chủ tịch|phó chủ tịch|chủ tịch nước|
+    tổng bí thư|bí thư|phó bí thư|bộ trưởng|thứ trưởng|ngoại trưởng|thống đốc|thị trưởng|
+    chủ nhiệm|đại sứ|nghị sĩ|thượng nghị sĩ|hạ nghị sĩ|quốc vương|nhà vua|vua|hoàng tử|
+    công chúa|nữ hoàng|tổng tư lệnh
+    """)
+# Other offices, trades and ranks before a name (`HLV Park Hang-seo`, `ca sĩ Hari Won`).
+OFFICE_TITLES = STATE_TITLES | _phrases("""
+    giám đốc|phó giám đốc|tổng giám đốc|giáo hoàng|đức giáo hoàng|hlv|huấn luyện viên|tiền đạo|tiền vệ|hậu vệ|trung vệ|thủ môn|cầu thủ|danh thủ|tay vợt|
+    võ sĩ|vđv|vận động viên|ca sĩ|nhạc sĩ|diễn viên|nghệ sĩ|nsưt|nsnd|người mẫu|hoa hậu|á hậu|
+    mc|đạo diễn|nhà văn|nhà thơ|nhà báo|phóng viên|họa sĩ|tỷ phú|doanh nhân|luật sư|kiến trúc sư|
+    bác sĩ|bs|tiến sĩ|ts|thạc sĩ|ths|giáo sư|gs|phó giáo sư|pgs|pgs.ts|gs.ts|đại tướng|
+    thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy|
+    trung úy|thiếu úy|bị can|bị cáo|nghi phạm|nghi can|đối tượng|nạn nhân|tác giả|đại biểu|đbqh
+    """)
+TITLES = KIN_TITLES | OFFICE_TITLES
+# Offices that open a name after a title are no name (`đồng chí Trưởng Ban`).
 OFFICES = frozenset(normalize(t) for t in "trưởng phó bí chủ ủy giám tổng thủ bộ ban thường".split())
-# The provinces and cities, as a gazetteer (names stay even when provinces merge).
-PROVINCES = frozenset(normalize(n) for n in """
-    An Giang|Bà Rịa - Vũng Tàu|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|
-    Bình Phước|Bình Thuận|Cà Mau|Cần Thơ|Cao Bằng|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|
-    Đồng Tháp|Gia Lai|Hà Giang|Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|
-    Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|
-    Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|
-    Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|Huế|
-    Tiền Giang|TP.HCM|TP Hồ Chí Minh|Thành phố Hồ Chí Minh|Trà Vinh|Tuyên Quang|Vĩnh Long|
-    Vĩnh Phúc|Yên Bái|Việt Nam|Sài Gòn
-    """.split("|"))
+# Words before a place's name: administrative units and the like.
+PLACE_HEADS = _phrases("""
+    tỉnh|thành phố|tp|huyện|quận|thị xã|thị trấn|xã|phường|thôn|bản|làng|ấp|xóm|thủ đô|đảo|
+    quần đảo|bang|tiểu bang
+    """)
+# The administrative units, as an organisation's name shows them (`UBND TP Hà Nội`).
+UNITS = {" ".join(_LETTERS.findall(normalize(unit))): shown for unit, shown in [
+    ("tỉnh", "tỉnh"), ("thành phố", "TP"), ("tp", "TP"), ("huyện", "huyện"), ("quận", "quận"),
+    ("thị xã", "thị xã"), ("thị trấn", "thị trấn"), ("xã", "xã"), ("phường", "phường"),
+]}
+# Words before a name that is neither a person, a place nor a body here: streets, rivers,
+# buildings, prizes, dynasties, works, languages (`đường Nguyễn Trãi`, `nhà Trần`, `tiếng Anh`). Lowercase only:
+# `Hồ` is a family name, `hồ` a lake.
+OTHER_HEADS = _phrases("""
+    đường|phố|ngõ|ngách|hẻm|đại lộ|quốc lộ|tỉnh lộ|cầu|chợ|sông|suối|núi|hồ|đèo|vịnh|bến|sân|
+    sân bay|chùa|đền|đình|miếu|nhà thờ|lăng|tượng|nghĩa trang|khu|công viên|quảng trường|
+    khách sạn|nhà hát|trường|giải|cúp|tàu|dự án|phim|bộ phim|cuốn|sách|tác phẩm|bài hát|ca khúc|
+    album|tiểu thuyết|dòng|nhà|triều|thời|họ|tên|mang tên|biệt danh|thương hiệu|hãng|cơn bão|bão|
+    tiếng|ngôn ngữ
+    """)
 # Head nouns of organisations' names.
-ORGANISATION_HEADS = frozenset(
-    normalize(t)
-    for t in ["ban", "bộ", "sở", "ủy ban", "ubnd", "hđnd", "hội đồng", "viện", "viện kiểm sát", "tòa án",
-              "công ty", "tổng công ty", "tập đoàn", "ngân hàng", "trường", "đại học", "học viện",
-              "bệnh viện", "cục", "tổng cục", "đảng ủy", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy",
-              "đảng đoàn", "mặt trận", "liên đoàn", "hội liên hiệp", "hợp tác xã", "báo", "đài",
-              "thông tấn xã", "văn phòng", "quốc hội", "chính phủ", "công an", "quân khu", "bộ tư lệnh"]
-)
-STANDALONE_ORGANISATIONS = frozenset(normalize(n) for n in ["Quốc hội", "Chính phủ", "Bộ Chính trị", "Ban Bí thư"])
-_NAME_SYLLABLE = re.compile(r"^[^\W\d_][^\W\d_]*$")
+# A head may be a whole kind of body (`Trường THPT`, `Công ty TNHH`, `Ban Quản lý`): alone,
+# without a name after it, it names no one body, and is no value.
+ORGANISATION_HEADS = _phrases("""
+    ban|bộ|sở|ủy ban|hội đồng|viện|tòa án|công ty|cty|tổng công ty|tập đoàn|ngân hàng|
+    đại học|đh|học viện|bệnh viện|bv|cục|tổng cục|chi cục|đảng đoàn|mặt trận|liên đoàn|hội|
+    hội liên hiệp|hiệp hội|hợp tác xã|htx|báo|đài|thông tấn xã|văn phòng|quân khu|bộ tư lệnh|
+    bộ chỉ huy|trung tâm|quỹ|câu lạc bộ|clb|tổ chức|kho bạc|chi nhánh|đoàn|viện kiểm sát|
+    trường đại học|trường cao đẳng|trường trung cấp|trường thpt|trường thcs|trường ptth|
+    trường trung học|trường tiểu học|trường mầm non|trường phổ thông|trường sĩ quan|
+    trường chính trị|trường quốc tế|công ty tnhh|công ty cp|công ty cổ phần|công ty tnhh mtv|
+    ngân hàng tmcp|bệnh viện đa khoa|ban quản lý|cục quản lý|viện nghiên cứu|ban tổ chức|
+    trung tâm y tế|ban chỉ đạo|tổ công tác|đoàn công tác|cục cảnh sát|phòng cảnh sát
+    """)
+# Bodies named by the place they govern, written `head [unit] place` (`UBND tỉnh Nghệ An`);
+# the long forms are shown as the press abbreviates them.
+ADMINISTRATIVE_HEADS = {normalize(head): shown for head, shown in [
+    ("ubnd", "UBND"), ("ủy ban nhân dân", "UBND"), ("hđnd", "HĐND"), ("hội đồng nhân dân", "HĐND"),
+    ("công an", "Công an"), ("tand", "TAND"), ("tòa án nhân dân", "TAND"), ("vksnd", "VKSND"),
+    ("viện kiểm sát nhân dân", "VKSND"), ("mttq", "MTTQ"), ("ủy ban mttq", "Ủy ban MTTQ"),
+    ("bchqs", "Bộ Chỉ huy Quân sự"), ("bộ chỉ huy quân sự", "Bộ Chỉ huy Quân sự"),
+    ("lđlđ", "LĐLĐ"), ("liên đoàn lao động", "LĐLĐ"), ("đảng bộ", "Đảng bộ"),
+]}
+# Party committees: the unit is in the head (`Thành ủy Hải Phòng`).
+COMMITTEE_HEADS = {normalize(head): canonical(head) for head in
+                   ["Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy"]}
+_MAX_NAME_SYLLABLES = 4
+_MAX_ORGANISATION_SYLLABLES = 12
+# What may stand between the syllables of one gazetteer name: spaces, and a `-`, `&`, `.`, `,`
+# or `/` (`Bà Rịa - Vũng Tàu`, `TP.HCM`, `Bộ KH&ĐT`, `Bộ Văn hóa, Thể thao và Du lịch`).
+_NAME_GAP = re.compile(r"[ \t\u00a0]*[-–&.,/'’]?[ \t\u00a0]*")
+# What ends a sentence (or opens a quotation): a capital after it may be the sentence's, not
+# a name's. A dot with no space after it is an abbreviation's (`TP.HCM`).
+_SENTENCE_END = re.compile(r"\n|[.!?:…][\"“”'’)]*\s|[\"“]\s*$")
 
 
 @dataclass(frozen=True)
@@ -75,59 +148,474 @@ class Entities:
     organisations: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Token:
-    written: str  # canonical form, case kept
-    key: str  # lowercase canonical form
-    joined: bool  # only spaces between this word and the one before (no punctuation, no line break)
+class _Syllable(NamedTuple):
+    written: str  # canonical form, case kept: `Hòa`
+    key: str  # lowercase canonical form: `hòa`
+    gap: str  # the text between it and the syllable before ("\n" first in a text)
+    starts_word: bool  # segmentation begins a word here
+    upper: bool  # written with a capital first letter
+
+
+class _Name(NamedTuple):
+    """A gazetteer alias, compiled: what it stands for and which syllables need a capital."""
+
+    display: str
+    kind: str
+    capitals: tuple[bool, ...]
+    province_level_city: bool
 
 
 def find_entities(*texts: str) -> Entities:
     """People, places and organisations named in the texts (a title and a body, say), each
     once, in order of appearance."""
-    tokens = []
+    found = _Found()
     for text in texts:
-        previous_end = None
-        # `segment(text)` is cached: the index analyses this same string right after.
-        for word in segment(text):
-            gap = text[previous_end : word.start] if previous_end is not None else "\n"
-            tokens.append(_Token(word.cased, word.text, not gap.strip(" \u00a0\t")))
-            previous_end = word.end
-    people: dict[str, str] = {}
-    places: dict[str, str] = {}
-    organisations: dict[str, str] = {}
-    for index, token in enumerate(tokens):
-        after_title = index > 0 and tokens[index - 1].key in PERSON_TITLES and token.joined
-        if token.key in STANDALONE_ORGANISATIONS:
-            _add(organisations, token.written)
-        head = _organisation_head(token)
-        if head:
-            name = _capitalised_run(tokens, index + 1, max_words=5, every_syllable=False)
-            if name:
-                _add(organisations, f"{head} {name}")
-        if token.key in PLACE_HEADS:
-            _add(places, _capitalised_run(tokens, index + 1, max_words=3))
-        if token.key in PROVINCES:
-            _add(places, token.written)
-        person = _person_at(tokens, index, after_title)
-        if person:
-            _add(people, person)
-    return Entities(tuple(people.values()), tuple(places.values()), tuple(organisations.values()))
+        _Reader(_syllables(text), found).read()
+    return Entities(tuple(found.people.values()), tuple(found.places.values()),
+                    tuple(found.organisations.values()))
 
 
-def _organisation_head(token: _Token) -> str | None:
-    """`Ban` in `Ban Tổ chức`, also when segmentation glued it to the office before it
-    (`Trưởng Ban` + `Tổ chức Trung ương`)."""
-    if token.key in ORGANISATION_HEADS and (token.written[0].isupper() or token.key in ("ubnd", "hđnd")):
-        return token.written
-    last = token.written.split()[-1]
-    return last if last[0].isupper() and _normalized(last) in ORGANISATION_HEADS else None
+class _Found:
+    """The values found so far, each once (whatever its case), in order of appearance."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, str] = {}
+        self.places: dict[str, str] = {}
+        self.organisations: dict[str, str] = {}
+
+    def add(self, found: dict[str, str], name: str) -> None:
+        name = " ".join(name.split()).strip(" ,.;:-–")
+        if name:
+            found.setdefault(_normalized(name), name)
 
 
-def _add(found: dict[str, str], name: str) -> None:
-    name = " ".join(name.split()).strip(" ,.;:-–")
-    if name:
-        found.setdefault(_normalized(name), name)
+def _syllables(text: str) -> list[_Syllable]:
+    """The text's syllables, with their case, the gaps between them and the word boundaries."""
+    syllables = []
+    previous_end = None
+    # `segment(text)` is cached: the index analyses this same string right after.
+    for word in segment(text):
+        pieces = [word.cased] if word.cased.isalnum() else _LETTERS.findall(word.cased)
+        if len(pieces) != len(word.syllables):  # never seen; the original text will do
+            pieces = [text[span.start : span.end] for span in word.syllables]
+        for number, (span, written) in enumerate(zip(word.syllables, pieces)):
+            gap = text[previous_end : span.start] if previous_end is not None else "\n"
+            syllables.append(_Syllable(written, span.text, gap, number == 0, written[:1].isupper()))
+            previous_end = span.end
+    return syllables
+
+
+class _Reader:
+    """One text's syllables, read left to right (see the module's docstring for the rules)."""
+
+    def __init__(self, syllables: list[_Syllable], found: _Found) -> None:
+        self.syllables = syllables
+        self.found = found
+        self.free = 0  # where the last name, title or head ended: a name may start here
+        self.after_title = False  # a title came before, with only names since
+        self.title = ""  # and which: "kin" (`ông`, `chị`), "state" (`Tổng thống`) or "office"
+
+    def read(self) -> None:
+        at = 0
+        while at < len(self.syllables):
+            end = self._entity_at(at)
+            if end is None:
+                if at >= self.free:
+                    self.after_title = False
+                at += 1
+            else:
+                at = self.free = end
+
+    def _entity_at(self, at: int) -> int | None:
+        """Where the name, title or head starting at `at` ends, once recorded; None if none does."""
+        syllable = self.syllables[at]
+        if not syllable.upper and syllable.key not in _lowercase_starts():
+            return None
+        return (self._gazetteer_name(at) or self._title(at) or self._organisation(at)
+                or self._place_after_head(at) or self._other_name(at) or self._person(at))
+
+    # --- rule 1: the gazetteer ----------------------------------------------------------------
+
+    def _gazetteer_name(self, at: int) -> int | None:
+        match = self._lookup(at)
+        if match is None:
+            return None
+        end, name = match
+        if name.kind in gazetteer.PLACE_KINDS:
+            self.found.add(self.found.places, name.display)
+        elif name.kind == gazetteer.ORGANISATION:
+            end = self._organisation_abroad(end, name.display)
+        return end
+
+    def _lookup(self, at: int) -> tuple[int, _Name] | None:
+        """The longest gazetteer name at `at` written with its capitals, if it stands alone."""
+        table, longest = _gazetteer()
+        return _longest_name(self.syllables, at, table, longest,
+                             lambda end, name: self._written_as(at, name) and self._stands_alone(at, end, name))
+
+    def _written_as(self, at: int, name: _Name) -> bool:
+        syllables = self.syllables
+        return all(syllables[at + i].upper for i, capital in enumerate(name.capitals) if capital)
+
+    def _stands_alone(self, start: int, end: int, name: _Name) -> bool:
+        """Not the first or last syllables of a longer name (`Mỹ` in `Mỹ Tâm`, `Hoàng Mai` in a
+        `Hoàng Mai Anh` segmentation found to be one word), and a one-syllable name neither a
+        capital opening a sentence nor a given name after a title (`luật sư Đức nói`)."""
+        syllables = self.syllables
+        if name.kind == gazetteer.ORGANISATION:
+            return True
+        following = syllables[end] if end < len(syllables) else None
+        next_is_capital = following is not None and following.upper and _spaced(following.gap)
+        title = self.title if self.after_title and start == self.free else ""
+        if title == "state":
+            return True  # `Thủ tướng Đức Angela Merkel`, `Tổng thống Mỹ cho biết`
+        if following is not None and not following.starts_word and _spaced(following.gap):
+            return False
+        if end - start > 1:
+            return True
+        first = syllables[start]
+        if _SENTENCE_END.search(first.gap) or (start > 0 and syllables[start - 1].upper and _spaced(first.gap)):
+            return False
+        if title:
+            return title == "office" and next_is_capital  # `HLV Anh`, but `tiền đạo Anh Harry Kane`
+        return not next_is_capital
+
+    def _organisation_abroad(self, end: int, display: str) -> int:
+        """A body followed by a foreign country is that country's (`Bộ Ngoại giao Mỹ`, `Quốc
+        hội Anh`); followed by Việt Nam it is the one of the gazetteer."""
+        match = self._lookup(end) if end < len(self.syllables) and _spaced(self.syllables[end].gap) else None
+        if match is not None and match[1].kind == gazetteer.COUNTRY:
+            country = match[1].display
+            self.found.add(self.found.places, country)
+            if country != "Việt Nam":
+                display = f"{display} {country}"
+            end = match[0]
+        self.found.add(self.found.organisations, display)
+        return end
+
+    # --- rule 2: titles -----------------------------------------------------------------------
+
+    def _title(self, at: int) -> int | None:
+        end = _longest(self.syllables, at, TITLES)
+        if end is None:
+            return None
+        first = self.syllables[at]
+        kin = _key_of(self.syllables, at, end) in KIN_TITLES
+        if kin and first.upper and not _SENTENCE_END.search(first.gap):
+            return None  # `Anh` in mid-sentence is England, `Cô Tô` an island
+        self.after_title = True
+        self.title = "kin" if kin else "state" if _key_of(self.syllables, at, end) in STATE_TITLES else "office"
+        return end
+
+    # --- rule 3: organisations ----------------------------------------------------------------
+
+    def _organisation(self, at: int) -> int | None:
+        first = self.syllables[at]
+        if not first.upper:
+            return None
+        for heads, read in ((ADMINISTRATIVE_HEADS, self._administrative_body),
+                            (COMMITTEE_HEADS, self._committee),
+                            (ORGANISATION_HEADS, self._named_body)):
+            end = _longest(self.syllables, at, heads)
+            if end is not None:
+                return read(at, end)
+        return None
+
+    def _administrative_body(self, at: int, head_end: int) -> int | None:
+        """`UBND tỉnh Nghệ An`, `Công an TP.HCM`: the head, a unit maybe, then a place."""
+        head = ADMINISTRATIVE_HEADS[_key_of(self.syllables, at, head_end)]
+        unit_end = _longest(self.syllables, head_end, UNITS)
+        unit = UNITS[_key_of(self.syllables, head_end, unit_end)] if unit_end else None
+        place = self._place(head_end, commune=False)  # `TP.HCM`: the unit is in the name
+        if place is None:
+            place = self._place(unit_end or head_end, commune=unit in ("xã", "phường", "thị trấn"))
+        if place is None:
+            return unit_end if unit_end is not None else None
+        end, name, province_level = place
+        self.found.add(self.found.organisations, f"{head} {_with_unit(unit, name, province_level)}")
+        return end
+
+    def _committee(self, at: int, head_end: int) -> int | None:
+        """`Thành ủy Hải Phòng`: the unit is in the head."""
+        place = self._place(head_end, commune=False)
+        if place is None:
+            return head_end
+        end, name, _ = place
+        head = COMMITTEE_HEADS[_key_of(self.syllables, at, head_end)]
+        self.found.add(self.found.organisations, f"{head} {name}")
+        return end
+
+    def _named_body(self, at: int, head_end: int) -> int | None:
+        """`Ban Tổ chức Trung ương`, `Sở Kế hoạch và Đầu tư`, `Sở Y tế Hà Nội`: capitalised
+        words after the head (and the rest of a word they begin), `và` between two of them,
+        up to a place, which ends the name, or a person's name, which does not belong to it."""
+        syllables = self.syllables
+        if head_end >= len(syllables) or not syllables[head_end].upper:
+            return None  # `Hội nghị`, `Ban` alone
+        if syllables[at].key in SURNAMES and self._vietnamese_name_at(at):
+            return None  # `Đoàn Ngọc Hải`, not `Đoàn` + `Ngọc Hải`
+        # After a title the person who holds it follows the body (`Giám đốc Sở Y tế Nguyễn Văn
+        # A`); else a person's name is the body's (`Trường THPT Chu Văn An`).
+        holder_follows = self.after_title and at == self.free
+        parts = [_written(syllables, at, head_end)]
+        index = head_end
+        field = self._department_field(head_end) if _key_of(syllables, at, head_end) == "sở" else None
+        if field is not None:
+            parts += [" ", field[1]]
+            index = field[0]
+        while index < len(syllables) and index - head_end < _MAX_ORGANISATION_SYLLABLES:
+            syllable = syllables[index]
+            if not _spaced(syllable.gap) and syllable.gap.strip(" \t\u00a0") not in ("-", "–", "&"):
+                break
+            place = self._place(index, commune=False) if syllable.upper else None
+            if place is not None:
+                parts += [_joiner(syllable.gap), place[1]]
+                index = place[0]
+                break
+            if holder_follows and syllable.upper and self._vietnamese_name_at(index):
+                break
+            if syllable.upper or not syllable.starts_word or self._joins_two_words(index):
+                parts += [_joiner(syllable.gap), syllable.written]
+                index += 1
+            else:
+                break
+        while len(parts) > 1 and _normalized(parts[-1]) == "và":
+            del parts[-2:]
+        if len(parts) == 1:
+            return None
+        self.found.add(self.found.organisations, "".join(parts))
+        return index
+
+    def _department_field(self, at: int) -> tuple[int, str] | None:
+        """A department's field, spelled as the ministry of that field is: `Sở GTVT` and `Sở
+        Giao thông - Vận tải` are `Sở Giao thông vận tải`. Not a short form that a longer,
+        other name goes on from (`Sở Văn hóa và Thể thao` is not `Sở Văn hóa, Thể thao và Du
+        lịch`)."""
+        table, longest = _fields()
+        match = _longest_name(self.syllables, at, table, longest)
+        if match is None:
+            return None
+        end, field = match
+        following = self.syllables[end] if end < len(self.syllables) else None
+        if following is not None and _spaced(following.gap):
+            if following.key == "và" or (following.upper and self._lookup(end) is None):
+                return None
+        return end, field
+
+    def _joins_two_words(self, index: int) -> bool:
+        """`và` between two capitalised words of one name (`Kế hoạch và Đầu tư`), not before
+        another body (`Bộ Tài chính và Bộ Công an`)."""
+        syllables = self.syllables
+        if syllables[index].key != "và" or index + 1 >= len(syllables):
+            return False
+        following = syllables[index + 1]
+        return following.upper and _spaced(following.gap) and _longest(syllables, index + 1, ORGANISATION_HEADS) is None
+
+    # --- rule 4: places after a head ----------------------------------------------------------
+
+    def _place_after_head(self, at: int) -> int | None:
+        end = _longest(self.syllables, at, PLACE_HEADS)
+        if end is None or end >= len(self.syllables):
+            return None
+        place = self._place(end, commune=True)
+        if place is None:
+            return None
+        return place[0]
+
+    def _place(self, at: int, commune: bool) -> tuple[int, str, bool] | None:
+        """The place named at `at` (recorded): a gazetteer place, or, where the gazetteer does
+        not list every name (communes, foreign towns), a run of capitalised syllables that is
+        not a person's name. (end, name, whether it is a province or province-level city)."""
+        if at >= len(self.syllables) or not _spaced_or_dot(self.syllables[at].gap):
+            return None
+        match = self._lookup(at)
+        if match is not None and match[1].kind in gazetteer.PLACE_KINDS:
+            end, name = match
+            self.found.add(self.found.places, name.display)
+            return end, name.display, name.kind == gazetteer.PROVINCE
+        if not commune or self._vietnamese_name_at(at):
+            return None
+        end = at
+        while end < len(self.syllables) and end - at < _MAX_NAME_SYLLABLES and self.syllables[end].upper:
+            if end > at and not _spaced(self.syllables[end].gap):
+                break
+            end += 1
+        if end == at:
+            return None
+        name = " ".join(s.written for s in self.syllables[at:end])
+        self.found.add(self.found.places, name)
+        return end, name, False
+
+    # --- rule 5: other names ------------------------------------------------------------------
+
+    def _other_name(self, at: int) -> int | None:
+        """`đường Nguyễn Trãi`: the head and the capitalised run after it, recorded as nothing."""
+        if self.syllables[at].upper:
+            return None
+        end = _longest(self.syllables, at, OTHER_HEADS)
+        if end is None:
+            return None
+        while end < len(self.syllables) and self.syllables[end].upper and _spaced(self.syllables[end].gap):
+            end += 1
+        return end
+
+    # --- rule 6: people -----------------------------------------------------------------------
+
+    def _person(self, at: int) -> int | None:
+        syllables = self.syllables
+        if at != self.free and at > 0 and syllables[at - 1].upper and _spaced(syllables[at].gap):
+            return None  # the rest of a run of capitals that began earlier
+        if not (self.after_title and at == self.free):
+            end = self._vietnamese_name_at(at)
+            if end is None or end - at < 3:
+                return None  # two syllables alone are as often a street, a lake, a hospital
+            self.found.add(self.found.people, _written(syllables, at, end))
+            return end
+        if _office_word(syllables[at]):
+            return at + 1  # `Giám đốc FBI James Comey`, `HLV U20 Việt Nam Hoàng Anh Tuấn`
+        end = self._any_name_at(at)
+        if end is None:
+            return None
+        if not self._given_names_only(at, end):
+            self.found.add(self.found.people, _written(syllables, at, end))
+        return end
+
+    def _given_names_only(self, start: int, end: int) -> bool:
+        """`HLV Hữu Thắng`, `anh Văn Toàn`: a middle and a given name, Vietnamese, without the
+        family name. The same person is also named in full, and one value per person is kept."""
+        syllables = self.syllables[start:end]
+        return (len(syllables) == 2 and syllables[0].key not in SURNAMES
+                and all(_capitalised_syllable(s) for s in syllables))
+
+    def _vietnamese_name_at(self, at: int) -> int | None:
+        """Where a Vietnamese name starting at `at` ends: a family name, then capitalised
+        Vietnamese syllables, two to four in all (whole words when the run is longer)."""
+        syllables = self.syllables
+        if syllables[at].key not in SURNAMES or not syllables[at].starts_word:
+            return None
+        end = at
+        while end < len(syllables) and _capitalised_syllable(syllables[end]):
+            if end > at and not _spaced(syllables[end].gap):
+                break
+            end += 1
+            if end - at > _MAX_NAME_SYLLABLES:
+                # Longer than a name: keep the words that fit.
+                end = next((e for e in range(at + _MAX_NAME_SYLLABLES, at, -1) if syllables[e].starts_word), at)
+                break
+        return end if end - at >= 2 else None
+
+    def _any_name_at(self, at: int) -> int | None:
+        """Where a name after a title ends: two to four capitalised parts, foreign or not, a
+        part being syllables joined by hyphens (`Park Hang-seo`, `Prayuth Chan-o-cha`)."""
+        syllables = self.syllables
+        if syllables[at].key in OFFICES or _longest(syllables, at, ORGANISATION_HEADS) is not None:
+            return None  # `đồng chí Trưởng Ban`
+        parts = 0
+        end = at
+        while end < len(syllables):
+            syllable = syllables[end]
+            if end > at and syllable.gap == "-":
+                end += 1
+                continue
+            initial = end > at and len(syllables[end - 1].written) == 1 and syllable.gap.strip() == "."
+            joined = end == at or _spaced(syllable.gap) or initial  # `George W. Bush`
+            if not syllable.upper or not joined or _office_word(syllable) or parts == _MAX_NAME_SYLLABLES:
+                break
+            parts += 1
+            end += 1
+        return end if parts >= 2 else None
+
+
+def _written(syllables: list[_Syllable], start: int, end: int) -> str:
+    """Syllables as the text joins them: `Park Hang-seo`."""
+    return syllables[start].written + "".join(_joiner(s.gap) + s.written for s in syllables[start + 1 : end])
+
+
+def _joiner(gap: str) -> str:
+    """How a gap inside a name is shown: a space for spaces, `-` and `&` as written."""
+    mark = gap.strip(" \t\u00a0")
+    if not mark:
+        return " "
+    return f" {mark} " if mark != gap else mark
+
+
+def _spaced(gap: str) -> bool:
+    """Only spaces between two syllables: no punctuation, no line break."""
+    return not gap.strip(" \t\u00a0")
+
+
+def _spaced_or_dot(gap: str) -> bool:
+    """Spaces, or the dot of an abbreviation (`TP. Hà Nội`)."""
+    return _spaced(gap) or gap.strip(" \t\u00a0") == "."
+
+
+def _office_word(syllable: _Syllable) -> bool:
+    """An abbreviation or a code (`FBI`, `U20`): part of an office, not of a name."""
+    written = syllable.written
+    return (len(written) > 1 and written.isupper()) or not written.isalpha()
+
+
+def _capitalised_syllable(syllable: _Syllable) -> bool:
+    """Written like a syllable of a Vietnamese name: `Mai`, not `MAI`, `Liga` or `McCain`."""
+    written = syllable.written
+    return syllable.upper and (len(written) == 1 or written[1:].islower()) and _vietnamese(syllable.key)
+
+
+@lru_cache(maxsize=20_000)
+def _vietnamese(key: str) -> bool:
+    return is_syllable(key)
+
+
+def _with_unit(unit: str | None, place: str, province_level: bool) -> str:
+    """A place as an administrative body's name shows it: a province's or province-level
+    city's unit is always written (`UBND Nghệ An` is `UBND tỉnh Nghệ An`), once (`UBND TP Hồ
+    Chí Minh`); any other unit as the text has it, in one spelling (`Tp.` is `TP`)."""
+    if province_level and unit in (None, "tỉnh", "TP"):
+        city = place in _province_level_cities()
+        if city and place.startswith("TP "):
+            return place
+        unit = "TP" if city else unit if unit == "TP" else "tỉnh"
+    return f"{unit} {place}" if unit else place
+
+
+def _longest_name(syllables: list[_Syllable], at: int, table: dict[tuple[str, ...], T], longest: dict[str, int],
+                  accept: Callable[[int, T], bool] = lambda end, value: True) -> tuple[int, T] | None:
+    """The longest name of `table` (keyed by syllables) at `at` that `accept(end, value)`
+    takes, its syllables apart by spaces or a name's punctuation (`TP.HCM`, `Bộ KH&ĐT`)."""
+    size = longest.get(syllables[at].key)
+    if size is None:
+        return None
+    keys = [syllables[at].key]
+    for index in range(at + 1, min(at + size, len(syllables))):
+        if not _NAME_GAP.fullmatch(syllables[index].gap):
+            break
+        keys.append(syllables[index].key)
+    for length in range(len(keys), 0, -1):
+        value = table.get(tuple(keys[:length]))
+        if value is not None and accept(at + length, value):
+            return at + length, value
+    return None
+
+
+def _key_of(syllables: list[_Syllable], start: int, end: int) -> str:
+    return " ".join(s.key for s in syllables[start:end])
+
+
+def _longest(syllables: list[_Syllable], at: int, table: frozenset[str] | dict[str, str]) -> int | None:
+    """The end of the longest phrase of `table` (lowercase, spaced) starting at `at`, its
+    syllables joined by spaces (or a `/`, `.`: `đ/c`, `PGS.TS`)."""
+    found = None
+    key = ""
+    for index in range(at, min(at + 4, len(syllables))):
+        syllable = syllables[index]
+        if index > at:
+            if not _spaced(syllable.gap) and syllable.gap not in ("/", "."):
+                break
+            key += " "
+        key += syllable.key
+        if key in table:
+            found = index + 1
+    return found
 
 
 @lru_cache(maxsize=20_000)
@@ -136,50 +624,53 @@ def _normalized(text: str) -> str:
     return normalize(text)
 
 
-def _is_name_word(token: _Token, every_syllable: bool = True) -> bool:
-    """Capitalised the way names are: places and people on every syllable (`Hải Phòng`),
-    organisations on the first syllable of each word (`Ban Tổ chức Trung ương`)."""
-    syllables = token.written.split()
-    checked = syllables if every_syllable else syllables[:1]
-    return all(_NAME_SYLLABLE.match(p) for p in syllables) and all(p[0].isupper() for p in checked)
+# --- the tables, compiled once, on first use ---------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[tuple[str, ...], _Name], dict[str, int]]:
+    """Every alias by its syllables (lowercase canonical), and per first syllable the most
+    syllables an alias starting with it has. A province wins over a district of its name."""
+    table: dict[tuple[str, ...], _Name] = {}
+    longest: dict[str, int] = {}
+    for entry in gazetteer.entries():
+        display = canonical(entry.display)
+        for alias in entry.aliases:
+            written = _LETTERS.findall(canonical(alias))
+            key = tuple(_LETTERS.findall(normalize(alias)))
+            # An organisation needs its first capital (`Chính phủ`, not `chính phủ`); a place
+            # and a year every capital its alias has (`Hòa Bình`, not `hòa bình`).
+            capitals = tuple(w[0].isupper() and (i == 0 or entry.kind != gazetteer.ORGANISATION)
+                             for i, w in enumerate(written))
+            if key not in table:
+                table[key] = _Name(display, entry.kind, capitals, entry.province_level_city)
+                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return table, longest
 
 
-def _capitalised_run(tokens: list[_Token], start: int, max_words: int, every_syllable: bool = True) -> str:
-    """Capitalised words joined to the one before `start`, up to `max_words`."""
-    run = []
-    for index in range(start, min(start + max_words, len(tokens))):
-        token = tokens[index]
-        if not token.joined or not (_is_name_word(token, every_syllable) or token.key == "tp.hcm"):
-            break
-        if _person_at(tokens, index, after_title=False, inside_run=True):
-            break  # `Tỉnh ủy Đỗ Trọng Hưng`: the committee, then its secretary
-        run.append(token.written)
-    return " ".join(run)
+@lru_cache(maxsize=1)
+def _fields() -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
+    """The ministries' fields (`Giao thông vận tải`) by every short form of the gazetteer
+    (`GTVT`, `Giao thông`), as `_gazetteer` keys its names."""
+    table: dict[tuple[str, ...], str] = {}
+    longest: dict[str, int] = {}
+    for entry in gazetteer.entries():
+        if entry.kind == gazetteer.ORGANISATION and entry.display.startswith("Bộ "):
+            for alias in entry.aliases:
+                key = tuple(_LETTERS.findall(normalize(alias)))[1:]
+                table.setdefault(key, canonical(entry.display)[len("Bộ "):])
+                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return table, longest
 
 
-def _person_at(tokens: list[_Token], index: int, after_title: bool, inside_run: bool = False) -> str | None:
-    """A name starting at `index`: capitalised syllables that begin with a family name, or
-    any capitalised syllables after a title (`đồng chí Ksor Tuối`)."""
-    if not tokens[index].written[:1].isupper():
-        return None
-    if not inside_run and not after_title and index > 0 and tokens[index].joined:
-        if _person_at(tokens, index - 1, after_title=False, inside_run=True):
-            return None  # the rest of a name that starts one word earlier
-    syllables: list[str] = []
-    for position in range(index, min(index + 4, len(tokens))):
-        token = tokens[position]
-        if position > index and not token.joined:
-            break
-        if not all(p[:1].isupper() and p[1:].islower() and _NAME_SYLLABLE.match(p) for p in token.written.split()):
-            break
-        syllables.extend(token.written.split())
-    if not 2 <= len(syllables) <= 4:
-        return None
-    first = _normalized(syllables[0])
-    if _normalized(" ".join(syllables[:2])) in PROVINCES or _normalized(" ".join(syllables)) in PROVINCES:
-        return None
-    if first in OFFICES or first in ORGANISATION_HEADS or first in PERSON_TITLES:
-        return None
-    if after_title or first in SURNAMES:
-        return " ".join(syllables)
-    return None
+@lru_cache(maxsize=1)
+def _province_level_cities() -> frozenset[str]:
+    return frozenset(canonical(e.display) for e in gazetteer.entries() if e.province_level_city)
+
+
+@lru_cache(maxsize=1)
+def _lowercase_starts() -> frozenset[str]:
+    """First syllables of what a rule may find at a lowercase syllable: titles, heads, and the
+    gazetteer's few lowercase names (`châu Á`, `thành phố Hồ Chí Minh`)."""
+    table, _ = _gazetteer()
+    phrases = [*TITLES, *PLACE_HEADS, *OTHER_HEADS]
+    return frozenset([p.split()[0] for p in phrases] + [key[0] for key, name in table.items() if not name.capitals[0]])
