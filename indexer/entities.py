@@ -50,10 +50,22 @@ T = TypeVar("T")
 _LETTERS = re.compile(r"[^\W_]+")
 
 
-def _phrases(text: str) -> frozenset[str]:
-    """`|`-separated phrases as `_longest` looks them up: lowercase canonical syllables joined by
-    one space (`PGS.TS` -> `pgs ts`, `đ/c` -> `đ c`)."""
-    return frozenset(" ".join(_LETTERS.findall(normalize(phrase))) for phrase in text.split("|") if phrase.strip())
+class _Phrases(dict[str, str]):
+    """Phrases as `_longest` looks them up (lowercase canonical syllables joined by one space:
+    `PGS.TS` is `pgs ts`, `đ/c` is `đ c`), each with how a name shows it, and the syllables
+    they start with: most syllables start none, and are passed over at once."""
+
+    def __init__(self, shown: dict[str, str]) -> None:
+        super().__init__({" ".join(_LETTERS.findall(normalize(p))): s for p, s in shown.items()})
+        self.first = frozenset(phrase.split(" ")[0] for phrase in self)
+
+    def __or__(self, other: dict[str, str]) -> _Phrases:  # type: ignore[override]
+        return _Phrases({**self, **other})
+
+
+def _phrases(text: str) -> _Phrases:
+    """`|`-separated phrases."""
+    return _Phrases({phrase.strip(): phrase.strip() for phrase in text.split("|") if phrase.strip()})
 
 
 # The family names that most Vietnamese people carry (not `Văn`, far more often a middle name).
@@ -91,19 +103,20 @@ PLACE_HEADS = _phrases("""
     quần đảo|bang|tiểu bang
     """)
 # The administrative units, as an organisation's name shows them (`UBND TP Hà Nội`).
-UNITS = {" ".join(_LETTERS.findall(normalize(unit))): shown for unit, shown in [
-    ("tỉnh", "tỉnh"), ("thành phố", "TP"), ("tp", "TP"), ("huyện", "huyện"), ("quận", "quận"),
-    ("thị xã", "thị xã"), ("thị trấn", "thị trấn"), ("xã", "xã"), ("phường", "phường"),
-]}
+UNITS = _Phrases({
+    "tỉnh": "tỉnh", "thành phố": "TP", "tp": "TP", "huyện": "huyện", "quận": "quận",
+    "thị xã": "thị xã", "thị trấn": "thị trấn", "xã": "xã", "phường": "phường",
+})
 # Words before a name that is neither a person, a place nor a body here: streets, rivers,
-# buildings, prizes, dynasties, works, languages (`đường Nguyễn Trãi`, `nhà Trần`, `tiếng Anh`). Lowercase only:
-# `Hồ` is a family name, `hồ` a lake.
+# buildings, prizes, dynasties, works, languages, photo credits (`đường Nguyễn Trãi`, `nhà
+# Trần`, `tiếng Anh`, `Ảnh: Thống Nhất/TTXVN`). Not when written as a family name: `Hồ` is one,
+# `hồ` a lake.
 OTHER_HEADS = _phrases("""
     đường|phố|ngõ|ngách|hẻm|đại lộ|quốc lộ|tỉnh lộ|cầu|chợ|sông|suối|núi|hồ|đèo|vịnh|bến|sân|
     sân bay|chùa|đền|đình|miếu|nhà thờ|lăng|tượng|nghĩa trang|khu|công viên|quảng trường|
     khách sạn|nhà hát|trường|giải|cúp|tàu|dự án|phim|bộ phim|cuốn|sách|tác phẩm|bài hát|ca khúc|
     album|tiểu thuyết|dòng|nhà|triều|thời|họ|tên|mang tên|biệt danh|thương hiệu|hãng|cơn bão|bão|
-    tiếng|ngôn ngữ
+    tiếng|ngôn ngữ|sân vận động|svđ|ảnh
     """)
 # Head nouns of organisations' names.
 # A head may be a whole kind of body (`Trường THPT`, `Công ty TNHH`, `Ban Quản lý`): alone,
@@ -117,20 +130,27 @@ ORGANISATION_HEADS = _phrases("""
     trường trung học|trường tiểu học|trường mầm non|trường phổ thông|trường sĩ quan|
     trường chính trị|trường quốc tế|công ty tnhh|công ty cp|công ty cổ phần|công ty tnhh mtv|
     ngân hàng tmcp|bệnh viện đa khoa|ban quản lý|cục quản lý|viện nghiên cứu|ban tổ chức|
-    trung tâm y tế|ban chỉ đạo|tổ công tác|đoàn công tác|cục cảnh sát|phòng cảnh sát
+    trung tâm y tế|ban chỉ đạo|tổ công tác|đoàn công tác|cục cảnh sát|phòng cảnh sát|trường đh|
+    trường cđ|ngân hàng thương mại cổ phần
     """)
+# Heads written two ways, shown one way (`BV Bạch Mai` is `Bệnh viện Bạch Mai`).
+HEAD_SPELLINGS = _Phrases({
+    "BV": "Bệnh viện", "ĐH": "Đại học", "Cty": "Công ty", "Câu lạc bộ": "CLB", "Hợp tác xã": "HTX",
+    "Trường ĐH": "Trường Đại học", "Trường CĐ": "Trường Cao đẳng", "Công ty Cổ phần": "Công ty CP",
+    "Ngân hàng Thương mại Cổ phần": "Ngân hàng TMCP",
+})
 # Bodies named by the place they govern, written `head [unit] place` (`UBND tỉnh Nghệ An`);
 # the long forms are shown as the press abbreviates them.
-ADMINISTRATIVE_HEADS = {normalize(head): shown for head, shown in [
-    ("ubnd", "UBND"), ("ủy ban nhân dân", "UBND"), ("hđnd", "HĐND"), ("hội đồng nhân dân", "HĐND"),
-    ("công an", "Công an"), ("tand", "TAND"), ("tòa án nhân dân", "TAND"), ("vksnd", "VKSND"),
-    ("viện kiểm sát nhân dân", "VKSND"), ("mttq", "MTTQ"), ("ủy ban mttq", "Ủy ban MTTQ"),
-    ("bchqs", "Bộ Chỉ huy Quân sự"), ("bộ chỉ huy quân sự", "Bộ Chỉ huy Quân sự"),
-    ("lđlđ", "LĐLĐ"), ("liên đoàn lao động", "LĐLĐ"), ("đảng bộ", "Đảng bộ"),
-]}
+ADMINISTRATIVE_HEADS = _Phrases({
+    "UBND": "UBND", "Ủy ban nhân dân": "UBND", "HĐND": "HĐND", "Hội đồng nhân dân": "HĐND",
+    "Công an": "Công an", "TAND": "TAND", "Tòa án nhân dân": "TAND", "VKSND": "VKSND",
+    "Viện Kiểm sát nhân dân": "VKSND", "MTTQ": "MTTQ", "Ủy ban MTTQ": "Ủy ban MTTQ",
+    "BCHQS": "Bộ Chỉ huy Quân sự", "Bộ Chỉ huy Quân sự": "Bộ Chỉ huy Quân sự",
+    "LĐLĐ": "LĐLĐ", "Liên đoàn Lao động": "LĐLĐ", "Đảng bộ": "Đảng bộ", "Viện KSND": "VKSND",
+})
 # Party committees: the unit is in the head (`Thành ủy Hải Phòng`).
-COMMITTEE_HEADS = {normalize(head): canonical(head) for head in
-                   ["Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy"]}
+COMMITTEE_HEADS = _Phrases({canonical(head): canonical(head) for head in
+                            ["Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy"]})
 _MAX_NAME_SYLLABLES = 4
 _MAX_ORGANISATION_SYLLABLES = 12
 # What may stand between the syllables of one gazetteer name: spaces, and a `-`, `&`, `.`, `,`
@@ -154,6 +174,7 @@ class _Syllable(NamedTuple):
     gap: str  # the text between it and the syllable before ("\n" first in a text)
     starts_word: bool  # segmentation begins a word here
     upper: bool  # written with a capital first letter
+    spaced: bool  # only spaces in the gap: the same phrase as the syllable before
 
 
 class _Name(NamedTuple):
@@ -191,17 +212,23 @@ class _Found:
 
 def _syllables(text: str) -> list[_Syllable]:
     """The text's syllables, with their case, the gaps between them and the word boundaries."""
-    syllables = []
+    syllables: list[_Syllable] = []
+    add = syllables.append
+    make = tuple.__new__  # `_Syllable(...)` without its keyword handling: every syllable of every article
     previous_end = None
     # `segment(text)` is cached: the index analyses this same string right after.
     for word in segment(text):
+        spans = word.syllables
         pieces = [word.cased] if word.cased.isalnum() else _LETTERS.findall(word.cased)
-        if len(pieces) != len(word.syllables):  # never seen; the original text will do
-            pieces = [text[span.start : span.end] for span in word.syllables]
-        for number, (span, written) in enumerate(zip(word.syllables, pieces)):
+        if len(pieces) != len(spans):  # never seen; the original text will do
+            pieces = [text[span.start : span.end] for span in spans]
+        starts_word = True
+        for span, written in zip(spans, pieces):
             gap = text[previous_end : span.start] if previous_end is not None else "\n"
-            syllables.append(_Syllable(written, span.text, gap, number == 0, written[:1].isupper()))
+            spaced = gap == " " or _spaced(gap)
+            add(make(_Syllable, (written, span.text, gap, starts_word, written[0].isupper(), spaced)))
             previous_end = span.end
+            starts_word = False
     return syllables
 
 
@@ -216,21 +243,21 @@ class _Reader:
         self.title = ""  # and which: "kin" (`ông`, `chị`), "state" (`Tổng thống`) or "office"
 
     def read(self) -> None:
+        # Only a capital or the first syllable of a title or head may start something: the
+        # other syllables (most) are passed over at once.
+        starts = _lowercase_starts()
         at = 0
-        while at < len(self.syllables):
-            end = self._entity_at(at)
-            if end is None:
-                if at >= self.free:
-                    self.after_title = False
-                at += 1
-            else:
+        for index, syllable in enumerate(self.syllables):
+            if index < at or not (syllable.upper or syllable.key in starts):
+                continue
+            if index > self.free:
+                self.after_title = False  # something that is no name came after the title
+            end = self._entity_at(index)
+            if end is not None:
                 at = self.free = end
 
     def _entity_at(self, at: int) -> int | None:
         """Where the name, title or head starting at `at` ends, once recorded; None if none does."""
-        syllable = self.syllables[at]
-        if not syllable.upper and syllable.key not in _lowercase_starts():
-            return None
         return (self._gazetteer_name(at) or self._title(at) or self._organisation(at)
                 or self._place_after_head(at) or self._other_name(at) or self._person(at))
 
@@ -265,16 +292,16 @@ class _Reader:
         if name.kind == gazetteer.ORGANISATION:
             return True
         following = syllables[end] if end < len(syllables) else None
-        next_is_capital = following is not None and following.upper and _spaced(following.gap)
+        next_is_capital = following is not None and following.upper and following.spaced
         title = self.title if self.after_title and start == self.free else ""
         if title == "state":
             return True  # `Thủ tướng Đức Angela Merkel`, `Tổng thống Mỹ cho biết`
-        if following is not None and not following.starts_word and _spaced(following.gap):
+        if following is not None and not following.starts_word and following.spaced:
             return False
         if end - start > 1:
             return True
         first = syllables[start]
-        if _SENTENCE_END.search(first.gap) or (start > 0 and syllables[start - 1].upper and _spaced(first.gap)):
+        if _SENTENCE_END.search(first.gap) or (start > 0 and syllables[start - 1].upper and first.spaced):
             return False
         if title:
             return title == "office" and next_is_capital  # `HLV Anh`, but `tiền đạo Anh Harry Kane`
@@ -283,7 +310,7 @@ class _Reader:
     def _organisation_abroad(self, end: int, display: str) -> int:
         """A body followed by a foreign country is that country's (`Bộ Ngoại giao Mỹ`, `Quốc
         hội Anh`); followed by Việt Nam it is the one of the gazetteer."""
-        match = self._lookup(end) if end < len(self.syllables) and _spaced(self.syllables[end].gap) else None
+        match = self._lookup(end) if end < len(self.syllables) and self.syllables[end].spaced else None
         if match is not None and match[1].kind == gazetteer.COUNTRY:
             country = match[1].display
             self.found.add(self.found.places, country)
@@ -323,6 +350,16 @@ class _Reader:
 
     def _administrative_body(self, at: int, head_end: int) -> int | None:
         """`UBND tỉnh Nghệ An`, `Công an TP.HCM`: the head, a unit maybe, then a place."""
+        body = self._administrative_name(at, head_end)
+        if body is None:
+            # `Chủ tịch UBND TP Nguyễn Đức Chung`: no place, no one body; the unit is no place head
+            return _longest(self.syllables, head_end, UNITS)
+        end, name = body
+        self.found.add(self.found.organisations, name)
+        return end
+
+    def _administrative_name(self, at: int, head_end: int) -> tuple[int, str] | None:
+        """(end, name) of an administrative body, its place recorded; None without a place."""
         head = ADMINISTRATIVE_HEADS[_key_of(self.syllables, at, head_end)]
         unit_end = _longest(self.syllables, head_end, UNITS)
         unit = UNITS[_key_of(self.syllables, head_end, unit_end)] if unit_end else None
@@ -330,10 +367,9 @@ class _Reader:
         if place is None:
             place = self._place(unit_end or head_end, commune=unit in ("xã", "phường", "thị trấn"))
         if place is None:
-            return unit_end if unit_end is not None else None
+            return None
         end, name, province_level = place
-        self.found.add(self.found.organisations, f"{head} {_with_unit(unit, name, province_level)}")
-        return end
+        return end, f"{head} {_with_unit(unit, name, province_level)}"
 
     def _committee(self, at: int, head_end: int) -> int | None:
         """`Thành ủy Hải Phòng`: the unit is in the head."""
@@ -357,15 +393,16 @@ class _Reader:
         # After a title the person who holds it follows the body (`Giám đốc Sở Y tế Nguyễn Văn
         # A`); else a person's name is the body's (`Trường THPT Chu Văn An`).
         holder_follows = self.after_title and at == self.free
-        parts = [_written(syllables, at, head_end)]
+        head = _key_of(syllables, at, head_end)
+        parts = [HEAD_SPELLINGS.get(head) or _written(syllables, at, head_end)]
         index = head_end
-        field = self._department_field(head_end) if _key_of(syllables, at, head_end) == "sở" else None
+        field = self._department_field(head_end) if head == "sở" else None
         if field is not None:
             parts += [" ", field[1]]
             index = field[0]
         while index < len(syllables) and index - head_end < _MAX_ORGANISATION_SYLLABLES:
             syllable = syllables[index]
-            if not _spaced(syllable.gap) and syllable.gap.strip(" \t\u00a0") not in ("-", "–", "&"):
+            if not syllable.spaced and syllable.gap.strip(" \t\u00a0") not in ("-", "–", "&"):
                 break
             place = self._place(index, commune=False) if syllable.upper else None
             if place is not None:
@@ -373,6 +410,12 @@ class _Reader:
                 index = place[0]
                 break
             if holder_follows and syllable.upper and self._vietnamese_name_at(index):
+                break
+            administrative_end = _longest(syllables, index, ADMINISTRATIVE_HEADS) if syllable.upper else None
+            body = self._administrative_name(index, administrative_end) if administrative_end else None
+            if body is not None:  # `Văn phòng UBND tỉnh Nghệ An`
+                parts += [_joiner(syllable.gap), body[1]]
+                index = body[0]
                 break
             if syllable.upper or not syllable.starts_word or self._joins_two_words(index):
                 parts += [_joiner(syllable.gap), syllable.written]
@@ -397,7 +440,7 @@ class _Reader:
             return None
         end, field = match
         following = self.syllables[end] if end < len(self.syllables) else None
-        if following is not None and _spaced(following.gap):
+        if following is not None and following.spaced:
             if following.key == "và" or (following.upper and self._lookup(end) is None):
                 return None
         return end, field
@@ -409,7 +452,7 @@ class _Reader:
         if syllables[index].key != "và" or index + 1 >= len(syllables):
             return False
         following = syllables[index + 1]
-        return following.upper and _spaced(following.gap) and _longest(syllables, index + 1, ORGANISATION_HEADS) is None
+        return following.upper and following.spaced and _longest(syllables, index + 1, ORGANISATION_HEADS) is None
 
     # --- rule 4: places after a head ----------------------------------------------------------
 
@@ -437,7 +480,7 @@ class _Reader:
             return None
         end = at
         while end < len(self.syllables) and end - at < _MAX_NAME_SYLLABLES and self.syllables[end].upper:
-            if end > at and not _spaced(self.syllables[end].gap):
+            if end > at and not self.syllables[end].spaced:
                 break
             end += 1
         if end == at:
@@ -450,12 +493,15 @@ class _Reader:
 
     def _other_name(self, at: int) -> int | None:
         """`đường Nguyễn Trãi`: the head and the capitalised run after it, recorded as nothing."""
-        if self.syllables[at].upper:
+        syllables = self.syllables
+        if syllables[at].upper and syllables[at].key in SURNAMES:
             return None
-        end = _longest(self.syllables, at, OTHER_HEADS)
+        end = _longest(syllables, at, OTHER_HEADS)
         if end is None:
             return None
-        while end < len(self.syllables) and self.syllables[end].upper and _spaced(self.syllables[end].gap):
+        first = end
+        while end < len(syllables) and syllables[end].upper and (syllables[end].spaced or end == first and
+                                                                 syllables[end].gap.strip() == ":"):
             end += 1
         return end
 
@@ -463,7 +509,7 @@ class _Reader:
 
     def _person(self, at: int) -> int | None:
         syllables = self.syllables
-        if at != self.free and at > 0 and syllables[at - 1].upper and _spaced(syllables[at].gap):
+        if at != self.free and at > 0 and syllables[at - 1].upper and syllables[at].spaced:
             return None  # the rest of a run of capitals that began earlier
         if not (self.after_title and at == self.free):
             end = self._vietnamese_name_at(at)
@@ -495,7 +541,7 @@ class _Reader:
             return None
         end = at
         while end < len(syllables) and _capitalised_syllable(syllables[end]):
-            if end > at and not _spaced(syllables[end].gap):
+            if end > at and not syllables[end].spaced:
                 break
             end += 1
             if end - at > _MAX_NAME_SYLLABLES:
@@ -518,7 +564,7 @@ class _Reader:
                 end += 1
                 continue
             initial = end > at and len(syllables[end - 1].written) == 1 and syllable.gap.strip() == "."
-            joined = end == at or _spaced(syllable.gap) or initial  # `George W. Bush`
+            joined = end == at or syllable.spaced or initial  # `George W. Bush`
             if not syllable.upper or not joined or _office_word(syllable) or parts == _MAX_NAME_SYLLABLES:
                 break
             parts += 1
@@ -601,15 +647,17 @@ def _key_of(syllables: list[_Syllable], start: int, end: int) -> str:
     return " ".join(s.key for s in syllables[start:end])
 
 
-def _longest(syllables: list[_Syllable], at: int, table: frozenset[str] | dict[str, str]) -> int | None:
-    """The end of the longest phrase of `table` (lowercase, spaced) starting at `at`, its
-    syllables joined by spaces (or a `/`, `.`: `đ/c`, `PGS.TS`)."""
+def _longest(syllables: list[_Syllable], at: int, table: _Phrases) -> int | None:
+    """The end of the longest phrase of `table` starting at `at`, its syllables joined by
+    spaces (or a `/`, `.`: `đ/c`, `PGS.TS`)."""
+    if at >= len(syllables) or syllables[at].key not in table.first:
+        return None
     found = None
     key = ""
     for index in range(at, min(at + 4, len(syllables))):
         syllable = syllables[index]
         if index > at:
-            if not _spaced(syllable.gap) and syllable.gap not in ("/", "."):
+            if not syllable.spaced and syllable.gap not in ("/", "."):
                 break
             key += " "
         key += syllable.key
@@ -672,5 +720,4 @@ def _lowercase_starts() -> frozenset[str]:
     """First syllables of what a rule may find at a lowercase syllable: titles, heads, and the
     gazetteer's few lowercase names (`châu Á`, `thành phố Hồ Chí Minh`)."""
     table, _ = _gazetteer()
-    phrases = [*TITLES, *PLACE_HEADS, *OTHER_HEADS]
-    return frozenset([p.split()[0] for p in phrases] + [key[0] for key, name in table.items() if not name.capitals[0]])
+    return TITLES.first | PLACE_HEADS.first | OTHER_HEADS.first | {key[0] for key, name in table.items() if not name.capitals[0]}
