@@ -125,7 +125,7 @@ ORGANISATION_HEADS = _phrases("""
     ban|bộ|sở|ủy ban|hội đồng|viện|tòa án|công ty|cty|tổng công ty|tập đoàn|ngân hàng|
     đại học|đh|học viện|bệnh viện|bv|cục|tổng cục|chi cục|đảng đoàn|mặt trận|liên đoàn|hội|
     hội liên hiệp|hiệp hội|hợp tác xã|htx|báo|đài|thông tấn xã|văn phòng|quân khu|bộ tư lệnh|
-    bộ chỉ huy|trung tâm|quỹ|câu lạc bộ|clb|tổ chức|kho bạc|chi nhánh|đoàn|viện kiểm sát|
+    bộ chỉ huy|trung tâm|quỹ|câu lạc bộ|clb|kho bạc|chi nhánh|đoàn|viện kiểm sát|
     trường đại học|trường cao đẳng|trường trung cấp|trường thpt|trường thcs|trường ptth|
     trường trung học|trường tiểu học|trường mầm non|trường phổ thông|trường sĩ quan|
     trường chính trị|trường quốc tế|công ty tnhh|công ty cp|công ty cổ phần|công ty tnhh mtv|
@@ -133,6 +133,10 @@ ORGANISATION_HEADS = _phrases("""
     trung tâm y tế|ban chỉ đạo|tổ công tác|đoàn công tác|cục cảnh sát|phòng cảnh sát|trường đh|
     trường cđ|ngân hàng thương mại cổ phần
     """)
+# Heads of the bodies that are named after people (`Trường THPT Chu Văn An`, `Bệnh viện Nguyễn
+# Tri Phương`).
+NAMED_AFTER_PEOPLE = frozenset(head for head in ORGANISATION_HEADS if head.split()[0] in
+                               ("trường", "đại", "đh", "học", "bệnh", "bv"))
 # Heads written two ways, shown one way (`BV Bạch Mai` is `Bệnh viện Bạch Mai`).
 HEAD_SPELLINGS = _Phrases({
     "BV": "Bệnh viện", "ĐH": "Đại học", "Cty": "Công ty", "Câu lạc bộ": "CLB", "Hợp tác xã": "HTX",
@@ -281,8 +285,12 @@ class _Reader:
                              lambda end, name: self._written_as(at, name) and self._stands_alone(at, end, name))
 
     def _written_as(self, at: int, name: _Name) -> bool:
+        """With the capitals of the name; but `ban` after `Trưởng` or `Phó` is the office's
+        (`Trưởng ban Tổ chức Trung ương` names the board)."""
         syllables = self.syllables
-        return all(syllables[at + i].upper for i, capital in enumerate(name.capitals) if capital)
+        office = (name.kind == gazetteer.ORGANISATION and syllables[at].key == "ban" and at > 0
+                  and syllables[at - 1].key in ("trưởng", "phó"))
+        return all(syllables[at + i].upper for i, capital in enumerate(name.capitals) if capital and not (office and i == 0))
 
     def _stands_alone(self, start: int, end: int, name: _Name) -> bool:
         """Not the first or last syllables of a longer name (`Mỹ` in `Mỹ Tâm`, `Hoàng Mai` in a
@@ -323,7 +331,7 @@ class _Reader:
     # --- rule 2: titles -----------------------------------------------------------------------
 
     def _title(self, at: int) -> int | None:
-        end = _longest(self.syllables, at, TITLES)
+        end = _longest_word(self.syllables, at, TITLES)
         if end is None:
             return None
         first = self.syllables[at]
@@ -337,63 +345,57 @@ class _Reader:
     # --- rule 3: organisations ----------------------------------------------------------------
 
     def _organisation(self, at: int) -> int | None:
-        first = self.syllables[at]
-        if not first.upper:
+        if not self.syllables[at].upper:
             return None
-        for heads, read in ((ADMINISTRATIVE_HEADS, self._administrative_body),
-                            (COMMITTEE_HEADS, self._committee),
-                            (ORGANISATION_HEADS, self._named_body)):
-            end = _longest(self.syllables, at, heads)
-            if end is not None:
-                return read(at, end)
+        nested = self._governing_body(at)
+        if nested is not None:
+            end, name = nested
+            if name is not None:
+                self.found.add(self.found.organisations, name)
+            return end
+        head_end = _longest(self.syllables, at, ORGANISATION_HEADS)
+        return self._named_body(at, head_end) if head_end is not None else None
+
+    def _governing_body(self, at: int) -> tuple[int, str | None] | None:
+        """A body named by the place it governs (`UBND tỉnh Nghệ An`, `Công an TP.HCM`,
+        `Thành ủy Hải Phòng`): (end, name), the place recorded. Without its place the name is
+        None (`Chủ tịch UBND TP Nguyễn Đức Chung`: no one body), and the end is after the
+        unit, which heads no place then."""
+        syllables = self.syllables
+        head_end = _longest(syllables, at, ADMINISTRATIVE_HEADS)
+        if head_end is not None:
+            head = ADMINISTRATIVE_HEADS[_key_of(syllables, at, head_end)]
+            unit_end = _longest(syllables, head_end, UNITS)
+            unit = UNITS[_key_of(syllables, head_end, unit_end)] if unit_end else None
+            place = self._place(head_end, commune=False)  # `TP.HCM`: the unit is in the name
+            if place is None:
+                place = self._place(unit_end or head_end, commune=unit in ("xã", "phường", "thị trấn"))
+            if place is None:
+                return unit_end or head_end, None
+            end, name, province_level = place
+            return end, f"{head} {_with_unit(unit, name, province_level)}"
+        head_end = _longest(syllables, at, COMMITTEE_HEADS)
+        if head_end is not None:  # the unit is in the head
+            place = self._place(head_end, commune=False)
+            if place is None:
+                return head_end, None
+            return place[0], f"{COMMITTEE_HEADS[_key_of(syllables, at, head_end)]} {place[1]}"
         return None
-
-    def _administrative_body(self, at: int, head_end: int) -> int | None:
-        """`UBND tỉnh Nghệ An`, `Công an TP.HCM`: the head, a unit maybe, then a place."""
-        body = self._administrative_name(at, head_end)
-        if body is None:
-            # `Chủ tịch UBND TP Nguyễn Đức Chung`: no place, no one body; the unit is no place head
-            return _longest(self.syllables, head_end, UNITS)
-        end, name = body
-        self.found.add(self.found.organisations, name)
-        return end
-
-    def _administrative_name(self, at: int, head_end: int) -> tuple[int, str] | None:
-        """(end, name) of an administrative body, its place recorded; None without a place."""
-        head = ADMINISTRATIVE_HEADS[_key_of(self.syllables, at, head_end)]
-        unit_end = _longest(self.syllables, head_end, UNITS)
-        unit = UNITS[_key_of(self.syllables, head_end, unit_end)] if unit_end else None
-        place = self._place(head_end, commune=False)  # `TP.HCM`: the unit is in the name
-        if place is None:
-            place = self._place(unit_end or head_end, commune=unit in ("xã", "phường", "thị trấn"))
-        if place is None:
-            return None
-        end, name, province_level = place
-        return end, f"{head} {_with_unit(unit, name, province_level)}"
-
-    def _committee(self, at: int, head_end: int) -> int | None:
-        """`Thành ủy Hải Phòng`: the unit is in the head."""
-        place = self._place(head_end, commune=False)
-        if place is None:
-            return head_end
-        end, name, _ = place
-        head = COMMITTEE_HEADS[_key_of(self.syllables, at, head_end)]
-        self.found.add(self.found.organisations, f"{head} {name}")
-        return end
 
     def _named_body(self, at: int, head_end: int) -> int | None:
         """`Ban Tổ chức Trung ương`, `Sở Kế hoạch và Đầu tư`, `Sở Y tế Hà Nội`: capitalised
         words after the head (and the rest of a word they begin), `và` between two of them,
-        up to a place, which ends the name, or a person's name, which does not belong to it."""
+        up to a place or another body, which end the name, and not into a person's name."""
         syllables = self.syllables
         if head_end >= len(syllables) or not syllables[head_end].upper:
             return None  # `Hội nghị`, `Ban` alone
         if syllables[at].key in SURNAMES and self._vietnamese_name_at(at):
             return None  # `Đoàn Ngọc Hải`, not `Đoàn` + `Ngọc Hải`
-        # After a title the person who holds it follows the body (`Giám đốc Sở Y tế Nguyễn Văn
-        # A`); else a person's name is the body's (`Trường THPT Chu Văn An`).
-        holder_follows = self.after_title and at == self.free
         head = _key_of(syllables, at, head_end)
+        # Schools and hospitals are named after people (`Trường THPT Chu Văn An`); a name after
+        # any other body is the person who heads it (`Sở Y tế Nguyễn Văn A`), as it is after a
+        # title (`Hiệu trưởng Trường THPT Nguyễn Văn B`).
+        named_after_people = head in NAMED_AFTER_PEOPLE and not (self.after_title and at == self.free)
         parts = [HEAD_SPELLINGS.get(head) or _written(syllables, at, head_end)]
         index = head_end
         field = self._department_field(head_end) if head == "sở" else None
@@ -404,19 +406,16 @@ class _Reader:
             syllable = syllables[index]
             if not syllable.spaced and syllable.gap.strip(" \t\u00a0") not in ("-", "–", "&"):
                 break
-            place = self._place(index, commune=False) if syllable.upper else None
-            if place is not None:
-                parts += [_joiner(syllable.gap), place[1]]
-                index = place[0]
-                break
-            if holder_follows and syllable.upper and self._vietnamese_name_at(index):
-                break
-            administrative_end = _longest(syllables, index, ADMINISTRATIVE_HEADS) if syllable.upper else None
-            body = self._administrative_name(index, administrative_end) if administrative_end else None
-            if body is not None:  # `Văn phòng UBND tỉnh Nghệ An`
-                parts += [_joiner(syllable.gap), body[1]]
-                index = body[0]
-                break
+            if syllable.upper:
+                ending = self._end_of_name(index, named_after_people)
+                if ending is not None:
+                    end, name = ending
+                    if name is None:
+                        return end  # `Ban Tổ chức Tỉnh ủy`: which province's?
+                    if name:
+                        parts += [_joiner(syllable.gap), name]
+                        index = end
+                    break
             if syllable.upper or not syllable.starts_word or self._joins_two_words(index):
                 parts += [_joiner(syllable.gap), syllable.written]
                 index += 1
@@ -428,6 +427,25 @@ class _Reader:
             return None
         self.found.add(self.found.organisations, "".join(parts))
         return index
+
+    def _end_of_name(self, at: int, named_after_people: bool) -> tuple[int, str | None] | None:
+        """What ends a body's name at `at`: (end, its last words) for a place, a governing body,
+        a body of the gazetteer (`Hội đồng Bảo an Liên hợp quốc`) or the person a school is
+        named after; (at, "") before any other person; (end, None) for a governing body without
+        its place; None if nothing does."""
+        place = self._place(at, commune=False)
+        if place is not None:
+            return place[0], place[1]
+        governing = self._governing_body(at)
+        if governing is not None:
+            return governing
+        person_end = self._vietnamese_name_at(at)
+        if person_end is not None and person_end - at >= 3:
+            return (person_end, _written(self.syllables, at, person_end)) if named_after_people else (at, "")
+        match = self._lookup(at)
+        if match is not None and match[1].kind == gazetteer.ORGANISATION:
+            return match[0], match[1].display  # `Hội đồng Bảo an Liên hợp quốc`
+        return None
 
     def _department_field(self, at: int) -> tuple[int, str] | None:
         """A department's field, spelled as the ministry of that field is: `Sở GTVT` and `Sở
@@ -447,17 +465,21 @@ class _Reader:
 
     def _joins_two_words(self, index: int) -> bool:
         """`và` between two capitalised words of one name (`Kế hoạch và Đầu tư`), not before
-        another body (`Bộ Tài chính và Bộ Công an`)."""
+        another body (`Bộ Tài chính và Bộ Công an`) or a proper name, capitalised on every
+        syllable (`Bệnh viện Bạch Mai và Hồ Tây`)."""
         syllables = self.syllables
         if syllables[index].key != "và" or index + 1 >= len(syllables):
             return False
         following = syllables[index + 1]
-        return following.upper and following.spaced and _longest(syllables, index + 1, ORGANISATION_HEADS) is None
+        after = syllables[index + 2] if index + 2 < len(syllables) else None
+        proper_name = after is not None and after.spaced and after.upper and not _office_word(after)
+        return (following.upper and following.spaced and not proper_name
+                and _longest(syllables, index + 1, ORGANISATION_HEADS) is None)
 
     # --- rule 4: places after a head ----------------------------------------------------------
 
     def _place_after_head(self, at: int) -> int | None:
-        end = _longest(self.syllables, at, PLACE_HEADS)
+        end = _longest_word(self.syllables, at, PLACE_HEADS)
         if end is None or end >= len(self.syllables):
             return None
         place = self._place(end, commune=True)
@@ -469,7 +491,7 @@ class _Reader:
         """The place named at `at` (recorded): a gazetteer place, or, where the gazetteer does
         not list every name (communes, foreign towns), a run of capitalised syllables that is
         not a person's name. (end, name, whether it is a province or province-level city)."""
-        if at >= len(self.syllables) or not _spaced_or_dot(self.syllables[at].gap):
+        if at >= len(self.syllables) or not (self.syllables[at].spaced or self._abbreviation_dot(at)):
             return None
         match = self._lookup(at)
         if match is not None and match[1].kind in gazetteer.PLACE_KINDS:
@@ -489,6 +511,10 @@ class _Reader:
         self.found.add(self.found.places, name)
         return end, name, False
 
+    def _abbreviation_dot(self, at: int) -> bool:
+        """The dot after `TP` (`TP. Hà Nội`), not one that ends a sentence (`tỉnh. Đồng thời`)."""
+        return at > 0 and self.syllables[at - 1].key == "tp" and self.syllables[at].gap.strip(" \t\u00a0") == "."
+
     # --- rule 5: other names ------------------------------------------------------------------
 
     def _other_name(self, at: int) -> int | None:
@@ -496,7 +522,7 @@ class _Reader:
         syllables = self.syllables
         if syllables[at].upper and syllables[at].key in SURNAMES:
             return None
-        end = _longest(syllables, at, OTHER_HEADS)
+        end = _longest_word(syllables, at, OTHER_HEADS)
         if end is None:
             return None
         first = end
@@ -515,6 +541,8 @@ class _Reader:
             end = self._vietnamese_name_at(at)
             if end is None or end - at < 3:
                 return None  # two syllables alone are as often a street, a lake, a hospital
+            if at > 0 and syllables[at].spaced and syllables[at - 1].written[0].isdigit():
+                return end  # `số 12 Trần Hưng Đạo`: an address
             self.found.add(self.found.people, _written(syllables, at, end))
             return end
         if _office_word(syllables[at]):
@@ -578,21 +606,17 @@ def _written(syllables: list[_Syllable], start: int, end: int) -> str:
 
 
 def _joiner(gap: str) -> str:
-    """How a gap inside a name is shown: a space for spaces, `-` and `&` as written."""
+    """How a gap inside a name is shown: one space for spaces, a mark with a space on the sides
+    the text has one (`Hang-seo`, `Lao động - Thương binh`, `George W. Bush`)."""
     mark = gap.strip(" \t\u00a0")
     if not mark:
         return " "
-    return f" {mark} " if mark != gap else mark
+    return (" " if gap[0] != mark[0] else "") + mark + (" " if gap[-1] != mark[-1] else "")
 
 
 def _spaced(gap: str) -> bool:
     """Only spaces between two syllables: no punctuation, no line break."""
     return not gap.strip(" \t\u00a0")
-
-
-def _spaced_or_dot(gap: str) -> bool:
-    """Spaces, or the dot of an abbreviation (`TP. Hà Nội`)."""
-    return _spaced(gap) or gap.strip(" \t\u00a0") == "."
 
 
 def _office_word(syllable: _Syllable) -> bool:
@@ -645,6 +669,15 @@ def _longest_name(syllables: list[_Syllable], at: int, table: dict[tuple[str, ..
 
 def _key_of(syllables: list[_Syllable], start: int, end: int) -> str:
     return " ".join(s.key for s in syllables[start:end])
+
+
+def _longest_word(syllables: list[_Syllable], at: int, table: _Phrases) -> int | None:
+    """`_longest`, for a phrase that is whole words: `bản` (a village) is no head in `văn
+    bản` (a document), nor `xã` (a commune) in `xã hội` (society)."""
+    end = _longest(syllables, at, table) if syllables[at].starts_word else None
+    if end is None or (end < len(syllables) and syllables[end].spaced and not syllables[end].starts_word):
+        return None
+    return end
 
 
 def _longest(syllables: list[_Syllable], at: int, table: _Phrases) -> int | None:
@@ -718,6 +751,8 @@ def _province_level_cities() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _lowercase_starts() -> frozenset[str]:
     """First syllables of what a rule may find at a lowercase syllable: titles, heads, and the
-    gazetteer's few lowercase names (`châu Á`, `thành phố Hồ Chí Minh`)."""
+    gazetteer's few lowercase names (`châu Á`, `thành phố Hồ Chí Minh`), and `ban` after an
+    office (`Trưởng ban Tổ chức Trung ương`)."""
     table, _ = _gazetteer()
-    return TITLES.first | PLACE_HEADS.first | OTHER_HEADS.first | {key[0] for key, name in table.items() if not name.capitals[0]}
+    lowercase = {key[0] for key, name in table.items() if not name.capitals[0]}
+    return TITLES.first | PLACE_HEADS.first | OTHER_HEADS.first | lowercase | {"ban"}

@@ -525,7 +525,7 @@ CENTRAL_BODIES = """
     Quỹ Tiền tệ Quốc tế | IMF
     Ngân hàng Thế giới | World Bank | WB
     Ngân hàng Phát triển châu Á | ADB
-    NATO
+    Tổ chức Hiệp ước Bắc Đại Tây Dương | NATO
     FIFA
     AFF
     Liên đoàn Bóng đá Việt Nam | VFF
