@@ -18,19 +18,24 @@ syllable the first rule that applies names something and moves past it:
 2. a title (`ông`, `bà`, `đồng chí`, `HLV`, `Tổng thống`, `ca sĩ` ...): the capitalised name
    after it is a person, foreign or not (`Park Hang-seo`, `Hari Won`), also when a place or a
    body comes between (`Tổng thống Mỹ Donald Trump`); a title and a lone given name
-   (`anh Tuấn`, `ông Trump`) name no one the facet could tell apart;
+   (`anh Tuấn`, `ông Trump`), or a middle and a given name (`HLV Hữu Thắng`), are no value:
+   the same person is named in full elsewhere, and one value per person is kept;
 3. a body's head noun (`Bộ`, `Sở`, `Ban`, `Công ty` ...) and the capitalised words after it,
-   with `và` inside (`Sở Kế hoạch và Đầu tư`), up to a place, which ends the name
-   (`Sở Y tế Hà Nội`); administrative bodies (`UBND`, `HĐND`, `Công an`, `Tỉnh ủy`) are named
-   by their place and written one way (`UBND TP Hà Nội`, `UBND tỉnh Nghệ An`), or not at all
-   when the text leaves the place out (`UBND TP` alone names no one body);
+   with `và` inside (`Sở Kế hoạch và Đầu tư`), up to a place or another body, which end the
+   name (`Sở Y tế Hà Nội`, `Hội đồng Bảo an Liên hợp quốc`); administrative bodies (`UBND`,
+   `HĐND`, `Công an`, `Tỉnh ủy`) are named by their place and written one way (`UBND TP Hà
+   Nội`, `UBND tỉnh Nghệ An`), or not at all when the text leaves the place out (`UBND TP`
+   alone names no one body); a head that is a kind of body (`Trường THPT`, `Công ty TNHH`)
+   needs a name after it; a department's field is spelled as its ministry's (`Sở GTVT` is
+   `Sở Giao thông vận tải`);
 4. a place's head noun (`tỉnh`, `huyện`, `xã`, `thủ đô`, `bang` ...) and the capitalised
    name after it (`xã Nga Sơn` -> `Nga Sơn`);
 5. a street, a river, a prize, a dynasty ... (`đường`, `sông`, `giải`, `nhà`): the name after
    it is none of the three, even when it is a person's (`đường Nguyễn Trãi`);
-6. a person's name with no title: two to four capitalised Vietnamese syllables that begin
+6. a person's name with no title: three or four capitalised Vietnamese syllables that begin
    with a common family name and begin a run of capitals (`Trương Thị Mai`; not `La Liga`,
-   whose `Liga` is no Vietnamese syllable).
+   whose `Liga` is no Vietnamese syllable, nor `Bạch Mai`, a hospital: two syllables alone are
+   as often a street, a lake or a building as a person).
 
 Lowercase words are never values: an organisation starts with a capital as a place does.
 """
@@ -87,8 +92,9 @@ STATE_TITLES = _phrases("""
     """)
 # Other offices, trades and ranks before a name (`HLV Park Hang-seo`, `ca sĩ Hari Won`).
 OFFICE_TITLES = STATE_TITLES | _phrases("""
-    giám đốc|phó giám đốc|tổng giám đốc|giáo hoàng|đức giáo hoàng|hlv|huấn luyện viên|tiền đạo|tiền vệ|hậu vệ|trung vệ|thủ môn|cầu thủ|danh thủ|tay vợt|
-    võ sĩ|vđv|vận động viên|ca sĩ|nhạc sĩ|diễn viên|nghệ sĩ|nsưt|nsnd|người mẫu|hoa hậu|á hậu|
+    giám đốc|phó giám đốc|tổng giám đốc|giáo hoàng|đức giáo hoàng|hlv|huấn luyện viên|tiền đạo|
+    tiền vệ|hậu vệ|trung vệ|thủ môn|cầu thủ|danh thủ|tay vợt|võ sĩ|vđv|vận động viên|ca sĩ|
+    nhạc sĩ|diễn viên|nghệ sĩ|nsưt|nsnd|người mẫu|hoa hậu|á hậu|
     mc|đạo diễn|nhà văn|nhà thơ|nhà báo|phóng viên|họa sĩ|tỷ phú|doanh nhân|luật sư|kiến trúc sư|
     bác sĩ|bs|tiến sĩ|ts|thạc sĩ|ths|giáo sư|gs|phó giáo sư|pgs|pgs.ts|gs.ts|đại tướng|
     thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy|
@@ -118,9 +124,8 @@ OTHER_HEADS = _phrases("""
     album|tiểu thuyết|dòng|nhà|triều|thời|họ|tên|mang tên|biệt danh|thương hiệu|hãng|cơn bão|bão|
     tiếng|ngôn ngữ|sân vận động|svđ|ảnh
     """)
-# Head nouns of organisations' names.
-# A head may be a whole kind of body (`Trường THPT`, `Công ty TNHH`, `Ban Quản lý`): alone,
-# without a name after it, it names no one body, and is no value.
+# Head nouns of organisations' names. A head may be a whole kind of body (`Trường THPT`,
+# `Công ty TNHH`, `Ban Quản lý`): alone, without a name after it, it names no one body.
 ORGANISATION_HEADS = _phrases("""
     ban|bộ|sở|ủy ban|hội đồng|viện|tòa án|công ty|cty|tổng công ty|tập đoàn|ngân hàng|
     đại học|đh|học viện|bệnh viện|bv|cục|tổng cục|chi cục|đảng đoàn|mặt trận|liên đoàn|hội|
@@ -187,7 +192,6 @@ class _Name(NamedTuple):
     display: str
     kind: str
     capitals: tuple[bool, ...]
-    province_level_city: bool
 
 
 def find_entities(*texts: str) -> Entities:
@@ -290,7 +294,8 @@ class _Reader:
         syllables = self.syllables
         office = (name.kind == gazetteer.ORGANISATION and syllables[at].key == "ban" and at > 0
                   and syllables[at - 1].key in ("trưởng", "phó"))
-        return all(syllables[at + i].upper for i, capital in enumerate(name.capitals) if capital and not (office and i == 0))
+        return all(syllables[at + i].upper for i, capital in enumerate(name.capitals)
+                   if capital and not (office and i == 0))
 
     def _stands_alone(self, start: int, end: int, name: _Name) -> bool:
         """Not the first or last syllables of a longer name (`Mỹ` in `Mỹ Tâm`, `Hoàng Mai` in a
@@ -723,7 +728,7 @@ def _gazetteer() -> tuple[dict[tuple[str, ...], _Name], dict[str, int]]:
             capitals = tuple(w[0].isupper() and (i == 0 or entry.kind != gazetteer.ORGANISATION)
                              for i, w in enumerate(written))
             if key not in table:
-                table[key] = _Name(display, entry.kind, capitals, entry.province_level_city)
+                table[key] = _Name(display, entry.kind, capitals)
                 longest[key[0]] = max(longest.get(key[0], 0), len(key))
     return table, longest
 

@@ -144,7 +144,8 @@ def test_the_facet_benchmark_counts_the_shipped_corpus() -> None:
     from benchmarks import entity_facets
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
-    result = CliRunner().invoke(entity_facets.main, ["--articles", str(corpus), "--workers", "1", "--top", "3", "--json"])
+    arguments = ["--articles", str(corpus), "--workers", "1", "--top", "3", "--json"]
+    result = CliRunner().invoke(entity_facets.main, arguments)
     assert result.exit_code == 0, result.output
     results = json.loads(result.stdout)
     assert results["articles"] == 5 and results["problems"] == 0
