@@ -79,6 +79,12 @@ SURNAMES = frozenset(normalize(n) for n in """
     mai lâm cao hà tạ chu lương đoàn vương trịnh tô thái lưu kiều la quách từ thân tăng
     triệu đàm khổng lục mạc âu tống nông hứa giang diệp phùng lã lại doãn hầu bạch
     """.split())
+# The commonest Korean family names, as romanised: Korean names are often in the news, and
+# written two ways (`Moon Jae-in`, `Moon Jae In`).
+KOREAN_SURNAMES = frozenset("""
+    Kim Lee Park Choi Jung Jeong Kang Cho Yoon Yun Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song
+    Yoo Hong Jeon Ko Moon Yang Son Bae Baek Heo Nam Roh Noh Ha Kwak Sung Cha Joo Woo Ryu Jin Ji
+    """.split())
 # Titles of kinship and courtesy before a name. Written with a capital in mid-sentence they are
 # something else (`Anh` is England, `Cô Tô` an island).
 KIN_TITLES = _phrases("ông|bà|anh|chị|cô|chú|bác|cậu|dì|em|cháu|cụ|bé|thầy|đồng chí|đ/c")
@@ -556,7 +562,7 @@ class _Reader:
         if end is None:
             return None
         if not self._given_names_only(at, end):
-            self.found.add(self.found.people, _written(syllables, at, end))
+            self.found.add(self.found.people, _korean_name_one_way(_written(syllables, at, end)))
         return end
 
     def _given_names_only(self, start: int, end: int) -> bool:
@@ -603,6 +609,18 @@ class _Reader:
             parts += 1
             end += 1
         return end if parts >= 2 else None
+
+
+def _korean_name_one_way(name: str) -> str:
+    """A Korean name as most of the press writes it, the given name's two parts joined by a
+    hyphen: `Kim Jong Un`, `Kim Jong-Un` and `Kim Jong-un` are one value."""
+    parts = name.split(" ")
+    if parts[0] not in KOREAN_SURNAMES or len(parts) not in (2, 3):
+        return name
+    given = parts[1:] if len(parts) == 3 else parts[1].split("-")
+    if len(given) != 2 or not name.isascii():
+        return name  # `Kim Ngọc Lan`: Vietnamese, with its marks
+    return f"{parts[0]} {given[0]}-{given[1].lower()}"
 
 
 def _written(syllables: list[_Syllable], start: int, end: int) -> str:
@@ -678,9 +696,13 @@ def _key_of(syllables: list[_Syllable], start: int, end: int) -> str:
 
 def _longest_word(syllables: list[_Syllable], at: int, table: _Phrases) -> int | None:
     """`_longest`, for a phrase that is whole words: `bản` (a village) is no head in `văn
-    bản` (a document), nor `xã` (a commune) in `xã hội` (society)."""
+    bản` (a document), nor `xã` (a commune) in `xã hội` (society). (A capital after it may be
+    glued to it by segmentation: `tiền | đạo Son | Heung-min`.)"""
     end = _longest(syllables, at, table) if syllables[at].starts_word else None
-    if end is None or (end < len(syllables) and syllables[end].spaced and not syllables[end].starts_word):
+    if end is None:
+        return None
+    following = syllables[end] if end < len(syllables) else None
+    if following is not None and following.spaced and not following.starts_word and not following.upper:
         return None
     return end
 

@@ -152,3 +152,8 @@ def test_the_facet_benchmark_counts_the_shipped_corpus() -> None:
     assert results["top"]["organisations"][0] == {"value": "Ban Tổ chức Trung ương", "count": 5}
     assert {"value": "Trương Thị Mai", "count": 3} in results["top"]["people"]
     assert results["entities_ms_per_article"] > 0
+
+
+def test_a_korean_name_is_one_value_however_it_is_spelled() -> None:
+    found = find_entities("Tổng thống Moon Jae In, ông Moon Jae-In và Tổng thống Moon Jae-in. Bà Kim Ngọc Lan đến.")
+    assert found.people == ("Moon Jae-in", "Kim Ngọc Lan")
