@@ -128,7 +128,7 @@ OTHER_HEADS = _phrases("""
     sân bay|chùa|đền|đình|miếu|nhà thờ|lăng|tượng|nghĩa trang|khu|công viên|quảng trường|
     khách sạn|nhà hát|trường|giải|cúp|tàu|dự án|phim|bộ phim|cuốn|sách|tác phẩm|bài hát|ca khúc|
     album|tiểu thuyết|dòng|nhà|triều|thời|họ|tên|mang tên|biệt danh|thương hiệu|hãng|cơn bão|bão|
-    tiếng|ngôn ngữ|sân vận động|svđ|ảnh
+    tiếng|ngôn ngữ|sân vận động|svđ|ảnh|giao lộ|ngã tư|ngã ba|nút giao
     """)
 # Head nouns of organisations' names. A head may be a whole kind of body (`Trường THPT`,
 # `Công ty TNHH`, `Ban Quản lý`): alone, without a name after it, it names no one body.
@@ -529,7 +529,9 @@ class _Reader:
     # --- rule 5: other names ------------------------------------------------------------------
 
     def _other_name(self, at: int) -> int | None:
-        """`đường Nguyễn Trãi`: the head and the capitalised run after it, recorded as nothing."""
+        """`đường Nguyễn Trãi`: the head and the capitalised run after it, recorded as nothing;
+        and the runs listed after that one (`các tuyến đường Trường Sơn, Phạm Văn Đồng`,
+        `giao lộ Tô Ngọc Vân – Phạm Văn Đồng`)."""
         syllables = self.syllables
         if syllables[at].upper and syllables[at].key in SURNAMES:
             return None
@@ -537,8 +539,10 @@ class _Reader:
         if end is None:
             return None
         first = end
-        while end < len(syllables) and syllables[end].upper and (syllables[end].spaced or end == first and
-                                                                 syllables[end].gap.strip() == ":"):
+        while end < len(syllables) and syllables[end].upper:
+            gap = syllables[end].gap.strip(" \t\u00a0")
+            if not (syllables[end].spaced or (end == first and gap == ":") or (end > first and gap in ",-–")):
+                break
             end += 1
         return end
 

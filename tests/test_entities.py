@@ -133,7 +133,8 @@ def test_a_one_syllable_country_stands_alone_mid_sentence() -> None:
 
 
 def test_streets_and_two_syllable_names_alone_are_not_people() -> None:
-    found = find_entities("Nhà ở đường Nguyễn Trãi, gần Bệnh viện Bạch Mai và Hồ Tây.")
+    found = find_entities("Nhà ở đường Nguyễn Trãi, gần Bệnh viện Bạch Mai và Hồ Tây, số 12 Trần Hưng Đạo. "
+                          "Ngập ở các tuyến đường Trường Sơn, Phạm Văn Đồng và giao lộ Tô Ngọc Vân – Lê Văn Việt.")
     assert found.people == ()
     assert "Bệnh viện Bạch Mai" in found.organisations
 
