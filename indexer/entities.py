@@ -272,6 +272,8 @@ class _Reader:
 
     def _entity_at(self, at: int) -> int | None:
         """Where the name, title or head starting at `at` ends, once recorded; None if none does."""
+        if self.syllables[at].key not in _phrase_starts():
+            return self._person(at)  # no gazetteer name, title or head starts here (most capitals)
         return (self._gazetteer_name(at) or self._title(at) or self._organisation(at)
                 or self._place_after_head(at) or self._other_name(at) or self._person(at))
 
@@ -777,6 +779,14 @@ def _fields() -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
 @lru_cache(maxsize=1)
 def _province_level_cities() -> frozenset[str]:
     return frozenset(canonical(e.display) for e in gazetteer.entries() if e.province_level_city)
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """First syllables of every gazetteer name, title and head."""
+    _, longest = _gazetteer()
+    tables = [TITLES, PLACE_HEADS, OTHER_HEADS, ORGANISATION_HEADS, ADMINISTRATIVE_HEADS, COMMITTEE_HEADS]
+    return frozenset(longest).union(*(table.first for table in tables))
 
 
 @lru_cache(maxsize=1)
