@@ -233,7 +233,14 @@ def _syllables(text: str) -> list[_Syllable]:
     # `segment(text)` is cached: the index analyses this same string right after.
     for word in segment(text):
         spans = word.syllables
-        pieces = [word.cased] if word.cased.isalnum() else _LETTERS.findall(word.cased)
+        cased = word.cased
+        if len(spans) == 1 and cased.isalnum():  # most words: one syllable, its own text
+            span = spans[0]
+            gap = text[previous_end : span.start] if previous_end is not None else "\n"
+            add(make(_Syllable, (cased, span.text, gap, True, cased[0].isupper(), gap == " " or _spaced(gap))))
+            previous_end = span.end
+            continue
+        pieces = _LETTERS.findall(cased)
         if len(pieces) != len(spans):  # never seen; the original text will do
             pieces = [text[span.start : span.end] for span in spans]
         starts_word = True
