@@ -64,13 +64,11 @@ class _Phrases(dict[str, str]):
         super().__init__({" ".join(_LETTERS.findall(normalize(p))): s for p, s in shown.items()})
         self.first = frozenset(phrase.split(" ")[0] for phrase in self)
 
-    def __or__(self, other: dict[str, str]) -> _Phrases:  # type: ignore[override]
-        return _Phrases({**self, **other})
 
-
-def _phrases(text: str) -> _Phrases:
-    """`|`-separated phrases."""
-    return _Phrases({phrase.strip(): phrase.strip() for phrase in text.split("|") if phrase.strip()})
+def _phrases(text: str, *more: _Phrases) -> _Phrases:
+    """`|`-separated phrases, and those of other tables."""
+    phrases = {phrase.strip(): phrase.strip() for phrase in text.split("|") if phrase.strip()}
+    return _Phrases({**phrases, **{k: v for table in more for k, v in table.items()}})
 
 
 # The family names that most Vietnamese people carry (not `Văn`, far more often a middle name).
@@ -97,7 +95,7 @@ STATE_TITLES = _phrases("""
     công chúa|nữ hoàng|tổng tư lệnh
     """)
 # Other offices, trades and ranks before a name (`HLV Park Hang-seo`, `ca sĩ Hari Won`).
-OFFICE_TITLES = STATE_TITLES | _phrases("""
+OFFICE_TITLES = _phrases("""
     giám đốc|phó giám đốc|tổng giám đốc|giáo hoàng|đức giáo hoàng|hlv|huấn luyện viên|tiền đạo|
     tiền vệ|hậu vệ|trung vệ|thủ môn|cầu thủ|danh thủ|tay vợt|võ sĩ|vđv|vận động viên|ca sĩ|
     nhạc sĩ|diễn viên|nghệ sĩ|nsưt|nsnd|người mẫu|hoa hậu|á hậu|
@@ -105,8 +103,8 @@ OFFICE_TITLES = STATE_TITLES | _phrases("""
     bác sĩ|bs|tiến sĩ|ts|thạc sĩ|ths|giáo sư|gs|phó giáo sư|pgs|pgs.ts|gs.ts|đại tướng|
     thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy|
     trung úy|thiếu úy|bị can|bị cáo|nghi phạm|nghi can|đối tượng|nạn nhân|tác giả|đại biểu|đbqh
-    """)
-TITLES = KIN_TITLES | OFFICE_TITLES
+    """, STATE_TITLES)
+TITLES = _phrases("", KIN_TITLES, OFFICE_TITLES)
 # Offices that open a name after a title are no name (`đồng chí Trưởng Ban`).
 OFFICES = frozenset(normalize(t) for t in "trưởng phó bí chủ ủy giám tổng thủ bộ ban thường".split())
 # Words before a place's name: administrative units and the like.
