@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import make_corpus
+from benchmarks.common import corpus_dir
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,7 @@ def corpus_of(count: int, seed: int, folder: Path | None = None, articles: Path 
     generated unless `folder` (by default make_corpus's cache) already holds it."""
     if articles is not None:
         return Corpus(articles, real=True)
-    folder = folder or make_corpus.CACHE / f"corpus-{count}-{seed}"
-    return Corpus(make_corpus.generate(count, seed, folder, quiet=quiet), real=False)
+    return Corpus(corpus_dir(count, seed, folder, quiet=quiet), real=False)
 
 
 def _read_with_vnsearch(path: Path, folder: Path) -> Article:

@@ -1,5 +1,6 @@
-"""Helpers shared by the benchmark scripts: the corpus, the index build, timing, percentiles,
-tables. Not collected by pytest (it only looks in tests/)."""
+"""Helpers shared by the benchmark scripts: the synthetic corpus, the index build, timing,
+percentiles, tables (the articles themselves, synthetic or real: benchmarks/articles.py). Not
+collected by pytest (it only looks in tests/)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,49 +34,6 @@ def corpus_dir(count: int, seed: int, folder: Path | None = None, *, quiet: bool
     The default folder is make_corpus's own cache, so both share one copy per (count, seed)."""
     folder = folder or make_corpus.CACHE / f"corpus-{count}-{seed}"
     return make_corpus.generate(count, seed, folder, quiet=quiet)
-
-
-def article_files(corpus: Path) -> list[Path]:
-    """The article files in a stable order (make_corpus names them by number)."""
-    return sorted(corpus.glob("[0-9]*/*.txt"))
-
-
-@dataclass(frozen=True)
-class Article:
-    """One synthetic article as make_corpus writes it: front matter, headline line, body."""
-
-    title: str
-    body: str
-    source: str
-    date: str  # `YYYY-MM-DD HH:MM`, as in the front matter (sorts as text)
-    file_bytes: int
-
-    @property
-    def year(self) -> str:
-        return self.date[:4]
-
-    def lines(self) -> list[str]:
-        """The title and the non-empty body lines, NFC: what the indexer hands to underthesea
-        (it segments one line at a time, after normalising; see indexer/segment.py)."""
-        text = unicodedata.normalize("NFC", self.title + "\n" + self.body)
-        return [line for line in text.split("\n") if line.strip()]
-
-
-def read_article(path: Path) -> Article:
-    data = path.read_bytes()
-    text = data.decode("utf-8")
-    meta: dict[str, str] = {}
-    if text.startswith("---\n"):
-        front, _, text = text[4:].partition("\n---\n")
-        meta = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
-    title, _, body = text.partition("\n")
-    return Article(title, body.rstrip("\n"), meta.get("source", ""), meta.get("date", ""), len(data))
-
-
-def iter_articles(corpus: Path) -> Iterator[Article]:
-    """One article at a time: a 50,000-article corpus is 270 MB, which must not inflate the
-    memory this process reports."""
-    return (read_article(path) for path in article_files(corpus))
 
 
 # --- the index ------------------------------------------------------------------------------

@@ -41,11 +41,11 @@ def breakdown(index_dir: Path) -> dict[str, Any]:
             arrays = SegmentArrays.of(reader._storage, reader.segment())  # noqa: SLF001
             for field, terms in arrays.table.items():
                 counts = fields.setdefault(field, Counter())
-                for offset, postings, positions, size in terms.values():
+                for entry in terms.values():
                     counts["terms"] += 1
-                    counts["postings"] += postings
-                    counts["positions"] += positions
-                    counts["bytes"] += arrays.entry_bytes((offset, postings, positions, size))
+                    counts["postings"] += entry[1]
+                    counts["positions"] += entry[2]
+                    counts["bytes"] += arrays.entry_bytes(entry)
     language = {}
     if (index_dir / FILENAME).exists():
         with closing(sqlite3.connect(index_dir / FILENAME)) as db:

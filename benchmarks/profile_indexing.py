@@ -1,8 +1,9 @@
 """Where indexing's CPU time goes: the indexing process against its worker processes.
 
     python benchmarks/profile_indexing.py --count 5000 [--seed 42] [--top 0]
+    python benchmarks/profile_indexing.py --articles DIR
 
-Indexes the synthetic corpus into a new index with `indexer.build.index_paths`, in this
+Indexes the synthetic corpus (or the real articles in DIR) into a new index with `indexer.build.index_paths`, in this
 process, as `vnsearch index` does: worker processes read, clean, segment and analyse the
 articles, this process writes the index (and merges it at the end). Prints the wall time and
 the CPU time per article of each side. Two cores can at best index 2 / (the sum of the two)
@@ -29,7 +30,8 @@ import click
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import DEFAULT_SEED, corpus_dir, table
+from benchmarks.articles import corpus_of
+from benchmarks.common import DEFAULT_SEED, table
 from indexer.build import index_paths
 
 WORKERS = 2
@@ -78,11 +80,13 @@ def report(results: dict[str, Any]) -> str:
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus seed.")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Index these real articles instead of generated ones (--count is then ignored).")
 @click.option("--top", default=0, show_default=True, type=click.IntRange(min=0),
               help="Also list this many functions of the indexing process, by cumulative time under cProfile.")
-def main(count: int, seed: int, corpus: Path | None, top: int) -> None:
+def main(count: int, seed: int, corpus: Path | None, articles: Path | None, top: int) -> None:
     """Split indexing's CPU time between the indexing process and its workers."""
-    folder = corpus_dir(count, seed, corpus, quiet=True)
+    folder = corpus_of(count, seed, corpus, articles, quiet=True).folder
     index_dir = Path(tempfile.mkdtemp(prefix="vnsearch-profile-index-"))
     profiler = cProfile.Profile() if top else None
     try:

@@ -21,7 +21,8 @@ import click
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import DEFAULT_SEED, corpus_dir
+from benchmarks.articles import corpus_of
+from benchmarks.common import DEFAULT_SEED
 from benchmarks.query_bench import KINDS, make_queries
 
 
@@ -30,19 +31,22 @@ from benchmarks.query_bench import KINDS, make_queries
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus and query seed.")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Real articles to draw the queries from instead (the index must be of them).")
 @click.option("--index", "index_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="An index of that corpus (index_bench.py --keep-index).")
 @click.option("--kind", type=click.Choice(KINDS), default="plain", show_default=True)
 @click.option("--queries", default=60, show_default=True, type=click.IntRange(min=1), help="Queries profiled.")
 @click.option("--warm-up", default=60, show_default=True, type=click.IntRange(min=0), help="Queries run first.")
 @click.option("--top", default=30, show_default=True, type=click.IntRange(min=1), help="Functions listed.")
-def main(count: int, seed: int, corpus: Path | None, index_dir: Path, kind: str, queries: int, warm_up: int, top: int) -> None:
+def main(count: int, seed: int, corpus: Path | None, articles: Path | None, index_dir: Path, kind: str, queries: int,
+         warm_up: int, top: int) -> None:
     """Profile one kind of query_bench's queries against an index."""
     from indexer.build import open_index
     from indexer.search import search
 
-    folder = corpus_dir(count, seed, corpus, quiet=True)
-    chosen = [query for query in make_queries(folder, warm_up + queries, seed) if query.kind == kind]
+    chosen = [query for query in make_queries(corpus_of(count, seed, corpus, articles, quiet=True), warm_up + queries, seed)
+              if query.kind == kind]
     profile = cProfile.Profile()
     milliseconds = []
     with open_index(index_dir).searcher() as searcher:

@@ -1,14 +1,16 @@
 """Query latency and memory, against SQLite FTS5 over the same articles.
 
     python benchmarks/query_bench.py --count 2000 [--index DIR] [--queries 200] [--json]
+    python benchmarks/query_bench.py --articles DIR [--index DIR]
 
-On the synthetic corpus of benchmarks/make_corpus.py, with a seeded mix of queries drawn from
-its text (1 to 4 consecutive words, with or without marks; quoted phrases; a year or source
-filter; newest first), this measures p50/p95/p99 latency of:
+On the synthetic corpus of benchmarks/make_corpus.py (or with `--articles` a folder of real
+articles), with a seeded mix of queries drawn from its text (1 to 4 consecutive words, with or
+without marks; quoted phrases; a year or source filter; newest first), this measures
+p50/p95/p99 latency of:
 
 1. `indexer.search.search()` in this process, one searcher reused (after a warm-up);
-2. the results page `/search?q=...` of the Flask app, served by waitress on 127.0.0.1 and
-   fetched over HTTP (a bounded number of requests);
+2. the results page `/search?q=...` of the Flask app and its JSON twin `/api/search?q=...`,
+   served by waitress on 127.0.0.1 and fetched over HTTP (a bounded number of requests);
 3. SQLite FTS5 (unicode61, remove_diacritics 2): top 10 by bm25 (or date) with snippet().
 
 Every vnsearch search() counts facets over its whole result set (and a query with a facet
@@ -41,9 +43,10 @@ import click
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.articles import Corpus, corpus_of
 from benchmarks.common import (
-    DEFAULT_SEED, PrivateMemoryPeak, article_files, check, corpus_dir, index_doc_count, index_size, iter_articles,
-    latency_summary, machine, read_article, run_vnsearch_index, self_peak_rss_mb, table, write_json,
+    DEFAULT_SEED, PrivateMemoryPeak, check, index_doc_count, index_size, latency_summary, machine,
+    run_vnsearch_index, self_peak_rss_mb, table, write_json,
 )
 from benchmarks.make_corpus import SOURCES
 
@@ -53,7 +56,7 @@ WARM_UP = 20
 SAMPLE_ARTICLES = 500  # articles the query words are drawn from (read whole; the rest are not)
 YEARS = [str(year) for year in range(2019, 2026)]  # make_corpus's FIRST_DATE..LAST_DATE
 TARGETS_MS = {"plain_p50": 40, "plain_p95": 150, "plain_fts5_p95_ratio": 2.5, "phrase_p95": 300,
-              "facet_p95": 250, "web_p95": 250}
+              "facet_p95": 250, "web_p95": 250, "api_p95": 50}
 TARGET_MEMORY_MB = 1024
 # Letters and digits, as vnsearch and FTS5 both split syllables (`16/11/2023`: 16, 11, 2023).
 # Digits count: dropping `1946` from `Hiến pháp năm 1946 là` would make a phrase that is not there.
@@ -95,20 +98,23 @@ class Query:
         return params
 
 
-def make_queries(corpus: Path, count: int, seed: int) -> list[Query]:
+def make_queries(corpus: Corpus, count: int, seed: int) -> list[Query]:
     """`count` queries of each kind, then shuffled, so that no kind runs on a colder cache.
     Words are consecutive in one line of an article, so every query finds at least that article
     (phrases included) unless a filter leaves it out; half are typed without marks, as people
-    often do."""
+    often do. Filters are a year or a source: of the synthetic corpus's, or (real articles) of
+    one of the articles the words are drawn from."""
     from indexer.normalize import fold
 
     rng = random.Random(seed)
-    files = article_files(corpus)
+    files = corpus.files()
     # The words of each line (title, paragraphs): a query never spans two, as a phrase across
     # the title and the body, or across paragraphs, need not be found.
-    lines = [words for path in rng.sample(files, min(SAMPLE_ARTICLES, len(files)))
-             for line in read_article(path).lines()
+    sampled = [corpus.read(path) for path in rng.sample(files, min(SAMPLE_ARTICLES, len(files)))]
+    lines = [words for article in sampled for line in article.lines()
              if len(words := [w for w in _WORD.findall(line) if w not in _OPERATORS]) >= 4]
+    filters_of = ([{"year": [a.year]} if a.year else {"source": [a.source]} for a in sampled if a.year or a.source]
+                  if corpus.real else None)
     queries = []
     for kind in KINDS:
         for _ in range(count):
@@ -119,7 +125,9 @@ def make_queries(corpus: Path, count: int, seed: int) -> list[Query]:
             if rng.random() < 0.5:
                 picked = tuple(fold(w) for w in picked)  # unaccented: `Đảng` -> `dang`
             filters: dict[str, list[str]] = {}
-            if kind == "facet":
+            if kind == "facet" and filters_of is not None:
+                filters = rng.choice(filters_of) if filters_of else {}
+            elif kind == "facet":
                 filters = {"year": [rng.choice(YEARS)]} if rng.random() < 0.5 else {"source": [rng.choice(SOURCES)]}
             queries.append(Query(kind, picked, kind == "phrase", filters, "newest" if kind == "sorted" else "relevance"))
     rng.shuffle(queries)
@@ -195,21 +203,23 @@ def served(index_dir: Path) -> Iterator[str]:
         server.asyncore.close_all(server._map)
 
 
-def web_pages(index_dir: Path, queries: list[Query], warm_up: list[Query]) -> tuple[Timings, dict[int, int]]:
-    """Latency of the HTML results page over HTTP, and the count of each status code."""
+def web_pages(index_dir: Path, queries: list[Query], warm_up: list[Query], page: str = "/search"
+              ) -> tuple[Timings, dict[int, int]]:
+    """Latency of the HTML results page (or the API's) over HTTP, and the count of each status
+    code."""
     statuses: dict[int, int] = {}
     timings = Timings()
     with served(index_dir) as base:
         def run(query: Query) -> int:
             try:
-                with urllib.request.urlopen(f"{base}/search?{urlencode(query.params)}", timeout=60) as response:
+                with urllib.request.urlopen(f"{base}{page}?{urlencode(query.params)}", timeout=60) as response:
                     size = len(response.read())
                     status = response.status
             except urllib.error.HTTPError as error:
                 with error:
                     size, status = len(error.read()), error.code
             statuses[status] = statuses.get(status, 0) + 1
-            return size  # bytes of HTML: the page has no total to return
+            return size  # bytes of the page: it has no total to return
 
         Timings().measure(warm_up, run)
         statuses.clear()
@@ -217,7 +227,7 @@ def web_pages(index_dir: Path, queries: list[Query], warm_up: list[Query]) -> tu
     return timings, statuses
 
 
-def build_fts5(database: Path, corpus: Path) -> None:
+def build_fts5(database: Path, corpus: Corpus) -> None:
     """One FTS5 table over the same articles (NFC, as vnsearch sees them), metadata unindexed."""
     with sqlite3.connect(database) as connection:
         connection.execute(
@@ -227,7 +237,7 @@ def build_fts5(database: Path, corpus: Path) -> None:
         connection.executemany(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
             ((str(i), unicodedata.normalize("NFC", a.title), unicodedata.normalize("NFC", a.body),
-              a.source, a.year, a.date) for i, a in enumerate(iter_articles(corpus))),
+              a.source, a.year, a.date) for i, a in enumerate(corpus.articles())),
         )
         connection.execute("INSERT INTO articles(articles) VALUES ('optimize')")  # one b-tree, as after a rebuild
     connection.close()
@@ -255,13 +265,13 @@ def fts5_queries(database: Path, queries: list[Query], warm_up: list[Query]) -> 
 
 # --- the run --------------------------------------------------------------------------------
 
-def prepare_index(corpus: Path, count: int, index: Path | None, scratch: Path) -> tuple[Path, dict[str, Any]]:
-    """Reuse the index at `index` if there is one (it must hold this corpus), else build it
-    there (or in `scratch`) with the real `vnsearch index` command."""
+def prepare_index(corpus: Path, count: int | None, index: Path | None, scratch: Path) -> tuple[Path, dict[str, Any]]:
+    """Reuse the index at `index` if there is one (it must hold this corpus: `count` articles,
+    when known), else build it there (or in `scratch`) with the real `vnsearch index` command."""
     index_dir = index or scratch / "index"
     if index_dir.is_dir() and any(index_dir.iterdir()):
         documents = index_doc_count(index_dir)
-        if documents != count:
+        if documents != (count or documents):
             raise click.ClickException(f"{index_dir} holds {documents} articles, not {count}: not this corpus")
         return index_dir, {"reused": True}
     built = run_vnsearch_index(corpus, index_dir)
@@ -271,19 +281,21 @@ def prepare_index(corpus: Path, count: int, index: Path | None, scratch: Path) -
                        "peak_tree_pss_mb": built.peak_tree_pss_mb}
 
 
-def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind: int,
-        web_requests: int, quiet: bool) -> dict[str, Any]:
+def run(count: int, seed: int, corpus_folder: Path | None, index: Path | None, per_kind: int,
+        web_requests: int, quiet: bool, articles: Path | None = None) -> dict[str, Any]:
     started = machine()  # before any work of ours: its load average says what else ran
-    folder = corpus_dir(count, seed, corpus, quiet=quiet)
-    queries = make_queries(folder, per_kind, seed)
-    warm_up = make_queries(folder, WARM_UP, seed + 1)[:WARM_UP]  # other queries: no cache hits
+    corpus = corpus_of(count, seed, corpus_folder, articles, quiet=quiet)
+    folder = corpus.folder
+    queries = make_queries(corpus, per_kind, seed)
+    warm_up = make_queries(corpus, WARM_UP, seed + 1)[:WARM_UP]  # other queries: no cache hits
     # Every kind in the web sample, in the shuffled order, bounded so the run stays short.
     web_sample = queries[:web_requests]
     with tempfile.TemporaryDirectory(prefix="vnsearch-query-bench-") as scratch:
-        index_dir, index_info = prepare_index(folder, count, index, Path(scratch))
+        index_dir, index_info = prepare_index(folder, None if corpus.real else count, index, Path(scratch))
+        count = index_doc_count(index_dir)
         database = Path(scratch) / "fts5.sqlite"
         began = time.perf_counter()
-        build_fts5(database, folder)
+        build_fts5(database, corpus)
         fts5_build = time.perf_counter() - began
         memory_before = self_peak_rss_mb()
 
@@ -291,6 +303,7 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
             ours = vnsearch_in_process(index_dir, queries, warm_up)
             memory_in_process = self_peak_rss_mb()
             web, statuses = web_pages(index_dir, web_sample, warm_up)
+            api, api_statuses = web_pages(index_dir, web_sample, warm_up, page="/api/search")
         fts5 = fts5_queries(database, queries, warm_up)
         sizes = {"vnsearch_index_bytes": index_size(index_dir), "fts5_bytes": database.stat().st_size}
 
@@ -300,7 +313,7 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
                "p95": ours_summary[kind]["p95_ms"] / fts5_summary[kind]["p95_ms"]}
         for kind in KINDS
     }
-    web_all = latency_summary(web.all_ms())
+    web_all, api_all = latency_summary(web.all_ms()), latency_summary(api.all_ms())
     memory = self_peak_rss_mb()
     plain = ours_summary["plain"]
     return {
@@ -308,6 +321,7 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
         "count": count,
         "seed": seed,
         "corpus": str(folder),
+        "real": corpus.real,
         "machine": started,
         "queries_per_kind": per_kind,
         "warm_up": WARM_UP,
@@ -317,6 +331,8 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
         "vnsearch": ours_summary,
         "web": {"requests": len(web_sample), "statuses": {str(k): v for k, v in statuses.items()},
                 "all": web_all, "by_kind": web.summary()},
+        "api": {"requests": len(web_sample), "statuses": {str(k): v for k, v in api_statuses.items()},
+                "all": api_all, "by_kind": api.summary()},
         "fts5": fts5_summary,
         "ratio_vnsearch_to_fts5": ratios,
         "memory": {"peak_rss_mb": memory, "peak_rss_mb_before_searching": memory_before,
@@ -332,6 +348,7 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
             "phrase_p95": ours_summary["phrase"]["p95_ms"] <= TARGETS_MS["phrase_p95"],
             "facet_p95": ours_summary["facet"]["p95_ms"] <= TARGETS_MS["facet_p95"],
             "web_p95": web_all["p95_ms"] <= TARGETS_MS["web_p95"],
+            "api_p95": api_all["p95_ms"] <= TARGETS_MS["api_p95"],
             "memory": (private.peak_mb or memory) <= TARGET_MEMORY_MB,
         },
     }
@@ -339,6 +356,7 @@ def run(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind
 
 def report(results: dict[str, Any]) -> str:
     ours, fts5, ratios, web = results["vnsearch"], results["fts5"], results["ratio_vnsearch_to_fts5"], results["web"]
+    api = results["api"]
     rows = [
         [LABELS[kind], ours[kind]["n"], ours[kind]["p50_ms"], ours[kind]["p95_ms"], ours[kind]["p99_ms"],
          fts5[kind]["p50_ms"], fts5[kind]["p95_ms"], fts5[kind]["p99_ms"],
@@ -346,8 +364,9 @@ def report(results: dict[str, Any]) -> str:
          f"{ours[kind]['mean_found']:.0f}", ours[kind]["no_hits"], fts5[kind]["no_hits"]]
         for kind in KINDS
     ]
-    rows.append(["web page /search (mixed)", web["all"]["n"], web["all"]["p50_ms"], web["all"]["p95_ms"],
-                 web["all"]["p99_ms"], None, None, None, None, None, None, None, None])
+    for name, served_by in (("web page /search (mixed)", web), ("JSON /api/search (mixed)", api)):
+        rows.append([name, served_by["all"]["n"], served_by["all"]["p50_ms"], served_by["all"]["p95_ms"],
+                     served_by["all"]["p99_ms"], None, None, None, None, None, None, None, None])
     latency = table(["query kind (ms)", "n", "p50", "p95", "p99", "FTS5 p50", "FTS5 p95", "FTS5 p99",
                      "ratio p50", "ratio p95", "mean total", "no hit", "FTS5 no hit"], rows)
     plain, memory = ours["plain"], results["memory"]["peak_rss_mb"]
@@ -365,13 +384,17 @@ def report(results: dict[str, Any]) -> str:
          check(ours["facet"]["p95_ms"], TARGETS_MS["facet_p95"])],
         ["web page: p95", f"{web['all']['p95_ms']:.1f} ms", f"<= {TARGETS_MS['web_p95']} ms",
          check(web["all"]["p95_ms"], TARGETS_MS["web_p95"])],
+        ["JSON API (snippets and facets): p95", f"{api['all']['p95_ms']:.1f} ms", f"<= {TARGETS_MS['api_p95']} ms",
+         check(api["all"]["p95_ms"], TARGETS_MS["api_p95"])],
         ["search process private memory (peak RssAnon)", "n/a" if private is None else f"{private:.0f} MB",
          f"<= {TARGET_MEMORY_MB} MB", "" if private is None else check(private, TARGET_MEMORY_MB)],
         ["search process ru_maxrss (with mapped index files)", f"{memory:.0f} MB", "", ""],
     ]
     sizes = results["sizes"]
-    head = (f"{results['count']} articles (seed {results['seed']}), {results['queries_per_kind']} queries per kind "
-            f"after {results['warm_up']} warm-up queries; web: {web['requests']} requests, statuses {web['statuses']}; "
+    what = f"real, in {results['corpus']}" if results["real"] else f"seed {results['seed']}"
+    head = (f"{results['count']} articles ({what}), {results['queries_per_kind']} queries per kind "
+            f"after {results['warm_up']} warm-up queries; web and API: {web['requests']} requests each, statuses "
+            f"{web['statuses']} and {api['statuses']}; "
             f"index {sizes['vnsearch_index_bytes'] / 1e6:.1f} MB, FTS5 {sizes['fts5_bytes'] / 1e6:.1f} MB "
             f"(built in {results['fts5_build_seconds']:.1f} s).\n"
             "Every vnsearch query counts facets over its whole result set: facet counts = the facet-filtered row.")
@@ -383,6 +406,8 @@ def report(results: dict[str, Any]) -> str:
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus and query seed.")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Query these real articles instead of generated ones (--count is then ignored).")
 @click.option("--index", type=click.Path(file_okay=False, path_type=Path),
               help="vnsearch index of this corpus to reuse (e.g. index_bench.py --keep-index); built there if empty.")
 @click.option("--queries", "per_kind", default=200, show_default=True, type=click.IntRange(min=1),
@@ -391,10 +416,10 @@ def report(results: dict[str, Any]) -> str:
               help="HTTP requests for the web page measure (at most 4 x --queries).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
-def main(count: int, seed: int, corpus: Path | None, index: Path | None, per_kind: int, web_requests: int,
-         out: Path | None, as_json: bool) -> None:
+def main(count: int, seed: int, corpus: Path | None, articles: Path | None, index: Path | None, per_kind: int,
+         web_requests: int, out: Path | None, as_json: bool) -> None:
     """Measure vnsearch's query latency (in process and over HTTP) against SQLite FTS5."""
-    results = run(count, seed, corpus, index, per_kind, web_requests, quiet=as_json)
+    results = run(count, seed, corpus, index, per_kind, web_requests, quiet=as_json, articles=articles)
     write_json(results, out, also_print=as_json)
     if not as_json:
         click.echo(report(results))

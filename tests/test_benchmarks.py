@@ -10,8 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from benchmarks import index_bench, profile_indexing, profile_queries, query_bench, segment_bench
+from benchmarks import (
+    index_bench, index_size, ingest_accuracy, profile_indexing, profile_queries, query_bench, real_news, segment_bench,
+)
+from benchmarks.articles import Corpus
 from benchmarks.common import corpus_dir, percentile
+from indexer.build import shipped_corpus
 
 COUNT = 60
 
@@ -76,13 +80,15 @@ def test_query_bench_reports_every_figure(corpus: Path, indexed: tuple[dict[str,
     assert positive(results["memory"]["peak_rss_mb"])
     private = results["memory"]["peak_private_mb"]  # None only without /proc
     assert private is None or 0 < private <= results["memory"]["peak_rss_mb"]
+    assert results["api"]["statuses"] == {"200": 8} and positive(results["api"]["all"]["p95_ms"])
     assert set(results["targets"]) == {"plain_p50", "plain_p95", "plain_fts5_p95_ratio", "phrase_p95",
-                                       "facet_p95", "web_p95", "memory"}
+                                       "facet_p95", "web_p95", "api_p95", "memory"}
 
 
 def test_queries_are_seeded_and_mixed(corpus: Path) -> None:
-    queries = query_bench.make_queries(corpus, 10, seed=7)
-    assert queries == query_bench.make_queries(corpus, 10, seed=7)
+    synthetic = Corpus(corpus, real=False)
+    queries = query_bench.make_queries(synthetic, 10, seed=7)
+    assert queries == query_bench.make_queries(synthetic, 10, seed=7)
     assert {q.kind for q in queries} == set(query_bench.KINDS)
     assert all(1 <= len(q.words) <= 4 for q in queries)
     assert all(q.text.startswith('"') and len(q.words) >= 2 for q in queries if q.kind == "phrase")
@@ -122,5 +128,60 @@ def test_profile_indexing_splits_the_cpu_time(corpus: Path, tmp_path: Path) -> N
 def test_segment_bench_times_both_segmenters_and_finds_the_same_words() -> None:
     result = CliRunner().invoke(segment_bench.main, ["--rounds", "1", "--sentences", "40"])
     assert result.exit_code == 0, result.output
-    assert "40 sentences" in result.output and "segmented differently from underthesea: 0" in result.output
+    assert "40 lines" in result.output and "segmented differently from underthesea: 0" in result.output
     assert "ours, first time" in result.output
+
+
+# --- real articles (`--articles`): the shipped corpus stands in for a folder of real news ------
+
+
+def test_every_benchmark_takes_real_articles(tmp_path: Path) -> None:
+    corpus, index_dir = str(shipped_corpus()), tmp_path / "index"
+    result = CliRunner().invoke(index_bench.main, ["--articles", corpus, "--keep-index", str(index_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    indexed = json.loads(result.stdout)
+    assert indexed["real"] and indexed["count"] == 5 and indexed["vnsearch"]["documents"] == 5
+    assert indexed["size"]["target"] == 2.0 and positive(indexed["tokenizer"]["pool_rate"])
+    result = CliRunner().invoke(query_bench.main, ["--articles", corpus, "--index", str(index_dir), "--queries", "3",
+                                                   "--web-requests", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    queried = json.loads(result.stdout)
+    assert queried["real"] and queried["count"] == 5 and queried["api"]["statuses"] == {"200": 4}
+    assert all(q["n"] == 3 for q in queried["vnsearch"].values())
+    result = CliRunner().invoke(segment_bench.main, ["--articles", corpus, "--sample", "2", "--rounds", "1"])
+    assert result.exit_code == 0 and "segmented differently from underthesea: 0" in result.output, result.output
+    result = CliRunner().invoke(index_size.main, [str(index_dir), "--text-bytes", "1000"])
+    assert result.exit_code == 0 and "body_fold" in result.output and "pair_counts" in result.output, result.output
+
+
+def test_real_news_is_split_in_halves_with_its_truth_and_read_back(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    baomoi = clone / real_news.BAOMOI
+    baomoi.mkdir(parents=True)
+    for number in range(6):
+        (baomoi / f"{number}.txt").write_text(
+            f"Nông dân trúng mùa sầu riêng lần {number}\nGiá sầu riêng tăng giúp nông dân có lãi\n"
+            "Theo ghi nhận của phóng viên, nhiều nhà vườn ở Cai Lậy đã bán hết sầu riêng ngay tại vườn.\n",
+            encoding="utf-8")
+    dantri = clone / real_news.DANTRI
+    dantri.mkdir(parents=True)
+    (dantri / "news_1.txt").write_text(
+        "# doc_id = news_1\n# url = https://dantri.com.vn/x/nong-dan-trung-mua-sau-rieng-20230512093000123.htm\n"
+        "# date = 20230512\nTheo ghi nhận của phóng viên, nhiều nông dân trúng mùa sầu riêng năm nay.\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(real_news.main, [str(out), str(clone)])
+    assert result.exit_code == 0, result.output
+    truth = real_news.read_truth(out / "truth.jsonl")
+    assert len(truth) == 7 and {t.half for t in truth.values()} == {"tune", "report"}
+    assert truth["dantri/news_1"].title is None and truth["dantri/news_1"].slug == "nong dan trung mua sau rieng"
+    written = (out / truth["dantri/news_1"].half / "dantri" / "news_1.txt").read_text(encoding="utf-8")
+    assert written.startswith("---\ndate: 2023-05-12\nurl: https://dantri.com.vn/")
+    for half in real_news.HALVES:
+        result = CliRunner().invoke(ingest_accuracy.main, ["--articles", str(out / half), "--json"])
+        assert result.exit_code == 0, result.output
+        counts = json.loads(result.stdout)["real"]["counts"]
+        assert counts["read"] == counts["files"] == sum(t.half == half for t in truth.values())
+        assert counts.get("title_right", 0) == counts.get("with_headline", 0)
+    result = CliRunner().invoke(ingest_accuracy.main, ["--seeds"])
+    assert result.exit_code == 0 and "title right on 5 of 5" in result.output
