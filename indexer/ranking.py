@@ -21,7 +21,7 @@ from indexer.highlight import Highlight
 from indexer.interpret import Alternative, Unit
 from indexer.normalize import has_marks
 from indexer.query import Clause
-from indexer.schema import TEXT_FIELDS
+from indexer.schema import MARKED, TEXT_FIELDS
 from indexer.scoring import DOC_SHIFT, by_segment, contains, occurrences, postings
 from indexer.segment import Word, segment
 
@@ -143,8 +143,12 @@ class QueryBuilder:
             q.Phrase(f"{f}_fold", folded, boost=_weight(f) * boost) for f in fields
         ]
         if self.use_marks or exact_only:
+            # The syllables with their marks, side by side: the index keeps positions of the
+            # folded syllables only, so the folded phrase (which scores nothing here) and each
+            # syllable with its marks somewhere in the text (which score as the phrase would).
             phrases += [
-                q.Phrase(f"{f}_syl", syllables, boost=_weight(f) * boost * EXACT_BOOST)
+                q.And([q.Phrase(f"{f}_fold", folded, boost=0.0), *(q.Term(f"{f}_syl", s) for s in syllables)],
+                      boost=_weight(f) * boost * EXACT_BOOST)
                 for f in fields
             ]
         return q.Or(phrases)
@@ -227,7 +231,13 @@ class Occurrences:
         return self._counts[field, term]
 
     def consecutive(self, field: str, terms: tuple[str, ...]) -> dict[int, int]:
-        """How often the terms stand next to each other, in order, in each document."""
+        """How often the terms stand next to each other, in order, in each document. For a
+        field without positions (syllables with their marks): how often their folded forms do,
+        in the documents that hold each of them."""
+        if field in MARKED:
+            everywhere = self.consecutive(MARKED[field], tuple(map(fold_term, terms)))
+            holding = [self.counts(field, term) for term in terms]
+            return {docnum: n for docnum, n in everywhere.items() if all(docnum in held for held in holding)}
         counts: dict[int, int] = {}
         for number, (_, offset, _) in enumerate(self._segments):
             starts = self._occurrences(number, field, terms[0])  # of the wanted documents only

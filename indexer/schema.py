@@ -1,8 +1,8 @@
 """The Whoosh schema, in one place.
 
 Title and body are stored as written (snippets show the original text) and indexed twice, as
-syllables and as folded syllables (see `indexer.analysis`), both with positions for phrases and
-words side by side. Their postings are written as arrays (`indexer.postings`). Facet fields
+syllables and as folded syllables (see `indexer.analysis`), the folded ones with positions for
+phrases and words side by side. Their postings are written as arrays (`indexer.postings`). Facet fields
 keep their values in a column, so counting and sorting by them never reads the stored documents.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Analyzer
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import folded_analyzer, name_analyzer, syllable_analyzer
 from indexer.postings import CountedTerms
@@ -19,7 +19,10 @@ from indexer.postings import CountedTerms
 # also indexed underthesea's words (`body_word`), which only ranked a query's compounds a little
 # higher than the same syllables side by side, at 0.7 times the text's size on real news.
 FORMS = {"syl": syllable_analyzer, "fold": folded_analyzer}
+# Each field of syllables with their marks, and the field of the same syllables folded, which
+# keeps their positions.
 TEXT_FIELDS = ("title", "body")
+MARKED = {f"{name}_syl": f"{name}_fold" for name in TEXT_FIELDS}
 # Facets with one value per article, and with several (the people named in it ...).
 SINGLE_FACETS = ("source", "author", "year", "month")
 LIST_FACETS = ("people", "places", "organisations")
@@ -42,14 +45,32 @@ class ListField(KEYWORD):
         return split_list(value.decode("utf-8"))
 
 
+class TextColumn(COLUMN):
+    """A text kept in a column only: read by document, never searched (the manifest's file,
+    folder, stamp and hash), so it takes no place in the lexicon."""
+
+    def __init__(self, stored: bool = False) -> None:
+        super().__init__(VarBytesColumn())
+        self.stored = stored
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
 def _text_forms(name: str) -> dict[str, TEXT]:
-    # No field keeps character offsets: highlighting finds the syllables in the stored text
-    # again (`indexer.highlight`), and offsets would be the largest part of the index.
-    return {f"{name}_{form}": _text(analyzer, positions=True) for form, analyzer in FORMS.items()}
+    # Only the folded syllables keep positions: the marked ones stand at the same places, so a
+    # phrase with marks is the folded phrase where each marked syllable is found too
+    # (`indexer.ranking`), and their positions would be a third of the index. No field keeps
+    # character offsets: highlighting finds the syllables in the stored text again
+    # (`indexer.highlight`), and offsets would be the largest part of the index.
+    return {f"{name}_{form}": _text(analyzer, positions=form == "fold") for form, analyzer in FORMS.items()}
 
 
 def _text(analyzer: Analyzer, positions: bool) -> TEXT:
@@ -64,12 +85,13 @@ def build_schema() -> Schema:
     return Schema(
         # The manifest of what is indexed, kept in columns so that it is read without
         # loading any article: the file it came from (and the folder indexed), the file's size
-        # and modification time when it was read, and a hash of the article's content.
+        # and modification time when it was read, and a hash of the article's content. Only
+        # the id is searched (to replace or remove an article).
         id=ID(unique=True, stored=True, sortable=True),
-        path=ID(stored=True, sortable=True),
-        root=ID(sortable=True),
-        stamp=ID(sortable=True),
-        content_hash=ID(stored=True, sortable=True),
+        path=TextColumn(stored=True),
+        root=TextColumn(),
+        stamp=TextColumn(),
+        content_hash=TextColumn(),
         title=STORED(),
         body=STORED(),
         url=STORED(),
