@@ -35,9 +35,14 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
     when the body has them (so `Đảng` does not mark every `đang`), else any folded variant."""
     folded = fold_in_place(body)
     syllables = _folded_syllables(body) if folded is None else []
+    # The query's single syllables found in one pass over the text, not one pass each.
+    singles = _found_singles(folded, tuple(sorted({u.folded[0] for u in units if len(u.folded) == 1}))) if folded else {}
     spans: list[tuple[int, int]] = []
     for unit in units:
-        found = _found_folded(folded, unit) if folded is not None else _found_in_syllables(syllables, unit)
+        if folded is None:
+            found = _found_in_syllables(syllables, unit)
+        else:
+            found = singles.get(unit.folded[0], []) if len(unit.folded) == 1 else _found_folded(folded, unit)
         if unit.exact:
             found = [(a, b) for a, b in found if tuple(s.text for s in plain_syllables(body[a:b])) == unit.exact] or found
         spans += found
@@ -47,6 +52,21 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
 def _found_folded(folded: str, unit: Highlight) -> list[tuple[int, int]]:
     # Overlapping matches too (`tin tin tin` holds `tin tin` twice), as syllables would give.
     return [match.span(1) for match in _pattern(unit.folded).finditer(folded)]
+
+
+def _found_singles(folded: str, words: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
+    """Where each of these (folded) syllables stands, as whole syllables."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    if words:
+        for match in _any_of(words).finditer(folded):
+            found.setdefault(match.group(), []).append(match.span())
+    return found
+
+
+@lru_cache(maxsize=256)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of these whole syllables (they cannot overlap: one match at a time will do)."""
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})(?![^\W_])")
 
 
 @lru_cache(maxsize=256)

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT, expansion TEXT, cou
                                           PRIMARY KEY (abbreviation, expansion));
 """
 _TABLES = ("syllables", "pair_counts", "abbreviations")
+_totals: dict[object, int] = {}  # all syllables counted, by state of the counts (`version`)
 
 
 class Counts:
@@ -126,7 +127,9 @@ class LanguageModel:
             self._db = None
         self.total = 0
         if self._db is not None:
-            self.total = self._db.execute("SELECT COALESCE(SUM(count), 0) FROM syllables").fetchone()[0]
+            self.total = _totals.get(self.version) or self._query("SELECT COALESCE(SUM(count), 0) FROM syllables")[0][0]
+            _totals.clear()  # searches read one state of the counts at a time
+            _totals[self.version] = self.total
 
     def close(self) -> None:
         if self._db is not None:
@@ -191,16 +194,30 @@ class LanguageModel:
         return self._query("SELECT abbreviation, expansion FROM abbreviations WHERE count >= 1")
 
     def pair_counts(self, lattice: Lattice) -> dict[tuple[str, str], int]:
-        firsts = sorted({f for column in lattice[:-1] for f, _ in column})
-        seconds = sorted({f for column in lattice[1:] for f, _ in column})
-        if not firsts or not seconds:
+        # By syllable number, so the table's key is sought for each first and second syllable
+        # (a join on the text read every pair of a common syllable: thousands).
+        firsts = {f for column in lattice[:-1] for f, _ in column}
+        seconds = {f for column in lattice[1:] for f, _ in column}
+        ids = self._ids(firsts | seconds)
+        first_ids = sorted(ids[s] for s in firsts if s in ids)
+        second_ids = sorted(ids[s] for s in seconds if s in ids)
+        if not first_ids or not second_ids:
             return {}
+        names = {number: syllable for syllable, number in ids.items()}
         rows = self._query(
-            f"SELECT first, second, count FROM pairs WHERE first IN ({','.join('?' * len(firsts))}) "
-            f"AND second IN ({','.join('?' * len(seconds))})",
-            *firsts, *seconds,
+            f"SELECT first, second, count FROM pair_counts WHERE first IN ({','.join('?' * len(first_ids))}) "
+            f"AND second IN ({','.join('?' * len(second_ids))})",
+            *first_ids, *second_ids,
         )
-        return {(a, b): n for a, b, n in rows}
+        return {(names[a], names[b]): n for a, b, n in rows}
+
+    def _ids(self, syllables: set[str]) -> dict[str, int]:
+        ordered = sorted(syllables)
+        rows: list[tuple[str, int]] = []
+        for start in range(0, len(ordered), 900):
+            chunk = ordered[start : start + 900]
+            rows += self._query(f"SELECT syllable, id FROM syllables WHERE syllable IN ({','.join('?' * len(chunk))})", *chunk)
+        return dict(rows)
 
     def _query(self, sql: str, *parameters: object) -> list:
         return self._db.execute(sql, parameters).fetchall() if self._db is not None else []

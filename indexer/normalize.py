@@ -196,18 +196,20 @@ def _one_letter_folds() -> dict[int, str]:
 
 _FOLD_ONE_FOR_ONE = str.maketrans({**_one_letter_folds(), ord("ð"): "d", ord("Ð"): "d"})
 _UNFOLDED_LETTER = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit still not ASCII
+UNFOLDED = "ǂ"  # stands in for it: a letter, so the syllable it is in stays whole, but no query's
 # canonical_iy on folded syllables: `ki` (from `kĩ` or `kỹ`) -> `ky`.
 _FOLDED_IY = re.compile(rf"(?<![^\W_])({_IY_ONSETS})i(?![^\W_])")
 
 
 def fold_in_place(text: str) -> str | None:
     """`text` folded character for character, so that offsets stay those of `text`; each
-    syllable as `fold(normalize(syllable))` gives it. None when that cannot be done one
-    character for one (decomposed marks, invisible characters, letters that fold to several)."""
+    syllable as `fold(normalize(syllable))` gives it, but for a letter that does not fold to
+    one ASCII letter (`ß`, `æ`, Chinese), which is UNFOLDED. None when that cannot be done one
+    character for one (decomposed marks, invisible characters)."""
     if not unicodedata.is_normalized("NFC", text) or _DROPPED.search(text):
         return None
-    folded = text.translate(_FOLD_ONE_FOR_ONE)
-    return None if _UNFOLDED_LETTER.search(folded) else _FOLDED_IY.sub(r"\1y", folded)
+    folded = _UNFOLDED_LETTER.sub(UNFOLDED, text.translate(_FOLD_ONE_FOR_ONE))
+    return _FOLDED_IY.sub(r"\1y", folded)
 
 
 def has_marks(text: str) -> bool:

@@ -41,3 +41,12 @@ def test_a_capital_is_found_as_its_small_letter_folds() -> None:
     # unidecode folds the capital `Ʊ` to `y` but its small letter `ʊ` to `u`; the index
     # lowercases first, so the body's `Ʊ` is a `u`.
     assert fold_in_place("Ʊ Tổ") == "u to"
+
+
+def test_a_letter_that_folds_to_several_keeps_the_rest_of_the_text_on_the_fast_path() -> None:
+    # `ß` folds to `ss`: the text cannot be folded one character for one there, but only the
+    # syllable holding it is left unmatched, not the whole body sent down the slow path.
+    assert fold_in_place("Straße ở Hà Nội") == "straǂe o ha noi"
+    body = "Phố Straße ở Hà Nội, 中国 và Hà Nội"
+    assert marked(body, [Highlight.of(["ha", "noi"], False)]) == ["Hà Nội", "Hà Nội"]
+    assert marked(body, [Highlight.of(["stra"], False)]) == []  # not a syllable of it
