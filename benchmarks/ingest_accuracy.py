@@ -1,9 +1,9 @@
 """How often vnsearch reads a real article file right: its title, its lead, its body.
 
-    python benchmarks/ingest_accuracy.py --articles OUT/report [--truth OUT/truth.jsonl] [--json]
+    python benchmarks/ingest_accuracy.py --articles OUT/report [--truth OUT/truth.ndjson] [--json]
     python benchmarks/ingest_accuracy.py --seeds
 
-`--articles` is a folder written by benchmarks/real_news.py, whose truth.jsonl (beside the
+`--articles` is a folder written by benchmarks/real_news.py, whose truth file (beside the
 halves) says what each file's headline and lead are. Every file is read as `vnsearch index`
 reads it (`indexer.ingest.read_articles`), and counted:
 
@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import DEFAULT_SEED, REPO, machine, table, write_json
-from benchmarks.real_news import Truth, compact, read_truth
+from benchmarks.real_news import TRUTH, Truth, compact, read_truth
 
 EXAMPLES = 10
 TARGET_TITLE = 0.995
@@ -162,7 +162,7 @@ def report(results: dict[str, Any]) -> str:
 @click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A half written by benchmarks/real_news.py (OUT/tune or OUT/report).")
 @click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Its truth.jsonl [default: beside the folder].")
+              help=f"Its {TRUTH} [default: beside the folder].")
 @click.option("--sample", type=click.IntRange(min=1), help="Only this many files, drawn at random (seeded).")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="The sample's seed.")
 @click.option("--seeds", is_flag=True, help="Also check the seeds in corpus/.")
@@ -176,7 +176,7 @@ def main(articles: Path | None, truth: Path | None, sample: int | None, seed: in
     results: dict[str, Any] = {"benchmark": "ingest_accuracy", "machine": machine()}
     if articles is not None:
         results["articles"] = str(articles)
-        results["real"] = measure(articles, read_truth(truth or articles.parent / "truth.jsonl"), sample, seed)
+        results["real"] = measure(articles, read_truth(truth or articles.parent / TRUTH), sample, seed)
         results["sample"] = sample
     if seeds:
         results["seeds"] = measure_seeds()

@@ -16,7 +16,8 @@ never committed. Two archives are read, each laid out as vnsearch meets scraped 
 
 Every article goes to OUT/tune/<archive>/ or OUT/report/<archive>/ by a hash of its id: tune
 (and look at failures) on one half, report on the other, never looked at while tuning.
-OUT/truth.jsonl records, per article, what a reader would call its headline and lead: for
+OUT/truth.ndjson (JSON, one article a line; not `.jsonl`, which vnsearch would read as
+articles if OUT itself were indexed) records, per article, what a reader would call its headline and lead: for
 baomoi, the first and second lines; for dantri, the first line when it is the headline (its
 words are the URL's slug), else none (`slug` holds the slug's words).
 """
@@ -40,6 +41,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 HALVES = ("tune", "report")
+TRUTH = "truth.ndjson"
 BAOMOI = Path("vn_news/data")
 DANTRI = Path("resources/CP_Vietnamese-UNC/datasets/CP_Vietnamese-UNC")
 _SLUG_ID = re.compile(r"-\d{10,}$")  # dantri's URLs end with a long number after the slug
@@ -118,7 +120,7 @@ def _same_words(line: str, slug: str) -> bool:
 
 
 def convert(out: Path, sources: list[Path]) -> dict[str, dict[str, int]]:
-    """Write every article found under the sources to OUT/<half>/<archive>/, and truth.jsonl."""
+    """Write every article found under the sources to OUT/<half>/<archive>/, and TRUTH."""
     readers = []
     for source in sources:
         if (source / BAOMOI).is_dir():
@@ -132,7 +134,7 @@ def convert(out: Path, sources: list[Path]) -> dict[str, dict[str, int]]:
     for half in HALVES:
         shutil.rmtree(out / half, ignore_errors=True)
     counts: dict[str, dict[str, int]] = {}
-    with (out / "truth.jsonl").open("w", encoding="utf-8") as truth_file:
+    with (out / TRUTH).open("w", encoding="utf-8") as truth_file:
         for archive, articles in readers:
             for article_id, data, truth in articles:
                 target = out / truth.half / f"{article_id}.txt"
@@ -144,7 +146,7 @@ def convert(out: Path, sources: list[Path]) -> dict[str, dict[str, int]]:
 
 
 def read_truth(path: Path) -> dict[str, Truth]:
-    """A truth.jsonl this script wrote, by article id."""
+    """A TRUTH file this script wrote, by article id."""
     with path.open(encoding="utf-8") as handle:
         return {t.id: t for t in (Truth(**json.loads(line)) for line in handle)}
 
@@ -157,7 +159,7 @@ def main(out: Path, sources: tuple[Path, ...]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for archive, halves in convert(out, list(sources)).items():
         click.echo(f"{archive}: " + ", ".join(f"{n} in {out / half / archive}" for half, n in halves.items()))
-    click.echo(f"What each file's headline and lead are: {out / 'truth.jsonl'}")
+    click.echo(f"What each file's headline and lead are: {out / TRUTH}")
 
 
 if __name__ == "__main__":

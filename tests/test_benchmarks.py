@@ -172,7 +172,7 @@ def test_real_news_is_split_in_halves_with_its_truth_and_read_back(tmp_path: Pat
     out = tmp_path / "out"
     result = CliRunner().invoke(real_news.main, [str(out), str(clone)])
     assert result.exit_code == 0, result.output
-    truth = real_news.read_truth(out / "truth.jsonl")
+    truth = real_news.read_truth(out / real_news.TRUTH)
     assert len(truth) == 7 and {t.half for t in truth.values()} == {"tune", "report"}
     assert truth["dantri/news_1"].title is None and truth["dantri/news_1"].slug == "nong dan trung mua sau rieng"
     written = (out / truth["dantri/news_1"].half / "dantri" / "news_1.txt").read_text(encoding="utf-8")
