@@ -168,9 +168,11 @@ def test_news_queries_follow_the_rules(news: dict[str, Any]) -> None:
 
 def test_name_tokens() -> None:
     abbreviations = relevance._abbreviation_syllables()
-    names = ["Hari", "Won", "iPhone", "Toyota", "Vios", "U23", "A92", "COVID-19", "80B", "Jong-un", "NATO"]
+    names = ["Hari", "Won", "iPhone", "Toyota", "Vios", "U23", "A92", "COVID-19", "80B", "Jong-un", "NATO",
+             "internet", "37B-016"]
     assert all(relevance.is_name_token(t, abbreviations) for t in names)
-    not_names = ["Việt", "Nam", "hòa", "UBND", "TP", "HCM", "XIII", "2017", "Đắk", "B", "Kim"]
+    not_names = ["Việt", "Nam", "hòa", "UBND", "TP", "HCM", "XIII", "2017", "Đắk", "B", "Kim", "Ch", "PV", "TBT",
+                 "7km", "2h45"]
     assert not any(relevance.is_name_token(t, abbreviations) for t in not_names)
 
 
