@@ -873,7 +873,7 @@ def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], det
     relevant: dict[str, list[int]] = {kind: [] for kind in NEWS_TYPES}
     failures: list[dict[str, Any]] = []
     rewritten: dict[str, list[dict[str, Any]]] = {"name": [], "name_lower": []}
-    dropped: dict[str, int] = {"name": 0, "name_lower": 0}
+    dropped: dict[str, list[dict[str, Any]]] = {"name": [], "name_lower": []}
     for i, query in enumerate(queries):
         ranks = {system: rank_of(query.relevant, results[system][i]) for system in NEWS_SYSTEMS}
         for system in NEWS_SYSTEMS:
@@ -893,7 +893,8 @@ def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], det
             rewrites = [e for e in detail.get("expansions", []) if e["kind"] in REWRITES]
             lost = (detail.get("relaxed", False) or detail.get("total", 0) < detail.get("literal_total", 0)
                     or detail.get("target_matched") is False)
-            dropped[query.type] += lost
+            if lost:
+                dropped[query.type].append({**record, "read_as_another_word": bool(rewrites)})
             if rewrites:
                 rewritten[query.type].append({**record, "literal_dropped": lost})
 
@@ -906,7 +907,9 @@ def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], det
     for kind in metrics:
         metrics[kind]["mean_relevant"] = sum(relevant[kind]) / len(relevant[kind])
     names = {kind: {"n": metrics[kind]["n"] if kind in metrics else 0, "rewritten": len(rewritten[kind]),
-                    "literal_dropped": dropped[kind], "examples": rewritten[kind]} for kind in rewritten}
+                    "rewritten_and_dropped": sum(e["literal_dropped"] for e in rewritten[kind]),
+                    "literal_dropped": len(dropped[kind]), "examples": rewritten[kind], "dropped": dropped[kind]}
+             for kind in rewritten}
     return {"metrics": metrics, "strict": table_of(strict), "goals": news_goals(metrics),
             "name_rewrites": names, "failures": failures}
 
@@ -1014,8 +1017,13 @@ def news_report(results: dict[str, Any], examples: int = EXAMPLES) -> str:
             f"All goals met: {'yes' if g['all_met'] else 'no'}", ""]
     for kind, n in results["name_rewrites"].items():
         text.append(f"{NEWS_LABELS[kind]}: {n['rewritten']} of {n['n']} queries had a typed word read as "
-                    f"Telex/VNI/a typo; {n['literal_dropped']} lost the literal reading (relaxed, fewer results "
-                    f"than the words quoted one by one, or the target not among the results).")
+                    f"Telex/VNI/a typo, {n['rewritten_and_dropped']} of them losing the literal reading; "
+                    f"{n['literal_dropped']} in all lost it (relaxed, fewer results than the words quoted one by one, "
+                    f"or the target not among the results).")
+        for e in n["dropped"][:examples]:
+            said = "; ".join(f"{x['kind']} {x['from']}->{x['to']}" for x in e.get("expansions", []))
+            text.append(f"  {e['query']!r} -> {e['target']}: total {e.get('total')}, quoted {e.get('literal_total')}"
+                        f"{', relaxed' if e.get('relaxed') else ''}{'; read as ' + said if said else ''}")
     for kind in NEWS_TYPES:
         found = [f for f in results["failures"] if f["type"] == kind]
         if not found:

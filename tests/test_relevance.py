@@ -199,7 +199,9 @@ def test_a_name_query_that_lost_its_literal_reading_is_counted() -> None:
     details = [{"total": 0, "relaxed": True, "literal_total": 1,
                 "expansions": [{"kind": "telex", "from": "hari", "to": "hải"}]}]
     evaluated = relevance.evaluate_news([query], results, details, docs)
-    assert evaluated["name_rewrites"]["name"] | {"examples": None} == {
-        "n": 1, "rewritten": 1, "literal_dropped": 1, "examples": None}
+    names = evaluated["name_rewrites"]["name"]
+    assert {k: v for k, v in names.items() if k not in ("examples", "dropped")} == {
+        "n": 1, "rewritten": 1, "rewritten_and_dropped": 1, "literal_dropped": 1}
+    assert [e["query"] for e in names["dropped"]] == [e["query"] for e in names["examples"]] == ["Hari Won"]
     assert [f["query"] for f in evaluated["failures"]] == ["Hari Won"]
     assert evaluated["goals"]["versus_baselines"]["name"]["met"] is False
