@@ -205,3 +205,13 @@ def test_a_name_query_that_lost_its_literal_reading_is_counted() -> None:
     assert [e["query"] for e in names["dropped"]] == [e["query"] for e in names["examples"]] == ["Hari Won"]
     assert [f["query"] for f in evaluated["failures"]] == ["Hari Won"]
     assert evaluated["goals"]["versus_baselines"]["name"]["met"] is False
+
+
+def test_rare_words_are_counted_verbatim_with_their_marks() -> None:
+    docs = [relevance.Doc(id, title, "") for id, title in (
+        ("a", "tổ chức Đảng"), ("b", "tổ chức đang họp"), ("c", "to chuc"), ("d", "chức tổ"))]
+    stats = relevance.NewsStats(docs)  # under 200 articles: rare means in fewer than 2
+    assert stats.rare_below == 2
+    assert not stats.is_rare_word(relevance.stream("tổ chức")) and not stats.is_rare_word(" tổ ")
+    assert stats.is_rare_word(relevance.stream("Đảng")) and stats.is_rare_word(relevance.stream("chức tổ"))
+    assert relevance.stream("tổ chức") in relevance.words_of("Tổ chức Đảng họp")
