@@ -550,13 +550,13 @@ class NewsStats(Stats):
     article as `name_key` gives it."""
 
     def __init__(self, docs: list[Doc]) -> None:  # pylint: disable=super-init-not-called
+        from indexer.normalize import normalize
+
         self.n = len(docs)
         self.ids = [doc.id for doc in docs]
         self.postings = {}
         self.tokens: dict[str, set[int]] = {}
         self.streams, self.title_streams, self.texts = [], [], []
-        from indexer.normalize import normalize
-
         for number, doc in enumerate(docs):
             for syllable in {_fold_cached(s) for s in set(_SYLLABLE.findall(doc.title + "\n" + doc.body))}:
                 self.postings.setdefault(syllable, set()).add(number)
@@ -593,7 +593,6 @@ class NewsStats(Stats):
                 rare = found < self.rare_below
             self._rare_words[key] = rare
         return rare
-
 
     def name_verbatim(self, window: str) -> frozenset[str]:
         """Ids of the articles holding the window as `name_key` gives it, as whole tokens."""
