@@ -88,3 +88,130 @@ def test_copies_hold_the_words_in_any_i_y_spelling_and_with_their_marks() -> Non
     assert stats.verbatim(["tỷ"], title_only=True) == {"d", "e"}
     assert stats.verbatim(["tranh"], title_only=True) == {"g"}
     assert stats.verbatim(["sĩ yêu"]) == {"a"}
+
+
+# --- real news (--articles) -----------------------------------------------------------------
+
+# A few short articles written for this test (the real news the benchmark is meant for is never
+# committed): names, codes, both tone placements. The shipped corpus/ is added to them.
+NEWS = {
+    "hari.txt": "Ca sĩ Hari Won trở lại sân khấu Đà Lạt\n"
+                "Tối qua, ca sĩ Hari Won hát trước hàng nghìn khán giả ở quảng trường Lâm Viên. "
+                "Buổi diễn kéo dài hai giờ, khán giả đội mưa phùn ở lại tới cuối.\n",
+    "u23.txt": "Đội tuyển U23 Việt Nam hội quân chuẩn bị vòng loại châu Á\n"
+               "Ba mươi cầu thủ U23 tập trung ở Trung tâm đào tạo bóng đá trẻ. Huấn luyện viên "
+               "cho biết đội sẽ đá giao hữu với câu lạc bộ Hoàng Anh Gia Lai trong tuần tới.\n",
+    "vios.txt": "Toyota Vios vẫn bán chạy nhất tháng Ba\n"
+                "Mẫu Toyota Vios bán được hơn hai nghìn xe, dù thị trường ô tô chững lại. "
+                "Hãng Toyota tặng kèm bảo hiểm thân vỏ cho khách mua xe trong tháng.\n",
+    "iphone.txt": "Apple ra mắt iPhone mới, giá từ hai mươi triệu đồng\n"
+                  "Chiếc iPhone mới có camera tốt hơn và pin dùng trọn một ngày. Người dùng ở "
+                  "Hà Nội xếp hàng từ sáng sớm để mua máy ngày đầu mở bán.\n",
+    "a92.txt": "Bắt giữ đối tượng vận chuyển ma túy, phòng A92 vào cuộc\n"
+               "Phòng A92 phối hợp với công an huyện Sơn Hòa bắt quả tang hai đối tượng. "
+               "Vụ án đang được mở rộng điều tra, tang vật gồm sáu bánh heroin.\n",
+    "covid.txt": "Thêm ca mắc COVID-19 ở Đà Nẵng, thủy thủ tàu hàng được cách ly\n"
+                 "Bệnh nhân là thuỷ thủ trên tàu hàng cập cảng Tiên Sa. Những người tiếp xúc gần "
+                 "được xét nghiệm COVID-19 và theo dõi sức khoẻ ở khu cách ly tập trung.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from indexer.build import shipped_corpus
+
+    folder, work = tmp_path_factory.mktemp("news"), tmp_path_factory.mktemp("news-work")
+    for name, text in NEWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for path in shipped_corpus().glob("*.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    result = CliRunner().invoke(relevance.main, [
+        "--articles", str(folder), "--targets", "20", "--work", str(work), "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    assert not any(work.iterdir())
+    return json.loads(result.stdout)
+
+
+def test_news_mode_scores_every_type_with_three_systems(news: dict[str, Any]) -> None:
+    counts, metrics = news["queries_per_type"], news["metrics"]
+    assert news["documents"] == len(NEWS) + 5 and news["coverage"]["targets"] == news["documents"]
+    assert set(counts) == set(relevance.NEWS_TYPES)
+    assert set(metrics) == {kind for kind, n in counts.items() if n}
+    assert counts["body_accented"] == counts["body_unaccented"] == counts["body_telex"] >= len(NEWS)
+    assert counts["name"] >= 4  # Hari Won, U23, Toyota Vios, iPhone, A92, COVID-19
+    for kind, scored in metrics.items():
+        assert scored["mean_relevant"] >= 1
+        for table in (scored, news["strict"][kind]):
+            assert table["n"] == counts[kind]
+            for system in relevance.NEWS_SYSTEMS:
+                assert in_range(table[system]["mrr10"]) and in_range(table[system]["recall10"])
+                assert table[system]["mrr10"] <= table[system]["recall10"]
+    goals = news["goals"]
+    assert set(goals["mrr10_floors"]) == set(relevance.NEWS_GOALS) & set(metrics)
+    assert set(goals["versus_baselines"]) == set(metrics) and isinstance(goals["all_met"], bool)
+    assert set(news["name_rewrites"]) == {"name", "name_lower"}
+    # The accented words find their article in every system: the baselines work.
+    assert all(metrics["body_accented"][system]["recall10"] == 1 for system in relevance.NEWS_SYSTEMS)
+    text = relevance.news_report(news)
+    assert "Tantivy MRR@10 / R@10" in text and "All goals met:" in text and "names/codes: lowercase" in text
+
+
+def test_news_queries_follow_the_rules(news: dict[str, Any]) -> None:
+    for kind, sample in news["sample_queries"].items():
+        if sample and kind.endswith("_accented"):
+            words = sample["query"].split()
+            assert 3 <= len(words) <= 5 and all(w.isalpha() for w in words)
+    name = news["sample_queries"]["name"]["query"]
+    assert 1 <= len(name.split()) <= 3 and any(relevance.is_name_token(t) for t in name.split())
+
+
+def test_name_tokens() -> None:
+    abbreviations = relevance._abbreviation_syllables()
+    names = ["Hari", "Won", "iPhone", "Toyota", "Vios", "U23", "A92", "COVID-19", "80B", "Jong-un", "NATO",
+             "internet", "37B-016"]
+    assert all(relevance.is_name_token(t, abbreviations) for t in names)
+    not_names = ["Việt", "Nam", "hòa", "UBND", "TP", "HCM", "XIII", "2017", "Đắk", "B", "Kim", "Ch", "PV", "TBT",
+                 "7km", "2h45"]
+    assert not any(relevance.is_name_token(t, abbreviations) for t in not_names)
+
+
+def test_name_copies_hold_whole_tokens() -> None:
+    docs = [relevance.Doc(id, title, body) for id, title, body in (
+        ("a", "Hari Won hát", ""), ("b", "", "ca sĩ hari won, Won-bin"), ("c", "Won-bin", "Hari"),
+        ("d", "COVID-19 tại Hà Nội", ""), ("e", "covid 19", "U23 Việt Nam"), ("f", "U230", ""))]
+    stats = relevance.NewsStats(docs)
+    assert stats.name_verbatim("Hari Won") == {"a", "b"}
+    assert stats.name_verbatim("Won") == {"a", "b"}  # not `Won-bin`
+    assert stats.name_verbatim("COVID-19") == {"d"}
+    assert stats.name_verbatim("U23") == {"e"}
+
+
+def test_baseline_queries_are_quoted() -> None:
+    assert relevance.tantivy_quote('COVID-19 say "hi" a\\b OR') == '"COVID-19" "say" "\\"hi\\"" "a\\\\b" "OR"'
+    assert relevance.literal("Hari Won") == '"Hari" "Won"'
+
+
+def test_a_name_query_that_lost_its_literal_reading_is_counted() -> None:
+    docs = [relevance.Doc("a", "Hari Won", ""), relevance.Doc("b", "Hải", "")]
+    query = relevance.Query("name", "Hari Won", "a", frozenset({"a"}))
+    results = {"vnsearch": [["b"]], "fts5": [["a"]], "tantivy": [["a"]]}
+    details = [{"total": 0, "relaxed": True, "literal_total": 1,
+                "expansions": [{"kind": "telex", "from": "hari", "to": "hải"}]}]
+    evaluated = relevance.evaluate_news([query], results, details, docs)
+    names = evaluated["name_rewrites"]["name"]
+    assert {k: v for k, v in names.items() if k not in ("examples", "dropped")} == {
+        "n": 1, "rewritten": 1, "rewritten_and_dropped": 1, "literal_dropped": 1}
+    assert [e["query"] for e in names["dropped"]] == [e["query"] for e in names["examples"]] == ["Hari Won"]
+    assert [f["query"] for f in evaluated["failures"]] == ["Hari Won"]
+    assert evaluated["goals"]["versus_baselines"]["name"]["met"] is False
+
+
+def test_rare_words_are_counted_verbatim_with_their_marks() -> None:
+    docs = [relevance.Doc(id, title, "") for id, title in (
+        ("a", "tổ chức Đảng"), ("b", "tổ chức đang họp"), ("c", "to chuc"), ("d", "chức tổ"))]
+    stats = relevance.NewsStats(docs)  # under 200 articles: rare means in fewer than 2
+    assert stats.rare_below == 2
+    assert not stats.is_rare_word(relevance.stream("tổ chức")) and not stats.is_rare_word(" tổ ")
+    assert stats.is_rare_word(relevance.stream("Đảng")) and stats.is_rare_word(relevance.stream("chức tổ"))
+    assert relevance.stream("tổ chức") in relevance.words_of("Tổ chức Đảng họp")
