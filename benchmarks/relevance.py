@@ -68,8 +68,8 @@ such as `COVID-19` is a phrase of its terms), all tokens required; when no artic
 all, any token (OR), as vnsearch itself falls back to the articles holding some of the words.
 
 `--targets` articles (default 300) are drawn at random with the seed from the articles sorted
-by id. For each, from its title (only when truth.jsonl, given by `--truth` or found in DIR or
-its parent, does not say the file lacks its headline) and from its body:
+by id. For each, from its title (only when real_news.py's truth file, given by `--truth` or
+found in DIR or its parent, does not say the file lacks its headline) and from its body:
 
 - a window: 3 to 5 consecutive syllables (the size drawn at random, the other sizes tried
   next in a random order) with only single spaces between them (so within one clause: no
@@ -680,7 +680,7 @@ def name_window(doc: Doc, stats: NewsStats, rng: random.Random,
 
 
 def read_titles(truth: Path | None) -> dict[str, bool] | None:
-    """Article id -> whether the file holds its headline, from real_news.py's truth.jsonl."""
+    """Article id -> whether the file holds its headline, from real_news.py's truth file."""
     if truth is None:
         return None
     from benchmarks.real_news import Truth
@@ -690,8 +690,10 @@ def read_titles(truth: Path | None) -> dict[str, bool] | None:
 
 
 def find_truth(articles: Path) -> Path | None:
-    """truth.jsonl in the articles' folder or its parent (where real_news.py writes it)."""
-    return next((p for p in (articles / "truth.jsonl", articles.parent / "truth.jsonl") if p.is_file()), None)
+    """real_news.py's truth file in the articles' folder or its parent (where it writes it)."""
+    from benchmarks.real_news import TRUTH
+
+    return next((p for p in (articles / TRUTH, articles.parent / TRUTH) if p.is_file()), None)
 
 
 def make_news_queries(docs: list[Doc], stats: NewsStats, targets: int, seed: int,
@@ -963,7 +965,6 @@ def run_news(articles: Path, seed: int, targets: int, index: Path | None, work: 
         "truth": str(truth) if truth else None,
         "seed": seed,
         "machine": started,
-        "python_hash_seed": os.environ.get("PYTHONHASHSEED"),
         "versions": {"tantivy": getattr(tantivy, "__version__", None) or _version("tantivy"),
                      "sqlite": sqlite3.sqlite_version},
         "documents": len(docs),
@@ -1200,8 +1201,8 @@ def report(results: dict[str, Any]) -> str:
               help="Real news: a folder of articles vnsearch reads; the queries are made from them "
                    "(see the docstring), against FTS5 and Tantivy. Without it: the synthetic corpus.")
 @click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --articles: real_news.py's truth.jsonl, which says which files hold their headline "
-                   "[default: truth.jsonl in the folder or its parent, if any].")
+              help="With --articles: real_news.py's truth file, which says which files hold their headline "
+                   "[default: the one in the folder or its parent, if any].")
 @click.option("--count", default=2000, show_default=True, type=click.IntRange(min=1), help="Synthetic articles.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus, target and query seed.")
 @click.option("--targets", type=click.IntRange(min=1),
@@ -1233,9 +1234,4 @@ def main(articles: Path | None, truth: Path | None, count: int, seed: int, targe
         click.echo(report(results))
 
 if __name__ == "__main__":
-    # vnsearch breaks some ties by the order of a set of strings (its near spellings of a typo,
-    # docs/relevance.md), which changes with Python's string hashing from one process to the
-    # next: a fixed hash seed makes a run repeatable. One set by the caller is kept.
-    if "PYTHONHASHSEED" not in os.environ:
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     main()

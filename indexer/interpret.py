@@ -19,7 +19,7 @@ from indexer.abbreviations import BUILT_IN, key
 from indexer.analysis import fold_term
 from indexer.cache import SegmentCache
 from indexer.language_model import LanguageModel
-from indexer.normalize import has_marks, normalize
+from indexer.normalize import has_marks, is_syllable, normalize
 from indexer.segment import plain_syllables
 from indexer.typing import decode
 
@@ -27,7 +27,8 @@ TYPO_WEIGHT = 0.3  # a near spelling counts, well below the word as typed
 READING_WEIGHT = 0.5  # a Telex or VNI reading of a word the index holds as typed counts less
 TYPO_MIN_LETTERS = 4
 UNKNOWN_MIN_LETTERS = 3  # a syllable the index has never seen is corrected from 3 letters
-NEAR_SPELLINGS = 5  # the most frequent near spellings tried
+NEAR_SPELLINGS = 5  # near spellings searched: those that fit the neighbouring syllables best
+NEAR_CANDIDATES = 12  # ... of the most frequent ones (`qay`: `quay` is not among the first 5)
 RARE = 2  # a syllable in fewer documents than this "finds little"
 _EDIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -144,6 +145,9 @@ def _abbreviations(lm: LanguageModel) -> Abbreviations:
 
 
 def _abbreviation_table(defined: list[tuple[str, str]]) -> Abbreviations:
+    # An abbreviation an article defined that reads as a syllable (`(CA)` for `Công an`,
+    # `(BA)` for `British Airways`) would turn every `cả` or `bà` typed into it: left out.
+    defined = [(abbreviation, expansion) for abbreviation, expansion in defined if not _reads_as_a_syllable(abbreviation)]
     groups: dict[str, list[str]] = {}
     for abbreviation, expansion in [*BUILT_IN.items(), *defined]:
         groups.setdefault(normalize(expansion), [expansion]).append(abbreviation)
@@ -154,6 +158,10 @@ def _abbreviation_table(defined: list[tuple[str, str]]) -> Abbreviations:
             shown = expansion if text in abbreviations else " / ".join(abbreviations[:2])
             table.setdefault(key(text), (forms, shown))
     return table
+
+
+def _reads_as_a_syllable(abbreviation: str) -> bool:
+    return any(is_syllable(fold_term(s.text)) for s in plain_syllables(abbreviation))
 
 
 def _written(text: str) -> tuple[str, ...]:
@@ -183,7 +191,8 @@ def _near_spellings(folded: str, reader: IndexReader) -> list[str]:
         if variant != folded and any(variant in vocabulary for vocabulary in vocabularies)
         and _frequency(reader, variant) >= RARE
     }
-    return sorted(candidates, key=lambda c: -_frequency(reader, c))[:NEAR_SPELLINGS]
+    # Equal frequencies in the order of the spellings, not of the set: the same every run.
+    return sorted(candidates, key=lambda c: (-_frequency(reader, c), c))[:NEAR_CANDIDATES]
 
 
 def _folded_vocabularies(reader: IndexReader) -> list[frozenset[str]]:
@@ -208,13 +217,13 @@ def _in_context(near: list[str], folded: list[str], position: int, lm: LanguageM
     """The near spellings of the syllable at `position`, the one most likely between its
     neighbours first (`kế hoạchh` -> `hoạch`, not the more frequent `hoạt`)."""
     if len(near) < 2 or len(folded) < 2:
-        return near
+        return near[:NEAR_SPELLINGS]
 
     def fit(candidate: str) -> float:
         window = [*folded[max(0, position - 1) : position], candidate, *folded[position + 1 : position + 2]]
         return lm.score(lm.restore(window))
 
-    return sorted(near, key=fit, reverse=True)
+    return sorted(near, key=fit, reverse=True)[:NEAR_SPELLINGS]  # stable: equal fits by frequency
 
 
 def _frequency(reader: IndexReader, folded: str) -> int:
