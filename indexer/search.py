@@ -66,7 +66,8 @@ def search(
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
         filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
         allowed = run.docs(_filter_query(parsed, filters))
-        matched = run.matches(builder.required(groups))
+        whole = builder.whole_runs(groups) if sort == "relevance" else None
+        matched = run.matches(builder.required(groups)).raised_by(run.matches(whole) if whole else None)
         results = run.page(matched, allowed, page, per_page)
         relaxed = False
         if results.total == 0 and sum(len(a.units) or 1 for group in groups for a in group) > 1:
