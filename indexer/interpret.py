@@ -19,7 +19,7 @@ from indexer.abbreviations import BUILT_IN, key
 from indexer.analysis import fold_term
 from indexer.cache import SegmentCache
 from indexer.language_model import LanguageModel
-from indexer.normalize import has_marks, is_syllable, normalize
+from indexer.normalize import canonical_iy, has_marks, is_syllable, normalize
 from indexer.segment import plain_syllables
 from indexer.typing import decode
 
@@ -71,8 +71,10 @@ def typed_as(syllables: list[str], lm: LanguageModel) -> list[Reading | None]:
     for syllable in syllables:
         decoded = decode(syllable) if not has_marks(syllable) else None
         literal = lm.folded_count(fold_term(syllable)) if decoded else 0
-        if decoded and lm.count(decoded[0]) > literal:
-            readings.append(Reading(syllable, decoded[0], decoded[1], replaces=literal == 0))
+        # In the i/y form the index writes and counts (`six` -> `sĩ`, indexed as `sỹ`).
+        meant = canonical_iy(decoded[0]) if decoded else ""
+        if decoded and lm.count(meant) > literal:
+            readings.append(Reading(syllable, meant, decoded[1], replaces=literal == 0))
         else:
             readings.append(None)
     return readings
@@ -83,9 +85,9 @@ def units_of(
 ) -> tuple[list[Unit], list[Expansion], list[str]]:
     """The units of a run of plain words: abbreviations and their expansions both ways,
     near spellings of rare long syllables, other readings of the syllables at `readings`'
-    positions (Telex or VNI), the other syllables as they are. Also the syllables with each
-    typo replaced by the near spelling that best fits its neighbours (to rank the words
-    standing side by side as meant)."""
+    positions (Telex or VNI), the other syllables as they are. Also the syllables as most
+    likely meant: each other reading taken, each typo replaced by the near spelling that best
+    fits its neighbours (to rank the words standing side by side as meant)."""
     folded = [fold_term(s) for s in syllables]
     known = _abbreviations(lm)
     readings = readings or {}
@@ -107,7 +109,7 @@ def units_of(
         other = [Alternative((readings[position],), READING_WEIGHT)] if position in readings else []
         units.append((Alternative((syllable,)), *other, *(Alternative((n,), TYPO_WEIGHT) for n in near)))
         expansions += [Expansion("typo", syllable, n) for n in near]
-        corrected[position] = near[0] if near else syllable
+        corrected[position] = readings.get(position) or (near[0] if near else syllable)
         position += 1
     return units, expansions, corrected
 

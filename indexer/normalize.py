@@ -20,10 +20,11 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 # A Vietnamese syllable without its tone: initial consonant, vowel nucleus, final consonant.
 # `gi` and `qu` count as consonants only when a vowel follows (`gìn` is g + i + n, `quý` is qu + y).
+# A final `k` is written in the Central Highlands' place names (`Đắk Lắk`, `Krông Búk`).
 _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
     r"([aăâeêioôơuưy]+)"
-    r"(ch|ng|nh|[cmnpt])?$"
+    r"(ch|ng|nh|[cmnptk])?$"
 )
 _MODIFIED_VOWELS = frozenset("ăâêôơư")
 

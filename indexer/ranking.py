@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import chain, islice, product
 
 import numpy as np
 from whoosh import query as q
@@ -22,7 +23,7 @@ from indexer.interpret import Alternative, Unit
 from indexer.normalize import has_marks
 from indexer.query import Clause
 from indexer.schema import MARKED, TEXT_FIELDS
-from indexer.scoring import DOC_SHIFT, by_segment, contains, occurrences, postings
+from indexer.scoring import DOC_SHIFT, Matches, by_segment, contains, occurrences, postings
 from indexer.segment import Word, segment
 
 TITLE_BOOST = 2.0  # a word in the headline says more than the same word in the story
@@ -32,9 +33,12 @@ FOLDED_WHEN_MARKED = 0.5  # a query typed with marks: a match of other marks cou
 # and term frequency together: an article that holds the words as written is nearly always the
 # one meant (measured in docs/relevance.md: 2 -> 16 took accented queries from 0.94 to 0.975).
 ADJACENT_BOOST = 16.0
-# The whole clause standing as typed, over every result, before the best are ranked with the
-# bonuses: times its words' scores in that field (measured on the tune half of real news).
-WHOLE_RUN_BOOST = 2.0
+# The whole clause standing together, over every result, before the best are ranked with the
+# bonuses: times the rarity of the run in that field. On the tune half of real news, body
+# windows accented / unaccented / one typo, MRR@10: 16 gave 0.928 / 0.845 / 0.873, 32 gave
+# 0.968 / 0.950 / 0.902, 64 gave 0.984 / 0.978 / 0.917, titles at 0.99-1.00 throughout.
+WHOLE_RUN_BOOST = 64.0
+WHOLE_RUNS = 6  # readings of a clause tried as a whole run: the first near spellings of a typo
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Analysed:
     clause: Clause
     words: tuple[Word, ...]
     units: tuple[Unit, ...] = ()
-    corrected: tuple[str, ...] = ()  # the syllables with typos corrected (`indexer.interpret`)
+    corrected: tuple[str, ...] = ()  # the syllables as most likely meant (`indexer.interpret.units_of`)
 
     @property
     def syllables(self) -> list[str]:
@@ -79,20 +83,23 @@ class QueryBuilder:
         """What ranks a result higher: adjacent syllables, words as typed, restored marks."""
         return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
 
-    def whole_runs(self, groups: list[list[Analysed]]) -> q.Query | None:
-        """Each clause's syllables standing together as typed (typos corrected), in the title
-        or the body, as a phrase that adds to the score of every result holding it: a text
-        that holds the query's words side by side must reach the results that are ranked with
-        the bonuses (`Bonus`), however often other texts use the words apart (a headline with
-        two of them, say)."""
-        phrases = []
+    def whole_runs(self, groups: list[list[Analysed]]) -> list[WholeRun]:
+        """Each clause's syllables standing together, as typed and as most likely meant, in the
+        title or the body: a text that holds the query's words side by side must reach the
+        results that are ranked with the bonuses (`Bonus`), however often other texts use the
+        words apart (a headline with two of them, say)."""
+        runs = []
         for a in (a for group in groups for a in group if not a.clause.phrase):
-            run, units = list(a.corrected or a.syllables), _units(a)
+            units = _units(a)
             # Not across an abbreviation and its expansion, which take other places.
-            if len(run) > 1 and len(units) == len(run) and all(len(alt.syllables) == 1 for unit in units for alt in unit):
-                folded = [fold_term(s) for s in run]
-                phrases += [q.Phrase(f"{f}_fold", folded, boost=_weight(f) * WHOLE_RUN_BOOST) for f in a.fields]
-        return q.Or(phrases) if phrases else None
+            if len(units) < 2 or any(len(alt.syllables) != 1 for unit in units for alt in unit):
+                continue
+            # As meant, as typed, then the other readings and near spellings of each syllable.
+            choices = product(*([alt.syllables[0] for alt in unit] for unit in units))
+            meant = [a.corrected] if len(a.corrected) == len(units) else []
+            for run in islice(dict.fromkeys(tuple(map(fold_term, run)) for run in chain(meant, choices)), WHOLE_RUNS):
+                runs += [WholeRun(q.Phrase(f"{f}_fold", list(run)), _weight(f) * WHOLE_RUN_BOOST) for f in a.fields]
+        return runs
 
     def relaxed(self, groups: list[list[Analysed]]) -> q.Query:
         """Any word instead of all words: the fallback when all words find nothing. With marks,
@@ -199,6 +206,21 @@ class QueryBuilder:
                     Bonus(f"{f}_syl", pair, _weight(f) * ADJACENT_BOOST * EXACT_BOOST) for pair in zip(marked, marked[1:])
                 ]
         return bonuses
+
+
+@dataclass(frozen=True)
+class WholeRun:
+    """A clause's syllables side by side in one field, which adds to the score of every result
+    that holds them by how rare the whole run is (as if it were one term): the words of a
+    known article's sentence are often common one by one, never together."""
+
+    query: q.Phrase
+    weight: float
+
+    def scores(self, found: np.ndarray) -> Matches:
+        """The bonus for the documents that hold the run (`found`, a bool array over all)."""
+        rarity = math.log(1 + found.size / max(1, int(found.sum())))
+        return Matches(found, np.where(found, self.weight * rarity, 0.0))
 
 
 @dataclass(frozen=True)

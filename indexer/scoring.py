@@ -57,10 +57,8 @@ class Matches:
         found = self.found & allowed
         return Matches(found, np.where(found, self.scores, 0.0))
 
-    def raised_by(self, extra: Matches | None) -> Matches:
+    def raised_by(self, extra: Matches) -> Matches:
         """These matches, each scored higher by what `extra` scores it (nothing more found)."""
-        if extra is None:
-            return self
         return Matches(self.found, self.scores + np.where(self.found, extra.scores, 0.0))
 
     def as_dict(self) -> dict[int, float]:

@@ -26,7 +26,7 @@ from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, u
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
 from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
-from indexer.ranking import Analysed, Bonus, Occurrences, QueryBuilder, analyse
+from indexer.ranking import Analysed, Bonus, Occurrences, QueryBuilder, WholeRun, analyse
 from indexer.scoring import Matches, match_scores
 from indexer.schema import FACET_FIELDS
 from indexer.segment import plain_syllables, segment
@@ -66,8 +66,9 @@ def search(
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
         filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
         allowed = run.docs(_filter_query(parsed, filters))
-        whole = builder.whole_runs(groups) if sort == "relevance" else None
-        matched = run.matches(builder.required(groups)).raised_by(run.matches(whole) if whole else None)
+        matched = run.matches(builder.required(groups))
+        if sort == "relevance":
+            matched = run.raised_by(matched, builder.whole_runs(groups))
         results = run.page(matched, allowed, page, per_page)
         relaxed = False
         if results.total == 0 and sum(len(a.units) or 1 for group in groups for a in group) > 1:
@@ -214,6 +215,12 @@ class _Runner:
     def matches(self, required: q.Query) -> Matches:
         """Every article the query's words match, exclusions left out, with its score."""
         return match_scores(self.searcher, required).within(self.kept)
+
+    def raised_by(self, matched: Matches, runs: list[WholeRun]) -> Matches:
+        """The matches, each scored higher for the clauses' runs of words it holds whole."""
+        for whole in runs:
+            matched = matched.raised_by(whole.scores(match_scores(self.searcher, whole.query).found))
+        return matched
 
     def docs(self, query: q.Query | None) -> np.ndarray | None:
         """The articles a filter lets through, as a bool array (None: no filter)."""

@@ -24,6 +24,7 @@ from .conftest import write_articles
     ("typed", "meant"),
     [("toor", ("tổ", "telex")), ("chuwcs", ("chức", "telex")), ("ddangr", ("đảng", "telex")),
      ("nguowif", ("người", "telex")), ("hoaf", ("hòa", "telex")), ("vieetj", ("việt", "telex")),
+     ("ddawks", ("đắk", "telex")), ("lawks", ("lắk", "telex")),  # final k: Central Highlands names
      ("to63", ("tổ", "vni")), ("chu71c", ("chức", "vni")), ("d9a3ng", ("đảng", "vni")),
      ("viet", None), ("xin", None), ("tổ", None), ("2023", None)],
 )
@@ -95,7 +96,7 @@ INTELLIGENCE = {
     "expansion-only": "Tin D về dự báo\nTrung tâm Dự báo cho biết nắng nóng kéo dài tại Hà Nội.\n",
     "technique": "Tin E về kĩ thuật\nCác kĩ sư bàn về kĩ thuật xây dựng cầu treo và lí luận mới.\n",
     "party": "Tin F về tổ chức\nTổ chức cơ sở Đảng ở xã được củng cố vững mạnh.\n",
-    "singer": "Tin G về giải trí\nCa sĩ Hari Won hát trong đêm nhạc ở Hải Phòng.\n",
+    "singer": "Tin G về giải trí\nCa sĩ Hari Won hát cùng các nghệ sĩ trong đêm nhạc ở Hải Phòng.\nBài cuối là Six Days.\n",
     "seafood": "Tin H về hải sản\nGiá hải sản ở chợ Hải Phòng tăng, tàu hải quân cập cảng.\n",
     "codes": "Tin I về xe\nXe biển số 80B bị phạt; giá xăng RON92 tăng, đội U23 thắng.\n",
 }
@@ -143,6 +144,14 @@ def test_a_word_the_index_holds_is_never_replaced_by_its_telex_reading(searcher:
         assert {"kind": "telex", "from": "hari", "to": "hải"} in result["expansions"]
     ranked = search(searcher, "hari")["hits"]
     assert ranked[0]["id"] == "singer" and {hit["id"] for hit in ranked} == {"singer", "seafood"}
+
+
+def test_a_telex_reading_is_searched_in_the_i_y_form_the_index_writes(searcher: Searcher) -> None:
+    # `kix` and `six` read `kĩ` and `sĩ`, which the index holds as `kỹ` and `sỹ`.
+    assert ids(search(searcher, "kix thuaatj")) == {"technique"}
+    result = search(searcher, "cas six")  # `six` is also a word of the articles: both are searched
+    assert ids(result) == {"singer"}
+    assert {"kind": "telex", "from": "six", "to": "sỹ"} in result["expansions"]
 
 
 @pytest.mark.parametrize("query", ["80B", "80b", "RON92", "ron92", "u23", "U23"])

@@ -7,8 +7,12 @@ import unicodedata
 import pytest
 from whoosh.searching import Searcher
 
+from indexer import search as search_module
+from indexer.build import index_paths, open_index
 from indexer.query import QueryError
 from indexer.search import search
+
+from .conftest import write_articles
 
 
 def ids(result: dict) -> list[str]:
@@ -125,6 +129,32 @@ def test_bad_options_are_query_errors(corpus_searcher: Searcher, options: dict, 
 
 
 # --- ranking on hand-written fixtures ---------------------------------------------------------
+
+
+# A headline holding two of the words, and a story holding the whole clause in its body.
+WHOLE_RUN = {
+    "headline": "Ứng phó với bão số 5\nCác tỉnh ven biển khẩn trương ứng phó với bão trước khi bão vào bờ.\n",
+    "story": "Sẵn sàng phương án thi\nNhà trường chủ động ứng phó trước dịch bệnh, thi cử vẫn diễn ra.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def whole_run_searcher(tmp_path_factory: pytest.TempPathFactory):
+    folder = write_articles(tmp_path_factory.mktemp("news"), WHOLE_RUN)
+    index_dir = tmp_path_factory.mktemp("ix")
+    index_paths([folder], index_dir, quiet=True)
+    with open_index(index_dir).searcher() as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("query", ["ứng phó trước", "ung pho truoc", "ungs phos truowcs", "ứng phó trướcc"])
+def test_the_whole_clause_standing_together_ranks_first(
+    whole_run_searcher: Searcher, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the best result by its words alone is re-ranked with the bonuses: what lifts the
+    # story there is the whole run (as typed, without marks, in Telex, or with a typo).
+    monkeypatch.setattr(search_module, "RERANK", 1)
+    assert ids(search(whole_run_searcher, query)) == ["story", "headline"]
 
 
 def test_same_marks_rank_first(fixture_searcher: Searcher) -> None:
