@@ -73,7 +73,10 @@ def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
     return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, sampler.peak_anon_mb, process.returncode, errors)
 
 
-SAMPLE_SECONDS = 0.1  # a few ms of /proc reading per sample: about 2% of one core
+# Reading smaps_rollup walks every mapping of a process: at 0.1 s the sampler took a fifth of
+# one core while indexing real news (mapped segments), a tenth of this 2-core machine, which
+# the index's rate then lost against the tokenizer's (timed without it).
+SAMPLE_SECONDS = 1.0
 
 
 class TreeMemory(threading.Thread):

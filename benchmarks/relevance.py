@@ -900,19 +900,12 @@ def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], det
             if rewrites:
                 rewritten[query.type].append({**record, "literal_dropped": lost})
 
-    def table_of(scored: dict[str, dict[str, Scores]]) -> dict[str, Any]:
-        return {kind: {"n": len(scored[kind]["vnsearch"].reciprocal),
-                       **{system: scored[kind][system].summary() for system in NEWS_SYSTEMS}}
-                for kind in NEWS_TYPES if scored[kind]["vnsearch"].reciprocal}
-
-    metrics = table_of(scores)
-    for kind in metrics:
-        metrics[kind]["mean_relevant"] = sum(relevant[kind]) / len(relevant[kind])
+    metrics = metrics_of(scores, relevant, NEWS_SYSTEMS, NEWS_TYPES)
     names = {kind: {"n": metrics[kind]["n"] if kind in metrics else 0, "rewritten": len(rewritten[kind]),
                     "rewritten_and_dropped": sum(e["literal_dropped"] for e in rewritten[kind]),
                     "literal_dropped": len(dropped[kind]), "examples": rewritten[kind], "dropped": dropped[kind]}
              for kind in rewritten}
-    return {"metrics": metrics, "strict": table_of(strict), "goals": news_goals(metrics),
+    return {"metrics": metrics, "strict": metrics_of(strict, None, NEWS_SYSTEMS, NEWS_TYPES), "goals": news_goals(metrics),
             "name_rewrites": names, "failures": failures}
 
 
@@ -1056,6 +1049,20 @@ class Scores:
         return {"mrr10": sum(self.reciprocal) / n, "recall10": sum(r > 0 for r in self.reciprocal) / n}
 
 
+def metrics_of(scored: dict[str, dict[str, Scores]], relevant: dict[str, list[int]] | None,
+               systems: tuple[str, ...], types: tuple[str, ...]) -> dict[str, Any]:
+    """Each type's number of queries and each system's MRR@10 and recall@10 (types with no
+    query left out), with the mean number of relevant articles when `relevant` is given."""
+    metrics: dict[str, Any] = {
+        kind: {"n": len(scored[kind]["vnsearch"].reciprocal), **{system: scored[kind][system].summary() for system in systems}}
+        for kind in types if scored[kind]["vnsearch"].reciprocal
+    }
+    if relevant is not None:
+        for kind in metrics:
+            metrics[kind]["mean_relevant"] = sum(relevant[kind]) / len(relevant[kind])
+    return metrics
+
+
 def evaluate(queries: list[Query], results: dict[str, list[list[str]]], docs: list[Doc]) -> dict[str, Any]:
     """MRR@10 and recall@10 per type and system, with the target's copies counted as found
     (`metrics`) and with the target alone (`strict`); and examples of vnsearch's failures."""
@@ -1085,15 +1092,8 @@ def evaluate(queries: list[Query], results: dict[str, list[list[str]]], docs: li
         if ranks["vnsearch"] != 1 and len(not_first[query.type]) < EXAMPLES:
             not_first[query.type].append(example())
 
-    def table_of(scored: dict[str, dict[str, Scores]]) -> dict[str, Any]:
-        return {kind: {"n": len(scored[kind]["vnsearch"].reciprocal),
-                       **{system: scored[kind][system].summary() for system in SYSTEMS}}
-                for kind in TYPES if scored[kind]["vnsearch"].reciprocal}
-
-    metrics = table_of(scores)
-    for kind in metrics:
-        metrics[kind]["mean_relevant"] = sum(relevant[kind]) / len(relevant[kind])
-    return {"metrics": metrics, "strict": table_of(strict), "goals": goals(metrics),
+    metrics = metrics_of(scores, relevant, SYSTEMS, TYPES)
+    return {"metrics": metrics, "strict": metrics_of(strict, None, SYSTEMS, TYPES), "goals": goals(metrics),
             "vnsearch_below_a_baseline": {k: v for k, v in below.items() if v},
             "vnsearch_not_first": {k: v for k, v in not_first.items() if v}}
 

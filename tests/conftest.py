@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,16 @@ def write_articles(folder: Path, articles: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return folder
+
+
+@contextmanager
+def searcher_of(articles: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    """A searcher over a new index of these articles (file name -> text)."""
+    folder = write_articles(tmp_path_factory.mktemp("news"), articles)
+    index_dir = tmp_path_factory.mktemp("ix")
+    index_paths([folder], index_dir, quiet=True)
+    with open_index(index_dir).searcher() as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import pytest
 from whoosh.searching import Searcher
 
 from indexer.abbreviations import defined_pairs, key
-from indexer.build import index_paths, open_index
 from indexer.interpret import _in_context, _written_like
 from indexer.language_model import Counts, LanguageModel
 from indexer.marks import TextLexicon, restore
@@ -17,7 +16,7 @@ from indexer.ranking import Analysed, QueryBuilder, analyse
 from indexer.search import search
 from indexer.typing import decode
 
-from .conftest import write_articles
+from .conftest import searcher_of
 
 
 @pytest.mark.parametrize(
@@ -103,11 +102,8 @@ INTELLIGENCE = {
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory):
-    folder = write_articles(tmp_path_factory.mktemp("news"), INTELLIGENCE)
-    index_dir = tmp_path_factory.mktemp("ix")
-    index_paths([folder], index_dir, quiet=True)
-    with open_index(index_dir).searcher() as opened:
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    with searcher_of(INTELLIGENCE, tmp_path_factory) as opened:
         yield opened
 
 

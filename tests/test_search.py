@@ -3,16 +3,16 @@
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from whoosh.searching import Searcher
 
 from indexer import search as search_module
-from indexer.build import index_paths, open_index
 from indexer.query import QueryError
 from indexer.search import search
 
-from .conftest import write_articles
+from .conftest import searcher_of
 
 
 def ids(result: dict) -> list[str]:
@@ -139,11 +139,8 @@ WHOLE_RUN = {
 
 
 @pytest.fixture(scope="module")
-def whole_run_searcher(tmp_path_factory: pytest.TempPathFactory):
-    folder = write_articles(tmp_path_factory.mktemp("news"), WHOLE_RUN)
-    index_dir = tmp_path_factory.mktemp("ix")
-    index_paths([folder], index_dir, quiet=True)
-    with open_index(index_dir).searcher() as opened:
+def whole_run_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    with searcher_of(WHOLE_RUN, tmp_path_factory) as opened:
         yield opened
 
 
