@@ -161,8 +161,9 @@ DEPTH = 10
 MIN_DF = 2  # every syllable of a window is in at least this many articles
 CANDIDATES = 50  # windows with the highest IDF sums whose articles are counted
 EXAMPLES = 3
-# Syllables separated by single spaces only, and whole: not the `m` of `10m`.
-_RUN = re.compile(r"(?<!\w)[^\W\d_]+(?: [^\W\d_]+)*(?!\w)")
+# Syllables separated by single spaces only, and whole: not the `m` of `10m`, the `vn` of
+# `vn-express` or the `O` of `O'Neil`.
+_RUN = re.compile(r"(?<![\w'-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'-])")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 _OPERATORS = {"OR", "AND", "NOT"}  # vnsearch's (and Whoosh's) operators, not words
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -66,7 +66,8 @@ def typed_as(syllables: list[str], lm: LanguageModel) -> list[Reading | None]:
     """For each syllable, its reading if it spells Vietnamese in Telex or VNI (`toor chuwcs`
     -> `tổ chức`) and reads more plausibly so than as typed, else None. A syllable the index
     holds as typed (`Hari` in `Hari Won`) is a word of the articles, not a typing accident:
-    its reading is only an alternative, ranked below it; any other is replaced by its reading."""
+    its reading is only an alternative, and the word as typed ranks above it (the literal
+    bonus, `ranking.QueryBuilder`); any other is replaced by its reading."""
     readings: list[Reading | None] = []
     for syllable in syllables:
         decoded = decode(syllable) if not has_marks(syllable) else None

@@ -5,13 +5,15 @@ when the query carries marks, a syllable found with the same marks scores more (
 `đang`). Bonuses then rank the query's syllables standing side by side (a compound such as
 `tổ chức` whole), the whole query standing as typed, each word as typed above its other
 readings, and the marks most likely meant, above the same syllables scattered through a text.
+Before that, each clause's whole run of syllables lifts every result that holds it
+(`WholeRun`), so that the results the bonuses rank include the texts holding the words together.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, islice, product
 
 import numpy as np
 from whoosh import query as q
@@ -38,7 +40,7 @@ ADJACENT_BOOST = 16.0
 # windows accented / unaccented / one typo, MRR@10: 16 gave 0.928 / 0.845 / 0.873, 32 gave
 # 0.968 / 0.950 / 0.902, 64 gave 0.984 / 0.978 / 0.917, titles at 0.99-1.00 throughout.
 WHOLE_RUN_BOOST = 64.0
-WHOLE_RUNS = 6  # readings of a clause tried as a whole run: the first near spellings of a typo
+WHOLE_RUNS = 6  # runs tried per clause: as meant, as typed, then one other reading at a time
 
 
 @dataclass(frozen=True)
@@ -84,22 +86,30 @@ class QueryBuilder:
         return [bonus for group in groups for a in group for bonus in self._bonuses(a)]
 
     def whole_runs(self, groups: list[list[Analysed]]) -> list[WholeRun]:
-        """Each clause's syllables standing together, as typed and as most likely meant, in the
-        title or the body: a text that holds the query's words side by side must reach the
-        results that are ranked with the bonuses (`Bonus`), however often other texts use the
-        words apart (a headline with two of them, say)."""
-        runs = []
+        """Each clause's syllables standing together, in the title or the body: a text that
+        holds the query's words side by side must reach the results that are ranked with the
+        bonuses (`Bonus`), however often other texts use the words apart (a headline with two
+        of them, say). With marks typed, a run with the same marks counts more."""
+        runs: dict[WholeRun, None] = {}  # each once: two readings may fold alike
         for a in (a for group in groups for a in group if not a.clause.phrase):
             units = _units(a)
             # Not across an abbreviation and its expansion, which take other places.
             if len(units) < 2 or any(len(alt.syllables) != 1 for unit in units for alt in unit):
                 continue
-            # As meant, as typed, then the other readings and near spellings of each syllable.
-            choices = product(*([alt.syllables[0] for alt in unit] for unit in units))
-            meant = [a.corrected] if len(a.corrected) == len(units) else []
-            for run in islice(dict.fromkeys(tuple(map(fold_term, run)) for run in chain(meant, choices)), WHOLE_RUNS):
-                runs += [WholeRun(q.Phrase(f"{f}_fold", list(run)), _weight(f) * WHOLE_RUN_BOOST) for f in a.fields]
-        return runs
+            distinct: dict[tuple[str, ...], tuple[str, ...]] = {}  # without marks typed, by folded form
+            for run in _readings(a, units):
+                distinct.setdefault(run if self.use_marks else tuple(map(fold_term, run)), run)
+                if len(distinct) == WHOLE_RUNS:
+                    break
+            for run in distinct.values():
+                for f in a.fields:
+                    phrase, weight = q.Phrase(f"{f}_fold", [fold_term(s) for s in run]), _weight(f) * WHOLE_RUN_BOOST
+                    if self.use_marks:
+                        runs[WholeRun(phrase, weight * FOLDED_WHEN_MARKED)] = None
+                        runs[WholeRun(phrase, weight, tuple(q.Term(f"{f}_syl", s) for s in run))] = None
+                    else:
+                        runs[WholeRun(phrase, weight)] = None
+        return list(runs)
 
     def relaxed(self, groups: list[list[Analysed]]) -> q.Query:
         """Any word instead of all words: the fallback when all words find nothing. With marks,
@@ -210,16 +220,19 @@ class QueryBuilder:
 
 @dataclass(frozen=True)
 class WholeRun:
-    """A clause's syllables side by side in one field, which adds to the score of every result
-    that holds them by how rare the whole run is (as if it were one term): the words of a
+    """A clause's syllables side by side in one field (`phrase`, folded), with these marks
+    (`marks`: each marked syllable found in the field) if any, which adds to the score of every
+    result holding it by how rare the whole run is (as if it were one term): the words of a
     known article's sentence are often common one by one, never together."""
 
-    query: q.Phrase
+    phrase: q.Phrase
     weight: float
+    marks: tuple[q.Term, ...] = ()
 
-    def scores(self, found: np.ndarray) -> Matches:
-        """The bonus for the documents that hold the run (`found`, a bool array over all)."""
-        rarity = math.log(1 + found.size / max(1, int(found.sum())))
+    def scores(self, found: np.ndarray, documents: int) -> Matches:
+        """The bonus for the documents that hold the run (`found`, a bool array over all of
+        them), among `documents` live ones."""
+        rarity = math.log(1 + documents / max(1, int(found.sum())))
         return Matches(found, np.where(found, self.weight * rarity, 0.0))
 
 
@@ -292,6 +305,17 @@ class Occurrences:
             reader, _, wanted = self._segments[segment]
             self._keys[segment, field, term] = occurrences(reader, field, term, wanted)
         return self._keys[segment, field, term]
+
+
+def _readings(a: Analysed, units: tuple[Unit, ...]) -> Iterator[tuple[str, ...]]:
+    """A clause's syllables as most likely meant, as typed, then as meant with one syllable at
+    a time read otherwise (each reading and near spelling of its unit, in order)."""
+    meant = list(a.corrected or a.syllables)
+    yield tuple(meant)
+    yield tuple(a.syllables)
+    for position, unit in enumerate(units):
+        for alternative in unit[1:]:
+            yield tuple(meant[:position] + [alternative.syllables[0]] + meant[position + 1 :])
 
 
 def _runs(syllables: list[str]) -> list[tuple[str, ...]]:

@@ -201,9 +201,10 @@ class _Page:
 class _Runner:
     """Runs queries with the same exclusions, sort order and bonuses.
 
-    Every result is matched and counted for the facets, but only the best RERANK by the
-    required words are scored with the bonuses: phrase and compound checks over every matching
-    article would cost far more than they change the first pages."""
+    Every result is matched and counted for the facets, and raised by the clauses' whole runs
+    it holds (one phrase each, over every result), but only the best RERANK are scored with the
+    bonuses: their many checks over every matching article would cost far more than they
+    change the first pages."""
 
     def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus]) -> None:
         self.searcher = searcher
@@ -218,8 +219,16 @@ class _Runner:
 
     def raised_by(self, matched: Matches, runs: list[WholeRun]) -> Matches:
         """The matches, each scored higher for the clauses' runs of words it holds whole."""
+        found: dict[q.Query, np.ndarray] = {}  # a run's phrase serves it with and without marks
+
+        def holding(query: q.Query) -> np.ndarray:
+            if query not in found:
+                found[query] = match_scores(self.searcher, query).found
+            return found[query]
+
         for whole in runs:
-            matched = matched.raised_by(whole.scores(match_scores(self.searcher, whole.query).found))
+            holders = np.logical_and.reduce([holding(whole.phrase), *map(holding, whole.marks)])
+            matched = matched.raised_by(whole.scores(holders, self.searcher.doc_count()))
         return matched
 
     def docs(self, query: q.Query | None) -> np.ndarray | None:

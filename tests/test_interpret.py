@@ -1,18 +1,21 @@
 """Query intelligence: Telex/VNI, abbreviations, typos, i/y variants and restored marks."""
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
+from whoosh import query as q
 from whoosh.searching import Searcher
 
 from indexer.abbreviations import defined_pairs, key
-from indexer.interpret import _in_context, _written_like
+from indexer.interpret import Alternative, _in_context, _written_like
 from indexer.language_model import Counts, LanguageModel
 from indexer.marks import TextLexicon, restore
 from indexer.query import Clause
-from indexer.ranking import Analysed, QueryBuilder, analyse
+from indexer.ranking import WHOLE_RUNS, Analysed, QueryBuilder, WholeRun, analyse
 from indexer.search import search
 from indexer.typing import decode
 
@@ -87,6 +90,37 @@ def test_words_side_by_side_are_ranked_as_typed_and_as_corrected() -> None:
     corrected = Analysed(typed.clause, typed.words, typed.units, ("kế", "hoạch", "năm"))
     terms = {bonus.terms for bonus in QueryBuilder(use_marks=False).bonus([[corrected]]) if bonus.field == "body_fold"}
     assert {("ke", "hoac"), ("ke", "hoach"), ("hoach", "nam"), ("ke", "hoach", "nam"), ("ke", "hoac", "nam")} <= terms
+
+
+def test_whole_runs_try_each_typo_s_near_spellings_and_stay_few() -> None:
+    # Twelve misspelt syllables, six near spellings each: as meant, as typed, then one other
+    # reading at a time, from the first syllable on (not 7 ** 12 combinations); readings that
+    # fold alike are one run.
+    typed = analyse(Clause(" ".join(["dann"] * 11 + ["bann"])))
+    near = ("dân", "đàn", "đang", "đan", "dan", "danh")
+    units = tuple((Alternative((s,)), *(Alternative((n,), 0.5) for n in near)) for s in typed.syllables)
+    meant = tuple(["đang"] * 11 + ["bản"])
+    runs = QueryBuilder(use_marks=False).whole_runs([[Analysed(typed.clause, typed.words, units, meant)]])
+    body = [run.phrase.words for run in runs if run.phrase.fieldname == "body_fold"]
+    as_meant = ["dang"] * 11 + ["ban"]
+    assert len(body) == WHOLE_RUNS
+    assert body == [as_meant, ["dann"] * 11 + ["bann"], ["dan", *as_meant[1:]], ["danh", *as_meant[1:]],
+                    ["dang", "dan", *as_meant[2:]], ["dang", "danh", *as_meant[2:]]]
+
+
+def test_a_whole_run_is_as_rare_as_the_live_articles_holding_it() -> None:
+    # Deleted articles stay in `found`'s length until a merge: the rarity counts live ones.
+    run = WholeRun(q.Phrase("body_fold", ["a", "b"]), weight=2.0)
+    scores = run.scores(np.array([True, False, False, False]), documents=2).scores
+    assert scores.tolist() == pytest.approx([2.0 * math.log(1 + 2 / 1), 0, 0, 0])
+
+
+def test_whole_runs_with_marks_count_the_marks_typed() -> None:
+    clause = analyse(Clause("ứng phó trước"))
+    runs = QueryBuilder(use_marks=True).whole_runs([[clause]])
+    body = [run for run in runs if run.phrase.fieldname == "body_fold"]
+    assert [run.marks for run in body] == [(), tuple(q.Term("body_syl", s) for s in ("ứng", "phó", "trước"))]
+    assert body[1].weight > body[0].weight
 
 INTELLIGENCE = {
     "ubnd-short": "Tin A về hành chính\nUBND tỉnh Quảng Trị họp bàn kế hoạch phòng chống lũ lụt.\n",
