@@ -97,12 +97,15 @@ class Counts:
 
 
 def _syllable_ids(db: sqlite3.Connection, syllables: set[str]) -> dict[str, int]:
-    """The ids of these syllables (all in the table already)."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (syllable TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM wanted")
-    db.executemany("INSERT INTO wanted VALUES (?)", ((s,) for s in syllables))
-    rows = db.execute("SELECT s.syllable, s.id FROM wanted w JOIN syllables s ON s.syllable = w.syllable")
-    return dict(rows)
+    """The ids of those of these syllables that the table holds, looked up 900 at a time
+    (SQLite takes at most 999 parameters in a statement)."""
+    ordered = sorted(syllables)
+    ids: dict[str, int] = {}
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        ids.update(db.execute(f"SELECT syllable, id FROM syllables WHERE syllable IN ({marks})", chunk))
+    return ids
 
 
 class LanguageModel:
@@ -198,7 +201,7 @@ class LanguageModel:
         # (a join on the text read every pair of a common syllable: thousands).
         firsts = {f for column in lattice[:-1] for f, _ in column}
         seconds = {f for column in lattice[1:] for f, _ in column}
-        ids = self._ids(firsts | seconds)
+        ids = _syllable_ids(self._db, firsts | seconds) if self._db is not None else {}
         first_ids = sorted(ids[s] for s in firsts if s in ids)
         second_ids = sorted(ids[s] for s in seconds if s in ids)
         if not first_ids or not second_ids:
@@ -210,14 +213,6 @@ class LanguageModel:
             *first_ids, *second_ids,
         )
         return {(names[a], names[b]): n for a, b, n in rows}
-
-    def _ids(self, syllables: set[str]) -> dict[str, int]:
-        ordered = sorted(syllables)
-        rows: list[tuple[str, int]] = []
-        for start in range(0, len(ordered), 900):
-            chunk = ordered[start : start + 900]
-            rows += self._query(f"SELECT syllable, id FROM syllables WHERE syllable IN ({','.join('?' * len(chunk))})", *chunk)
-        return dict(rows)
 
     def _query(self, sql: str, *parameters: object) -> list:
         return self._db.execute(sql, parameters).fetchall() if self._db is not None else []

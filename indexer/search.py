@@ -223,7 +223,7 @@ class _Runner:
 
         def holding(query: q.Query) -> np.ndarray:
             if query not in found:
-                found[query] = match_scores(self.searcher, query).found
+                found[query] = self.docs(query)
             return found[query]
 
         for whole in runs:
@@ -232,7 +232,7 @@ class _Runner:
         return matched
 
     def docs(self, query: q.Query | None) -> np.ndarray | None:
-        """The articles a filter lets through, as a bool array (None: no filter)."""
+        """The articles a query matches (a filter, a whole run), as a bool array (None: no query)."""
         return None if query is None else match_scores(self.searcher, query).found
 
     def page(self, matched: Matches, allowed: np.ndarray | None, page: int, per_page: int) -> _Page:
