@@ -170,6 +170,25 @@ class _Features:
         return [found[name] for name in names]
 
 
+class _Line:
+    """What the feature functions need of each syllable of a line, worked out once for all
+    the n-grams that read it: an n-gram's lowercase is its syllables' joined, it is a title
+    when each of them is (`_is_title` reads syllable by syllable), and its characters are
+    usual when theirs are."""
+
+    def __init__(self, syllables: list[str]):
+        self.lowered = [syllable.lower() for syllable in syllables]
+        self.titles = [_is_title(syllable) for syllable in syllables]
+        self._unusual = (
+            None if _Features.usual(" ".join(syllables))  # nearly every line
+            else [not _Features.usual(syllable) for syllable in syllables]
+        )
+
+    def usual(self, start: int, end: int) -> bool:
+        """Whether the characters of the syllables from `start` to `end` are usual."""
+        return self._unusual is None or not any(self._unusual[start:end])
+
+
 @dataclass(frozen=True)
 class _Template:
     """One feature template: the n-gram it reads, relative to the position labelled, and the
@@ -214,14 +233,18 @@ class _Grams:
         # The web server segments queries in several threads; rows are handed out one by one.
         self._lock = threading.Lock()
 
-    def rows(self, grams: list[str]) -> np.ndarray:
+    def rows(self, grams: list[str], line: _Line) -> np.ndarray:
+        """The score row of each n-gram of a line (`grams[i]` reads `line`'s syllables from `i`)."""
         with self._lock:
             if len(self._index) + len(grams) > CACHE_LIMIT:
                 self._index.clear()
             index = self._index
             first_new = len(index)
             new: list[list[list[float]]] = []
-            ids = [row if (row := index.get(gram)) is not None else self._new_row(gram, new) for gram in grams]
+            ids = [index.get(gram) for gram in grams]
+            for at, row in enumerate(ids):
+                if row is None:
+                    ids[at] = self._new_row(grams[at], at, line, new)
             if new:
                 # Stored together: one numpy conversion for all of a line's new n-grams.
                 while len(self._rows) < first_new + len(new):
@@ -229,11 +252,23 @@ class _Grams:
                 self._rows[first_new:first_new + len(new)] = new
             return self._rows[ids]
 
-    def _new_row(self, gram: str, new: list[list[list[float]]]) -> int:
-        features = self.features
-        if gram in self.known or gram.lower() in self.known or not features.usual(gram):
-            return self._add(gram, features.values(gram, self.functions), new)
-        values = features.values(gram, self.by_value)
+    def _new_row(self, gram: str, at: int, line: _Line, new: list[list[list[float]]]) -> int:
+        row = self._index.get(gram)  # seen earlier in this line
+        if row is not None:
+            return row
+        end = at + self.length
+        lowered = " ".join(line.lowered[at:end])
+        if not line.usual(at, end) or gram in self.known or lowered in self.known:
+            return self._add(gram, self.features.values(gram, self.functions), new)
+        # Most n-grams of real news: the model has no weights for their text. Their other
+        # values come from facts about each syllable worked out once per line, not from the
+        # n-gram's text again (the bulk of segmenting real news, measured in docs/benchmarks.md).
+        values = [
+            str(self.length == 1 and _is_int32(gram)) if function == "isdigit"
+            else str(all(line.titles[at:end])) if function == "istitle"
+            else str(lowered in self.features.dictionary)  # is_in_dict
+            for function in self.by_value
+        ]
         key = "\x00".join(["", *values])  # no n-gram's text: the line was normalised
         row = self._index.get(key)
         if row is None:
@@ -286,6 +321,7 @@ class _Tagger:
                 self._edges.clear()
             edges = self._edges[count] = self._edge_scores(count)
         scores = edges.copy()
+        line = _Line(syllables)
         grams = syllables
         for group in self.grams:
             if group.length > 1:
@@ -295,7 +331,7 @@ class _Tagger:
                 break
             if not group.starts:
                 continue
-            rows = group.rows(grams)
+            rows = group.rows(grams, line)
             for column, start in enumerate(group.starts):
                 # The n-gram at `i` is read by position `i - start`, when it is in the line.
                 first, last = max(0, start), min(len(grams), count + start)
