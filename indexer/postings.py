@@ -265,9 +265,11 @@ class FieldWriter(W3FieldWriter):
                                  dtype=np.int64)  # as Whoosh's pool writer looks them up: None for none
         table = self._table[name] = {}
         key = pack_ushort(self._fieldid)
-        for btext, found in terms.terms(name):
-            table[btext] = write_arrays(self._arrays, found)
-            self._tindex.add(key + btext, _term_info(found, field_lengths).to_bytes())
+        add = self._tindex.add
+        for found in terms.postings(name):
+            table.update(zip(found.terms, write_arrays(self._arrays, found)))
+            for btext, info in zip(found.terms, _term_infos(found, field_lengths)):
+                add(key + btext, info.to_bytes())
         self.finish_field()
 
     def close(self) -> None:
@@ -279,30 +281,118 @@ class FieldWriter(W3FieldWriter):
         super().close()
 
 
-def write_arrays(file: Any, found: Postings) -> Entry:
-    """Writes a term's arrays at the end of `file`, each in as few bytes a number as it
-    needs and aligned to them; returns its entry in the table."""
-    ids = np.diff(found.ids.astype(np.int64), prepend=0)
-    weights = found.weights
-    whole = bool((weights == np.round(weights)).all() and weights.min(initial=0) >= 0)
-    parts = [
-        _smallest(ids),
-        _smallest(weights.astype(np.int64)) if whole else weights.astype("<f4"),
-        _smallest(found.gaps) if found.gaps is not None else np.zeros(0, dtype=np.uint8),
-    ]
-    offset = file.tell()
-    for part in parts:
-        file.write(bytes(-file.tell() % part.itemsize))
-        file.write(part.tobytes())
-    ids_size, weights_size, gaps_size = (part.itemsize for part in parts)
-    return offset, len(found.ids), len(parts[2]), ids_size, weights_size if whole else 0, gaps_size
+@dataclass(frozen=True)
+class FieldPostings:
+    """Several terms' postings in one field, one term after the other: the terms in order,
+    where each one's postings start in the arrays (`bounds`, then where the last one's end),
+    and the arrays of `Postings` for all of them. A segment's terms are written a batch of
+    them at a time, whole arrays at once (`write_arrays`): term by term, numpy's cost per call
+    was most of the indexing process's time, as most terms have one to three postings."""
+
+    terms: list[bytes]
+    bounds: np.ndarray  # term i's postings are at bounds[i]:bounds[i + 1]; none is empty
+    postings: Postings  # each term's, one after the other
+
+    @property
+    def counts(self) -> np.ndarray:
+        """How many postings each term has."""
+        return np.diff(self.bounds)
+
+    def term(self, number: int) -> Postings:
+        """One term's postings."""
+        start, end = int(self.bounds[number]), int(self.bounds[number + 1])
+        found = self.postings
+        gaps = found.gaps
+        if gaps is not None:
+            position_bounds = found.position_bounds()
+            gaps = gaps[position_bounds[start]:position_bounds[end]]
+        return Postings(found.ids[start:end], found.weights[start:end], gaps)
+
+    @classmethod
+    def of_terms(cls, terms: list[tuple[bytes, Postings]]) -> FieldPostings:
+        """Terms' postings put together (the terms in order, none of them empty)."""
+        with_positions = [found.gaps for _, found in terms if found.gaps is not None]
+        if with_positions and len(with_positions) != len(terms):
+            raise ValueError("the terms of a field all keep positions or none does")
+        return cls(
+            [btext for btext, _ in terms],
+            np.concatenate(([0], np.cumsum([len(found.ids) for _, found in terms]))).astype(np.int64),
+            Postings(
+                np.concatenate([found.ids for _, found in terms]).astype(np.int64),
+                np.concatenate([found.weights for _, found in terms]).astype(np.float32),
+                np.concatenate([gaps.astype(np.uint32) for gaps in with_positions]) if with_positions else None,
+            ),
+        )
 
 
-def _smallest(values: np.ndarray) -> np.ndarray:
-    """Non-negative whole numbers in the fewest bytes that hold the largest (little-endian)."""
-    largest = int(values.max(initial=0))
-    dtype = "<u1" if largest < 2**8 else "<u2" if largest < 2**16 else "<u4"
-    return values.astype(dtype)
+def write_arrays(file: Any, found: FieldPostings) -> list[Entry]:
+    """Writes the terms' arrays at the end of `file`; returns each term's entry in the table.
+    Each array takes as few bytes a number as it needs for its term, and is aligned to them;
+    each term starts at a multiple of 4 bytes, so its layout is the same wherever it is."""
+    counts = found.counts
+    starts = found.bounds[:-1]
+    postings = found.postings
+    id_gaps = gaps_within(postings.ids, counts)
+    ids_sizes = _sizes(_largest_within(id_gaps, counts))
+    weights = postings.weights
+    whole = np.logical_and.reduceat((weights == np.round(weights)) & (weights >= 0), starts) if len(weights) else \
+        np.ones(0, dtype=bool)
+    weights_sizes = np.where(whole, _sizes(_largest_within(weights.astype(np.int64), counts)), 4)
+    # A term of weights that are not whole numbers keeps them as 4-byte floats: their bits.
+    weight_values = np.where(np.repeat(whole, counts), weights.astype(np.int64),
+                             weights.astype("<f4").view("<u4").astype(np.int64))
+    if postings.gaps is None:
+        position_counts = np.zeros(len(counts), dtype=np.int64)
+        gaps = np.zeros(0, dtype=np.int64)
+    else:
+        position_counts = np.add.reduceat(postings.counts, starts) if len(starts) else np.zeros(0, dtype=np.int64)
+        gaps = postings.gaps.astype(np.int64)
+    gaps_sizes = _sizes(_largest_within(gaps, position_counts))
+    # Where each array starts within its term, and how long the term is.
+    weights_at = _aligned(counts * ids_sizes, weights_sizes)
+    gaps_at = _aligned(weights_at + counts * weights_sizes, gaps_sizes)
+    lengths = _aligned(gaps_at + position_counts * gaps_sizes, 4)
+    file.write(bytes(-file.tell() % 4))
+    term_starts = file.tell() + np.cumsum(lengths) - lengths
+    data = np.zeros(int(lengths.sum()), dtype=np.uint8)
+    local_starts = term_starts - term_starts[0] if len(term_starts) else term_starts
+    _place(data, id_gaps, local_starts, counts, ids_sizes)
+    _place(data, weight_values, local_starts + weights_at, counts, weights_sizes)
+    _place(data, gaps, local_starts + gaps_at, position_counts, gaps_sizes)
+    file.write(data.tobytes())
+    return list(zip(term_starts.tolist(), counts.tolist(), position_counts.tolist(), ids_sizes.tolist(),
+                    np.where(whole, weights_sizes, 0).tolist(), gaps_sizes.tolist()))
+
+
+def _largest_within(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The largest of each run of `values` `counts` long (0 for an empty run)."""
+    largest = np.zeros(len(counts), dtype=np.int64)
+    filled = counts > 0
+    if filled.any():
+        largest[filled] = np.maximum.reduceat(values, (np.cumsum(counts) - counts)[filled])
+    return largest
+
+
+def _sizes(largest: np.ndarray) -> np.ndarray:
+    """The fewest bytes (1, 2 or 4) a number takes to hold each of `largest`."""
+    return np.where(largest < 2**8, 1, np.where(largest < 2**16, 2, 4)).astype(np.int64)
+
+
+def _aligned(offsets: np.ndarray, sizes: np.ndarray | int) -> np.ndarray:
+    return offsets + (-offsets % sizes)
+
+
+def _place(data: np.ndarray, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> None:
+    """Writes runs of `values` (`counts` long) into `data`, each run from its start, each
+    number of run i in sizes[i] bytes, little-endian."""
+    sizes_of_values = np.repeat(sizes, counts)
+    within = np.arange(len(values)) - np.repeat(np.cumsum(counts) - counts, counts)
+    destinations = np.repeat(starts, counts) + within * sizes_of_values
+    for size in (1, 2, 4):
+        chosen = sizes_of_values == size
+        if chosen.any():
+            data[(destinations[chosen][:, None] + np.arange(size)).ravel()] = \
+                values[chosen].astype(f"<u{size}").view(np.uint8)
 
 
 class TermSource(Protocol):
@@ -310,22 +400,32 @@ class TermSource(Protocol):
 
     def fields(self) -> set[str]: ...
 
-    def terms(self, field: str) -> Iterator[tuple[bytes, Postings]]:
-        """The field's terms in order, each with its postings."""
+    def postings(self, field: str) -> Iterator[FieldPostings]:
+        """The field's terms in order, a batch at a time, each with its postings."""
         ...
 
 
-def _term_info(found: Postings, field_lengths: np.ndarray) -> W3TermInfo:
-    """The statistics Whoosh keeps of a term, as its postings writer would work them out."""
-    lengths = field_lengths[found.ids]
-    lengths = lengths[lengths > 0]  # Whoosh skips documents of no length
-    info = W3TermInfo(
-        weight=float(found.weights.sum(dtype=np.float64)), df=len(found.ids),
-        minlength=int(lengths.min()) if len(lengths) else None, maxlength=int(lengths.max(initial=0)),
-        maxweight=float(found.weights.max()), minid=int(found.ids[0]), maxid=int(found.ids[-1]),
-    )
-    info.set_extent(0, 0)  # nothing in Whoosh's postings file: the postings are in the arrays file
-    return info
+def _term_infos(found: FieldPostings, field_lengths: np.ndarray) -> list[W3TermInfo]:
+    """The statistics Whoosh keeps of each term, as its postings writer would work them out."""
+    if not found.terms:
+        return []
+    starts, ends = found.bounds[:-1], found.bounds[1:]
+    ids, weights = found.postings.ids, found.postings.weights
+    lengths = field_lengths[ids]
+    nothing = np.iinfo(np.int64).max
+    # Whoosh skips documents of no length when it looks for the shortest.
+    shortest = np.minimum.reduceat(np.where(lengths > 0, lengths, nothing), starts).tolist()
+    infos = []
+    for weight, df, minlength, maxlength, maxweight, minid, maxid in zip(
+        np.add.reduceat(weights.astype(np.float64), starts).tolist(), found.counts.tolist(), shortest,
+        np.maximum.reduceat(lengths, starts).tolist(), np.maximum.reduceat(weights, starts).tolist(),
+        ids[starts].tolist(), ids[ends - 1].tolist(),
+    ):
+        info = W3TermInfo(weight=weight, df=df, minlength=None if minlength == nothing else minlength,
+                          maxlength=maxlength, maxweight=maxweight, minid=minid, maxid=maxid)
+        info.set_extent(0, 0)  # nothing in Whoosh's postings file: the postings are in the arrays file
+        infos.append(info)
+    return infos
 
 
 _FOOTER = struct.Struct("<Q")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import mmap
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -20,12 +20,17 @@ from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.postings import ALL_TERMS, ArraysCodec, Postings, SegmentArrays, gaps_within, has_arrays, write_arrays
+from indexer.postings import (
+    ALL_TERMS, ArraysCodec, FieldPostings, Postings, SegmentArrays, Table, gaps_within, has_arrays, write_arrays,
+)
 
 Posting = tuple[str, bytes, int, float, Any]  # field, term, document number, weight, value
-# What a posting kept in the pool's lists costs, about: three list slots, a number, a float,
-# the positions' bytes object. Measured: 77 MB per 1,000 articles of 772 postings each.
+# What a posting kept in `_added` costs, about: its tuple, a float, the positions' bytes object.
+# Measured with an earlier layout holding the same objects: 77 MB per 1,000 articles of 772
+# postings each.
 BYTES_PER_LISTED_POSTING = 100
+# Postings of the terms of a merge written at a time: each batch is put together in memory.
+MERGE_BATCH_POSTINGS = 1_000_000
 
 
 class ArraysIndex(FileIndex):
@@ -75,17 +80,18 @@ class Writer(SegmentWriter):
 
 class Pool(PostingPool):
     """Whoosh's pool of postings to sort, for the fields without arrays. The postings of the
-    documents added to arrays fields are kept by term, in lists, and written to a temporary
-    arrays file when they outgrow the pool's limit (a rebuild is one segment, however large);
-    those files and the segments merged in are read when the new segment is written
-    (`FieldWriter.write` asks for `terms`)."""
+    documents added to arrays fields are kept as they come, a document at a time, and put in
+    order of term for a whole field at once when the segment is written, or when they outgrow
+    the pool's limit: then they go to a temporary arrays file (a rebuild is one segment,
+    however large). Those files and the segments merged in are read when the new segment is
+    written (`FieldWriter.write` asks for `postings`)."""
 
     def __init__(self, tempstore: Any, segment: Any, is_arrays_field: Callable[[str], bool], limitmb: int) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb)
         self._is_arrays_field = is_arrays_field
         self._keeps: dict[str, bool] = {}  # by field: whether its postings are kept here
-        # field -> term -> its postings, flat: document number, weight, value (positions), ...
-        self._added: dict[str, dict[bytes, list[Any]]] = {}
+        # field -> the documents added: (document number, its postings: term, _, weight, positions)
+        self._added: dict[str, list[tuple[int, Sequence[tuple[bytes, Any, float, bytes]]]]] = {}
         self._in_lists = 0  # postings in `_added`
         self._spill_at = limitmb * 1024 * 1024 // BYTES_PER_LISTED_POSTING
         # Arrays to merge in, each with its documents' new numbers: an array (-1 for one left
@@ -107,20 +113,12 @@ class Pool(PostingPool):
                 raise ValueError(f"{fieldname}: an analysed value is for a field kept as arrays")
             super().add(item)
             return
-        terms = self._added.get(fieldname)
-        if terms is None:
-            terms = self._added[fieldname] = {}
         # A document's field analysed in a worker comes as one item (`postings.ALL_TERMS`),
         # not a call per posting: most of what this process did per article.
-        postings = value if btext == ALL_TERMS else [(btext, 0, weight, value)]
         if btext == ALL_TERMS and weight != 1.0:  # a boost (`postings.CountedTerms.word_values`)
             raise ValueError(f"{fieldname}: analysed values take no boosts")
-        for term, _, term_weight, positions in postings:
-            kept = terms.get(term)
-            if kept is None:
-                terms[term] = [docnum, term_weight, positions]
-            else:
-                kept += (docnum, term_weight, positions)
+        postings = value if btext == ALL_TERMS else [(btext, 0, weight, value)]
+        self._added.setdefault(fieldname, []).append((docnum, postings))
         self._in_lists += len(postings)
         if self._in_lists >= self._spill_at:
             self._spill()
@@ -133,10 +131,10 @@ class Pool(PostingPool):
         """Writes the postings in lists to a temporary arrays file, to be merged in."""
         file = tempfile.TemporaryFile(dir=getattr(self.tempstore, "folder", None))  # gone when closed
         self._spilled.append(file)
-        table = {
-            field: {btext: write_arrays(file, _from_list(field, terms[btext])) for btext in sorted(terms)}
-            for field, terms in self._added.items()
-        }
+        table: Table = {}
+        for field in self._added:
+            found = self._added_postings(field)
+            table[field] = dict(zip(found.terms, write_arrays(file, found)))
         file.flush()
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         self._merged.append((SegmentArrays(np.frombuffer(mapped, dtype=np.uint8), table), 0))
@@ -147,17 +145,58 @@ class Pool(PostingPool):
         merged = {field for arrays, _ in self._merged for field in arrays.table}
         return set(self._added) | {field for field in merged if self.keeps(field)}
 
-    def terms(self, field: str) -> Iterator[tuple[bytes, Postings]]:
-        added = self._added.get(field, {})
+    def postings(self, field: str) -> Iterator[FieldPostings]:
+        added = self._added_postings(field) if field in self._added else None
         merged = [(arrays, arrays.table[field], news) for arrays, news in self._merged if field in arrays.table]
-        names = set(added).union(*(table for _, table, _ in merged))
+        if not merged:
+            if added is not None and added.terms:
+                yield added
+            return
+        # Merging: term by term, each term's parts joined, in batches that bound the memory.
+        added_terms = {btext: number for number, btext in enumerate(added.terms)} if added else {}
+        names = set(added_terms).union(*(table for _, table, _ in merged))
+        batch: list[tuple[bytes, Postings]] = []
+        in_batch = 0
         for btext in sorted(names):
             parts = [_renumbered(arrays.postings(field, btext), news) for arrays, table, news in merged if btext in table]
-            if btext in added:
-                parts.append(_from_list(field, added[btext]))
+            if added is not None and btext in added_terms:
+                parts.append(added.term(added_terms[btext]))
             parts = [part for part in parts if len(part.ids)]
             if parts:  # else every document that had it is left out
-                yield btext, _joined(parts)
+                joined = _joined(parts)
+                batch.append((btext, joined))
+                in_batch += len(joined.ids)
+            if in_batch >= MERGE_BATCH_POSTINGS:
+                yield FieldPostings.of_terms(batch)
+                batch, in_batch = [], 0
+        if batch:
+            yield FieldPostings.of_terms(batch)
+
+    def _added_postings(self, field: str) -> FieldPostings:
+        """The postings of the documents added to a field, in order of term, then document."""
+        documents = self._added[field]
+        terms = [posting[0] for _, postings in documents for posting in postings]
+        docnums = np.repeat(np.array([docnum for docnum, _ in documents], dtype=np.int64),
+                            [len(postings) for _, postings in documents])
+        weights = np.array([posting[2] for _, postings in documents for posting in postings], dtype=np.float32)
+        values = [posting[3] for _, postings in documents for posting in postings]
+        names = sorted(set(terms))
+        number_of = {btext: number for number, btext in enumerate(names)}
+        numbers = np.fromiter(map(number_of.__getitem__, terms), dtype=np.int64, count=len(terms))
+        order = np.lexsort((docnums, numbers))  # by term, then document
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(numbers, minlength=len(names)))))
+        found = Postings(docnums[order], weights[order])
+        if any(values):
+            positions = np.frombuffer(b"".join(values), dtype=np.uint32)
+            counts = np.fromiter(map(len, values), np.int64, len(values)) // 4
+            if (counts != weights).any():
+                # Readers find a document's positions by counting the weights before it.
+                raise ValueError(f"{field}: a weight must be the number of positions (no boosts)")
+            found = _in_order(Postings(docnums, weights, positions), order)
+            found = Postings(found.ids, found.weights, gaps_within(found.gaps, found.counts))
+        if len(found.ids) and (np.diff(found.ids)[np.diff(numbers[order]) == 0] <= 0).any():
+            raise ValueError(f"{field}: a document has a term twice")
+        return FieldPostings(names, bounds.astype(np.int64), found)
 
     def cleanup(self) -> None:
         # Called as the writer finishes, committed or not: the postings kept and the merged
@@ -183,18 +222,6 @@ def _renumbered(found: Postings, news: np.ndarray | int) -> Postings:
     return Postings(ids[kept].astype(np.int32), found.weights[kept], gaps)
 
 
-def _from_list(field: str, kept: list[Any]) -> Postings:
-    """The postings of a term in the documents added, from the pool's flat list."""
-    ids, weights, values = kept[0::3], kept[1::3], kept[2::3]
-    weights_array = np.array(weights, dtype=np.float32)
-    positions = np.frombuffer(b"".join(values), dtype=np.uint32) if any(values) else None
-    if positions is not None and (np.fromiter(map(len, values), np.int64, len(values)) != 4 * weights_array).any():
-        # Readers find a document's positions by counting the weights before it.
-        raise ValueError(f"{field}: a weight must be the number of positions (no boosts)")
-    gaps = gaps_within(positions, weights_array.astype(np.int64)) if positions is not None else None
-    return Postings(np.array(ids, dtype=np.int32), weights_array, gaps)
-
-
 def _joined(parts: list[Postings]) -> Postings:
     """One term's postings from several parts, in order of document number. Each part is in
     order; they may interleave (documents added, a segment merged in, more added)."""
@@ -207,12 +234,11 @@ def _joined(parts: list[Postings]) -> Postings:
         np.concatenate([part.weights for part in parts]),
         np.concatenate([gaps.astype(np.uint32) for gaps in with_positions]) if with_positions else None,
     )
-    return joined if (np.diff(joined.ids) > 0).all() else _in_order(joined)
+    return joined if (np.diff(joined.ids) > 0).all() else _in_order(joined, np.argsort(joined.ids, kind="stable"))
 
 
-def _in_order(found: Postings) -> Postings:
-    """Postings sorted by document number, each document's positions moved with it."""
-    order = np.argsort(found.ids, kind="stable")
+def _in_order(found: Postings, order: np.ndarray) -> Postings:
+    """Postings put in `order`, each document's positions (or their gaps) moved with it."""
     gaps = found.gaps
     if gaps is not None:
         counts = found.counts[order]
