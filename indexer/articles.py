@@ -9,8 +9,9 @@ from whoosh.searching import Searcher
 
 from indexer.dates import to_iso
 from indexer.schema import LIST_FACETS, split_list
-from indexer.search import query_units
 from indexer.highlight import body_spans
+from indexer.ingest import web_link
+from indexer.search import query_units
 from indexer.snippets import mark_all
 
 RELATED = 5
@@ -35,7 +36,7 @@ def get_article(searcher: Searcher, article_id: str, query: str | None = None) -
         "date": to_iso(fields.get("date")),
         "source": fields.get("source"),
         "author": fields.get("author"),
-        "url": fields.get("url"),
+        "url": web_link(fields.get("url")),  # an index made before ingestion checked it
         **{name: split_list(fields.get(name, "")) for name in LIST_FACETS},
         "body": body,
         "body_html": "".join(f"<p>{line}</p>" for line in mark_all(body, spans).split("\n") if line.strip()),

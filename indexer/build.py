@@ -60,6 +60,7 @@ class BuildReport:
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, id of the same article)
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # metadata left out of articles indexed
     committed: bool = True
 
     @property
@@ -68,7 +69,7 @@ class BuildReport:
 
     @property
     def warnings(self) -> int:
-        return len(self.duplicates) + len(self.problems)
+        return len(self.duplicates) + len(self.problems) + len(self.left_out)
 
     def summary(self) -> str:
         counts = [
@@ -282,6 +283,9 @@ class _Run:
                 continue
             article = item.article
             produced.add(article.id)
+            for message in item.warnings:
+                self.report.left_out.append(f"{path}: {message}")
+                self.warn(f"warning: {path}: {message}")
             previous = self.entries.get(article.id)
             same = self.ids_by_hash.get(article.content_hash)
             if previous is not None and previous.content_hash == article.content_hash:

@@ -230,6 +230,8 @@ def inspect_command(file: Path, as_json: bool) -> None:
             click.echo(f"{name.capitalize().replace('_', ' ') + ':':<15}{item[name] or '-'}")
         for name in ("people", "places", "organisations"):
             click.echo(f"{name.capitalize() + ':':<15}{', '.join(item[name]) or '-'}")
+        for warning in item["warnings"]:
+            click.echo(f"Warning:       {warning}")
         click.echo("\nBody:\n" + textwrap.indent(item["body"], "  "))
         click.echo(f"\nLeft out ({len(item['dropped'])} lines):")
         for dropped in item["dropped"]:
@@ -244,6 +246,7 @@ def _inspection(item: Extracted | Problem) -> dict[str, Any]:
     record["title_source"] = item.title_source
     record["date"] = to_iso(item.article.date)
     record["dropped"] = [dataclasses.asdict(d) for d in item.dropped]
+    record["warnings"] = list(item.warnings)
     return record
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from indexer.clean import CleanedText, Dropped, clean_text
 from indexer.dates import parse_date
@@ -72,6 +72,7 @@ class Extracted:
     article: Article
     dropped: tuple[Dropped, ...] = ()
     title_source: str = "headline line"
+    warnings: tuple[str, ...] = ()  # what was left out of the metadata, to tell the user
 
 
 TITLE_SOURCES = ("metadata", "headline line", "URL", "first sentence")
@@ -157,9 +158,25 @@ def _articles(
             yield Problem(path, str(error), record.line)
 
 
+def web_link(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) address, else None. Only such an address may
+    become a link: `javascript:` or `data:` would run in the reader's browser."""
+    url = (url or "").strip()
+    if not url or any(ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises ValueError
+    except ValueError:  # `http://[::1`, `http://host:port`
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
 def make_article(record: _Record, article_id: str, path: str, folder_source: str | None) -> Extracted:
     title = " ".join((record.title or "").split()) or None
-    slug = slug_of(record.url)
+    url = web_link(record.url)
+    warnings = () if url or not record.url else (f"url left out, not an http(s) address: {record.url[:80]!r}",)
+    slug = slug_of(url)
     cleaned = clean_text(record.text, title=title, slug=slug)
     if not cleaned.body.strip():
         raise IngestError("no story text found (only a headline or boilerplate)")
@@ -171,14 +188,14 @@ def make_article(record: _Record, article_id: str, path: str, folder_source: str
         title=title,
         body=cleaned.body,
         date=parse_date(record.date) if record.date else cleaned.date,
-        source=record.source or cleaned.dateline_source or _site(record.url) or folder_source,
+        source=record.source or cleaned.dateline_source or _site(url) or folder_source,
         author=record.author or cleaned.author,
-        url=record.url,
+        url=url,
         people=entities.people,
         places=entities.places,
         organisations=entities.organisations,
     )
-    return Extracted(article, tuple(cleaned.dropped), title_source)
+    return Extracted(article, tuple(cleaned.dropped), title_source, warnings)
 
 
 def _title(given: str | None, cleaned: CleanedText, slug: list[str] | None) -> tuple[str, str]:
@@ -324,5 +341,5 @@ def _html_fragment_text(html: str) -> str:
 def _site(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlparse(url).hostname or ""
+    host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None

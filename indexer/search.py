@@ -22,6 +22,7 @@ from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import date_keys, facet_counts, facet_values
 from indexer.highlight import Highlight, body_spans
+from indexer.ingest import web_link
 from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
 from indexer.normalize import canonical, has_marks
@@ -313,7 +314,7 @@ def _hit(
         "date": to_iso(date),
         "source": fields.get("source"),
         "author": fields.get("author"),
-        "url": fields.get("url"),
+        "url": web_link(fields.get("url")),  # an index made before ingestion checked it
         "score": round(score, 4) if sort == "relevance" and score is not None else None,
         "snippet": make_snippet(fields.get("body", ""), spans),
     }

@@ -52,6 +52,7 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"]:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # for the console's CSP reports
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     yield driver
@@ -83,6 +84,8 @@ def test_search_facet_and_article_in_a_browser(browser: webdriver.Chrome, base_u
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Hội nghị giao ban")
     assert browser.find_elements(By.CSS_SELECTOR, ".body mark")
     assert browser.find_element(By.CSS_SELECTOR, ".related li a")
+    # All of it under the app's Content-Security-Policy, which blocked nothing.
+    assert not [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
 
 
 def test_pages_work_without_javascript(browser: webdriver.Chrome, base_url: str) -> None:

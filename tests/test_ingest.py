@@ -6,10 +6,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from indexer.build import shipped_corpus
 from indexer.clean import clean_text
-from indexer.ingest import Extracted, Problem, read_articles
+from indexer.cli import cli
+from indexer.ingest import Extracted, Problem, read_articles, web_link
 from indexer.titles import slug_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraped"
@@ -353,3 +355,30 @@ def test_lines_of_fewer_than_two_letters_and_no_digit_are_stray_fragments() -> N
     cleaned = clean_text(f"Tiêu đề bài báo về kinh tế\n\n{paragraph}\n* Ừ *\n| |\nSố 5\nỪ à\n{paragraph}")
     assert [(d.text, d.reason) for d in cleaned.dropped] == [("* Ừ *", "stray fragment"), ("| |", "stray fragment")]
     assert "Số 5" in cleaned.body and "Ừ à" in cleaned.body
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://dantri.com.vn/the-thao/bai.htm", "https://dantri.com.vn/the-thao/bai.htm"),
+    ("  HTTP://vnexpress.net/x  ", "HTTP://vnexpress.net/x"),
+    ("javascript:alert(document.domain)", None),
+    ("JaVaScRiPt:alert(1)", None),
+    ("java\tscript:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("vbscript:msgbox", None),
+    ("//evil.example/x", None),  # no scheme: it would take the page's
+    ("/bai-viet.htm", None),
+    ("http://[::1", None),  # not an address at all
+    ("http://host:port/", None),
+    ("https:///x", None),
+    ("", None),
+])
+def test_only_http_addresses_are_kept_as_urls(url: str, kept: str | None) -> None:
+    assert web_link(url) == kept
+
+
+def test_a_url_that_is_not_a_web_address_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    item = read_one(tmp_path, "---\nurl: javascript:alert(1)\n---\nTiêu đề bài viết\nNội dung của bài viết hôm nay.\n")
+    assert item.article.url is None and item.article.source is None
+    assert item.warnings == ("url left out, not an http(s) address: 'javascript:alert(1)'",)
+    result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "tin.txt")])
+    assert result.exit_code == 0 and "Warning:       url left out" in result.output

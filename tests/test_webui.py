@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.build import IndexUnavailable
+from indexer.build import IndexUnavailable, index_paths
 from webui import create_app
+
+from .conftest import write_articles
 
 HAI_PHONG = "004_b09fdb954b2a7c93"
 
@@ -158,3 +160,51 @@ def test_suggestion_and_expansions_are_shown(client: FlaskClient) -> None:
     assert "Có phải bạn muốn tìm" in page and "thành ủy hải phòng" in page
     telex = text_of(client.get("/search?q=toor+chuwcs"))
     assert "Đã hiểu:" in telex and "toor → tổ" in telex
+
+
+JAVASCRIPT_URL = "javascript:alert(document.domain)"
+LINKED = """\
+    ---
+    url: {url}
+    ---
+    Bài có đường dẫn gốc
+    Nội dung bài viết về thời tiết ở Đà Nẵng hôm nay.
+    """
+
+
+def test_only_web_addresses_become_links(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "news", {
+        "script": LINKED.format(url=JAVASCRIPT_URL),
+        "web": LINKED.format(url="https://baomoi.com/bai-viet.epi").replace("Đà Nẵng", "Huế"),
+    })
+    warnings: list[str] = []
+    report = index_paths([folder], tmp_path / "ix", quiet=True, warn=warnings.append)
+    assert report.indexed == 2 and report.left_out == [f"{folder / 'script.txt'}: {warnings[0].split(': ', 2)[2]}"]
+    assert "url left out, not an http(s) address" in warnings[0] and len(warnings) == 1
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    assert client.get("/api/articles/script").get_json()["url"] is None
+    assert "javascript:" not in text_of(client.get("/article/script"))
+    assert 'href="https://baomoi.com/bai-viet.epi"' in text_of(client.get("/article/web"))
+
+
+def test_an_index_made_before_the_check_links_no_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_articles(tmp_path / "news", {"script": LINKED.format(url=JAVASCRIPT_URL)})
+    monkeypatch.setattr("indexer.ingest.web_link", lambda url: url)  # ingestion as it was
+    index_paths([folder], tmp_path / "ix", quiet=True)
+    monkeypatch.undo()
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    page = text_of(client.get("/article/script"))
+    assert "Bài có đường dẫn gốc" in page and "javascript:" not in page
+    assert client.get("/api/articles/script").get_json()["url"] is None
+    assert client.get("/api/search?q=da+nang").get_json()["hits"][0]["url"] is None
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=to+chuc", "/api/search?q=to+chuc", "/static/style.css",
+                                 "/article/missing", "/api/articles/missing", "/search?q=%22"])
+def test_every_response_carries_the_security_headers(client: FlaskClient, url: str) -> None:
+    with client.get(url) as response:  # closed: a static file's response holds the file open
+        headers = response.headers
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"

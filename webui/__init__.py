@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from indexer.build import default_index_dir, open_index
-from webui import articles, errors, searching
+from webui import articles, errors, searching, security
 from webui.index import close_searcher
 
 
@@ -31,4 +31,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(searching.blueprint)
     app.register_blueprint(articles.blueprint)
     errors.register(app)
+    security.register(app)
     return app
