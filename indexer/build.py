@@ -173,8 +173,11 @@ def index_paths(
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     entries = {} if rebuild else read_manifest(ix)
     roots = [path.resolve() for path in paths] or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
-    files = list(find_files(roots))
+    links_left_out: list[Problem] = []
+    files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
+    for problem in links_left_out:
+        run.skip(problem)
     if rebuild:  # the new index takes this version's schema, whatever the old one's was
         run.writer.schema = build_schema()
     try:
@@ -255,7 +258,7 @@ class _Run:
         try:
             stamp = file_stamp(file)
         except OSError as error:
-            self._problem(Problem(str(file), f"cannot read it ({error.strerror or error})"))
+            self.skip(Problem(str(file), f"cannot read it ({error.strerror or error})"))
             return None
         if previous and all(entry.stamp == stamp for entry in previous):
             self.report.unchanged += len(previous)
@@ -278,7 +281,7 @@ class _Run:
         complete = True
         for item, analysis in prepared:
             if isinstance(item, Problem):
-                self._problem(item)
+                self.skip(item)
                 complete = False
                 continue
             article = item.article
@@ -338,7 +341,7 @@ class _Run:
     def cancel(self) -> None:
         self.writer.cancel()
 
-    def _problem(self, problem: Problem) -> None:
+    def skip(self, problem: Problem) -> None:
         self.report.problems.append(problem)
         self.warn(f"warning: skipped {problem}")
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,16 +107,37 @@ class _Record:
     line: int | None = None
 
 
-def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+def find_files(paths: Iterable[Path], skipped: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:
     """(file, the path given it was found under) for every article file under the given
-    files and folders, in a stable order."""
+    files and folders, in a stable order. A symbolic link in a folder is followed only to a
+    file inside that folder: a link that leaves it, or leads nowhere, is left out and added to
+    `skipped`. (A file given by name is read wherever it is: that is on purpose.)"""
     for path in paths:
-        if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if file.suffix.lower() in SUFFIXES and file.is_file():
-                    yield file, path
-        else:
+        if not path.is_dir():
             yield path, path
+            continue
+        for file in sorted(path.rglob("*")):  # does not go down linked folders
+            problem = _link_problem(file, path) if file.is_symlink() else None
+            if problem:
+                if skipped is not None:
+                    skipped.append(problem)
+            elif file.suffix.lower() in SUFFIXES and file.is_file():
+                yield file, path
+
+
+def _link_problem(link: Path, folder: Path) -> Problem | None:
+    """Why a link in `folder` is not followed: it leaves the folder, or leads nowhere. None
+    for a link to a file inside it, or to anything that is not an article file."""
+    target = Path(os.path.realpath(link))  # not Path.resolve: it raises on a loop
+    if not target.exists():
+        if link.suffix.lower() not in SUFFIXES:
+            return None
+        return Problem(str(link), f"a link to {os.readlink(link)}, which leads nowhere")
+    if target.is_relative_to(folder.resolve()) or not (target.is_dir() or link.suffix.lower() in SUFFIXES):
+        return None
+    return Problem(str(link), (
+        f"a link to {target}, outside {folder}; to index it on purpose: vnsearch index {shlex.quote(str(target))}"
+    ))
 
 
 def read_articles(file: Path, given: Path) -> Iterator[Extracted | Problem]:

@@ -45,6 +45,34 @@ def test_bad_files_are_warned_about_and_the_rest_is_indexed(tmp_path: Path) -> N
     assert "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicates, 3 skipped)" in result.stderr
 
 
+def test_links_that_leave_the_folder_or_lead_nowhere_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    secret = write_articles(tmp_path / "outside", {"secret": "Mật khẩu quản trị\nMật khẩu máy chủ là ngựa vằn.\n"})
+    (news / "passwd.txt").symlink_to(secret / "secret.txt")
+    (news / "outside").symlink_to(secret, target_is_directory=True)
+    (news / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (news / "loop.txt").symlink_to(news / "loop.txt")
+    (news / "photo.jpg").symlink_to(tmp_path / "gone.jpg")  # not an article file: nothing to say
+    ix = ["--index", str(tmp_path / "ix")]
+    result = index(str(news), *ix)
+    assert result.exit_code == 0, result.output
+    warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("warning:"))
+    assert len(warnings) == 4, warnings
+    assert f"passwd.txt: a link to {secret / 'secret.txt'}, outside {news}; to index it on purpose: " \
+           f"vnsearch index {secret / 'secret.txt'}" in "\n".join(warnings)
+    assert any(f"outside: a link to {secret}, outside" in w for w in warnings)
+    assert any("dangling.txt: a link to" in w and "leads nowhere" in w for w in warnings)
+    assert any("loop.txt: a link to" in w for w in warnings)
+    found = CliRunner().invoke(cli, ["search", "ngựa vằn", "--json", *ix])
+    assert json.loads(found.output)["total"] == 0
+    assert CliRunner().invoke(cli, ["check", *ix]).exit_code == 0
+    (news / "again.txt").symlink_to(news / "good.txt")  # inside the folder: followed
+    assert "the same article as" in index(str(news), *ix).stderr
+    # Given by name, a file is read wherever it is: that is on purpose.
+    assert index(str(secret / "secret.txt"), *ix).exit_code == 0
+    assert json.loads(CliRunner().invoke(cli, ["search", "ngựa vằn", "--json", *ix]).output)["total"] == 1
+
+
 def test_a_bad_file_costs_nothing_already_indexed(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", GOOD)
     assert index(str(news), "--index", str(tmp_path / "ix"), "-q").exit_code == 0
