@@ -33,6 +33,8 @@ from indexer.build import (
 )
 from indexer.manifest import indexed_roots, read_manifest
 from indexer.dates import to_iso
+from indexer.decode import MAX_FILE_BYTES, decode
+from indexer.errors import IngestError
 from indexer.ingest import Extracted, Problem, read_articles
 from indexer.query import QueryError
 from indexer.search import FILTERS, SORTS, search
@@ -138,9 +140,7 @@ def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path
     standard input. Nothing else in the index changes."""
     index_dir = _index_dir(index_dir)
     if Path("-") in files:
-        text = sys.stdin.read()
-        if not text.strip():
-            raise Fail("standard input is empty")
+        text = _standard_input()
         article_id = article_id or "stdin-" + hashlib.sha256(text.encode()).hexdigest()[:12]
         report = _report(lambda warn: add_text(text, index_dir, article_id, warn=warn), index_dir, quiet)
     else:
@@ -150,6 +150,20 @@ def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path
         report = _build(index_dir, quiet, list(files), remove_missing=False)
     if not (report.indexed or report.unchanged):
         raise click.ClickException("nothing was added")
+
+
+def _standard_input() -> str:
+    """Standard input's text, decoded as a file's would be (UTF-8, UTF-16 with its BOM, or
+    Vietnamese CP1258)."""
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if not data.strip():
+        raise Fail("standard input is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise Fail(f"standard input is too large (the limit is {MAX_FILE_BYTES // 1_000_000} MB)")
+    try:
+        return decode(data)
+    except IngestError as error:
+        raise Fail(f"standard input: {error}") from None
 
 
 @cli.command("remove")

@@ -312,14 +312,14 @@ def test_utf16_with_bom_and_cp1258_are_read(tmp_path: Path) -> None:
     text = "Thành uỷ Hải Phòng họp\nHội nghị bàn về công tác tổ chức xây dựng Đảng năm 2023.\n"
     (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
     assert extract(tmp_path / "utf16.txt").article.title == "Thành uỷ Hải Phòng họp"
-    (tmp_path / "cp1258.txt").write_bytes(_cp1258(text))
+    (tmp_path / "cp1258.txt").write_bytes(cp1258(text))
     assert extract(tmp_path / "cp1258.txt").article.title == "Thành uỷ Hải Phòng họp"
 
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
-def _cp1258(text: str) -> bytes:
+def cp1258(text: str) -> bytes:
     """Text as Windows tools write CP1258: letters with their modifiers (â, ơ, đ) as one
     byte, the tone as a combining mark after them."""
     out = []

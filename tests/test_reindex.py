@@ -24,6 +24,7 @@ from indexer.cli import cli
 from indexer.search import search
 
 from .conftest import write_articles
+from .test_ingest import cp1258
 
 
 def article(n: int, topic: str = "thời tiết") -> str:
@@ -108,6 +109,23 @@ def test_add_files_and_standard_input_then_remove(tmp_path: Path) -> None:
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
     missing = CliRunner().invoke(cli, ["add", str(tmp_path / "nope.txt"), *index])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
+def test_standard_input_is_decoded_as_files_are(tmp_path: Path, encoding: str) -> None:
+    index = ["--index", str(tmp_path / "ix")]
+    text = "Tin gõ từ bàn phím\nNội dung về Đà Lạt và những đồi thông.\n"
+    data = cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    result = CliRunner().invoke(cli, ["add", "-", "--id", "typed", *index], input=data)
+    assert result.exit_code == 0, result.output
+    assert found_ids(tmp_path / "ix", "Đà Lạt") == ["typed"]
+
+
+def test_standard_input_that_is_not_text_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["add", "-", "--index", str(tmp_path / "ix")], input=b"\x00\x01\xff binary")
+    assert result.exit_code == 2 and result.stderr.strip() == "Error: standard input: binary file, not text"
+    latin = CliRunner().invoke(cli, ["add", "-", "--index", str(tmp_path / "ix")], input="caf\xe9 \xff".encode("latin-1"))
+    assert latin.exit_code == 2 and "standard input: not UTF-8 text" in latin.stderr and "Traceback" not in latin.output
 
 
 def test_rebuild_replaces_the_index_while_readers_keep_the_old_one(tmp_path: Path) -> None:
