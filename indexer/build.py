@@ -14,6 +14,7 @@ blocked: they see the last commit.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -21,7 +22,7 @@ import time
 from contextlib import suppress
 from functools import cache, partial
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,7 +61,8 @@ class BuildReport:
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, id of the same article)
     problems: list[Problem] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)  # metadata left out of articles indexed
+    # Articles indexed all the same, with something changed: a URL left out, an id taken.
+    notices: list[str] = field(default_factory=list)
     committed: bool = True
 
     @property
@@ -69,7 +71,7 @@ class BuildReport:
 
     @property
     def warnings(self) -> int:
-        return len(self.duplicates) + len(self.problems) + len(self.left_out)
+        return len(self.duplicates) + len(self.problems) + len(self.notices)
 
     def summary(self) -> str:
         counts = [
@@ -284,11 +286,10 @@ class _Run:
                 self.skip(item)
                 complete = False
                 continue
-            article = item.article
-            produced.add(article.id)
             for message in item.warnings:
-                self.report.left_out.append(f"{path}: {message}")
-                self.warn(f"warning: {path}: {message}")
+                self._notice(f"{path}: {message}")
+            article = self._own_id(item.article, path)
+            produced.add(article.id)
             previous = self.entries.get(article.id)
             same = self.ids_by_hash.get(article.content_hash)
             if previous is not None and previous.content_hash == article.content_hash:
@@ -340,6 +341,22 @@ class _Run:
 
     def cancel(self) -> None:
         self.writer.cancel()
+
+    def _own_id(self, article: Article, path: str) -> Article:
+        """The article, with an id no other file's article has. When another file that is
+        still there holds its id (`tin.txt` and `tin.json`, or two folders' `tin.txt`), the
+        one indexed first keeps it and this one's id gets `~` and 8 hex digits of its file's
+        path: the same for this file on every run, so ids stay stable."""
+        owner = self.entries.get(article.id)
+        if owner is None or owner.path == path or not (owner.root == STDIN or os.path.lexists(owner.path)):
+            return article  # new, its own, or its file moved here
+        own_id = f"{article.id}~{hashlib.sha256(path.encode()).hexdigest()[:8]}"
+        self._notice(f"{path}: the id {article.id} is taken by {owner.path}, so this article's id is {own_id}")
+        return replace(article, id=own_id)
+
+    def _notice(self, message: str) -> None:
+        self.report.notices.append(message)
+        self.warn(f"warning: {message}")
 
     def skip(self, problem: Problem) -> None:
         self.report.problems.append(problem)

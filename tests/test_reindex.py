@@ -3,6 +3,7 @@ crash safety and a live server that keeps answering while articles arrive."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import signal
@@ -126,6 +127,30 @@ def test_standard_input_that_is_not_text_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and result.stderr.strip() == "Error: standard input: binary file, not text"
     latin = CliRunner().invoke(cli, ["add", "-", "--index", str(tmp_path / "ix")], input="caf\xe9 \xff".encode("latin-1"))
     assert latin.exit_code == 2 and "standard input: not UTF-8 text" in latin.stderr and "Traceback" not in latin.output
+
+
+def test_two_files_never_share_an_id(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"tin": article(1)})
+    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    index = ["--index", str(tmp_path / "ix")]
+    first = CliRunner().invoke(cli, ["index", str(news), *index])
+    assert first.exit_code == 0 and "2 added" in first.stderr
+    other = f"tin~{hashlib.sha256(str(news / 'tin.txt').encode()).hexdigest()[:8]}"
+    assert f"the id tin is taken by {news / 'tin.json'}, so this article's id is {other}" in first.stderr
+    assert found_ids(tmp_path / "ix", "bản tin") == ["tin", other]
+    again = CliRunner().invoke(cli, ["index", *index])
+    assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stderr
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    (news / "tin.txt").write_text(article(1, "mưa bão"), encoding="utf-8")  # read again: the same id
+    assert "1 updated" in CliRunner().invoke(cli, ["index", *index]).stderr
+    assert found_ids(tmp_path / "ix", "mưa bão") == [other]
+    assert CliRunner().invoke(cli, ["remove", "tin", *index]).exit_code == 0
+    assert found_ids(tmp_path / "ix", "bản tin") == [other]
+    # Two new files of one name, given by name from two folders.
+    b, c = (write_articles(tmp_path / name, {"tin": article(n)}) for n, name in [(3, "b"), (4, "c")])
+    added = CliRunner().invoke(cli, ["add", str(b / "tin.txt"), str(c / "tin.txt"), *index])
+    assert added.exit_code == 0 and "2 added" in added.stderr, added.output
+    assert len(found_ids(tmp_path / "ix", "bản tin")) == 3
 
 
 def test_rebuild_replaces_the_index_while_readers_keep_the_old_one(tmp_path: Path) -> None:

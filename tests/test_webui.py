@@ -179,7 +179,7 @@ def test_only_web_addresses_become_links(tmp_path: Path) -> None:
     })
     warnings: list[str] = []
     report = index_paths([folder], tmp_path / "ix", quiet=True, warn=warnings.append)
-    assert report.indexed == 2 and report.left_out == [f"{folder / 'script.txt'}: {warnings[0].split(': ', 2)[2]}"]
+    assert report.indexed == 2 and report.notices == [f"{folder / 'script.txt'}: {warnings[0].split(': ', 2)[2]}"]
     assert "url left out, not an http(s) address" in warnings[0] and len(warnings) == 1
     client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
     assert client.get("/api/articles/script").get_json()["url"] is None
