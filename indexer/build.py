@@ -64,6 +64,7 @@ class BuildReport:
     # Articles indexed all the same, with something changed: a URL left out, an id taken.
     notices: list[str] = field(default_factory=list)
     committed: bool = True
+    demo_replaced: bool = False  # the index held only the shipped corpus, and now the user's articles
 
     @property
     def indexed(self) -> int:
@@ -174,7 +175,8 @@ def index_paths(
     """
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     entries = {} if rebuild else read_manifest(ix)
-    roots = [path.resolve() for path in paths] or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
+    given = [path.resolve() for path in paths]
+    roots = given or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
@@ -192,6 +194,8 @@ def index_paths(
         progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
+        if given and shipped_corpus() not in given:
+            run.replace_demo()
         if rebuild:  # articles that came from standard input have no file to read again
             run.index_items(_unprepared(_stdin_articles(ix)), path=STDIN, root=STDIN, stamp="")
     except BaseException:
@@ -245,6 +249,7 @@ class _Run:
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.entries = entries
+        self.first_entries = list(entries.values())  # what the index held before the run
         self.paths = by_path(entries)
         self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
         self.batch = batch_size  # None: one commit at the end
@@ -321,6 +326,16 @@ class _Run:
         for entry in list(self.entries.values()):
             if entry.root in folders and entry.path not in seen:
                 self.delete(entry.id)
+
+    def replace_demo(self) -> None:
+        """Remove the shipped corpus's articles when the index held nothing else before this
+        run: the demo that the first command built is not mixed with the user's own news."""
+        shipped = str(shipped_corpus())
+        demo = [entry.id for entry in self.entries.values() if entry.root == shipped]
+        if demo and all(entry.root == shipped for entry in self.first_entries):
+            for article_id in demo:
+                self.delete(article_id)
+            self.report.demo_replaced = True
 
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import shlex
 import socket
 import sys
 import textwrap
@@ -324,6 +325,9 @@ def _index_dir(index_dir: Path | None) -> Path:
 
 def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
     """Open the index; on first use, build it from the shipped corpus and say so."""
+    if index_dir is not None and not index_exists(index_dir):
+        # Only the default location gets the demo: a mistyped --index must not become one.
+        raise Fail(f"no index at {index_dir}; build one with: vnsearch index PATH --index {shlex.quote(str(index_dir))}")
     index_dir = _index_dir(index_dir)
     if not index_exists(index_dir):
         if not quiet:
@@ -349,6 +353,9 @@ def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path
         report = run(_warn)
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
+    if report.demo_replaced:
+        click.echo("The index held only the shipped demo articles: they were removed, your articles replace them.",
+                   err=True)
     if not quiet or report.warnings:
         click.echo(f"{report.summary()} in {index_dir}.", err=True)
     return report

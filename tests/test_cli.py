@@ -77,6 +77,29 @@ def test_first_search_builds_the_index_and_says_so(tmp_path: Path, monkeypatch: 
     assert "building" not in again.stderr
 
 
+@pytest.mark.parametrize("command", [["search", "Mai"], ["stats"], ["serve", "--port", "65000"]])
+def test_a_missing_index_given_with_index_is_an_error_not_a_demo(tmp_path: Path, command: list[str]) -> None:
+    mistyped = tmp_path / "idnex"
+    result = CliRunner().invoke(cli, [*command, "--index", str(mistyped)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: no index at {mistyped}; build one with: vnsearch index PATH --index {mistyped}\n"
+    assert not mistyped.exists()
+
+
+def test_the_first_index_of_ones_own_folder_replaces_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNSEARCH_INDEX", str(tmp_path / "fresh"))
+    assert CliRunner().invoke(cli, ["search", "Mai"]).exit_code == 0  # the demo, built on first use
+    news = write_articles(tmp_path / "news", {"tin": "Tin riêng của tôi\nNội dung về Đà Lạt mùa hoa.\n"})
+    result = CliRunner().invoke(cli, ["index", str(news)])
+    assert result.exit_code == 0
+    assert "The index held only the shipped demo articles" in result.stderr
+    assert "1 articles indexed (1 added, 0 updated, 5 removed" in result.stderr
+    assert json.loads(CliRunner().invoke(cli, ["search", "Hải Phòng", "--json"]).output)["total"] == 0
+    more = write_articles(tmp_path / "more", {"khac": "Tin khác của tôi\nNội dung về Huế mộng mơ.\n"})
+    again = CliRunner().invoke(cli, ["index", str(more)])  # the user's own articles stay
+    assert "demo" not in again.stderr and "0 removed" in again.stderr
+
+
 # Whoosh leaves the damaged table-of-contents file open when it fails to read it (TOC.read in
 # whoosh/index.py has no try/finally); the ResourceWarning is Whoosh's, not ours.
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
