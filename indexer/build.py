@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import sys
 import time
-from contextlib import suppress
 from functools import cache, partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -36,7 +35,10 @@ from whoosh.writing import CLEAR, IndexWriter, LockError
 from indexer.normalize import canonical
 from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
 from indexer.language_model import Counts
-from indexer.manifest import STDIN, Changes, Entry, by_path, file_stamp, indexed_roots, pending_changes, read_manifest
+from indexer.manifest import (
+    STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
+    write_skipped,
+)
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 from indexer.postings import Analysed, analyse, has_arrays, read_tables
@@ -65,6 +67,7 @@ class BuildReport:
     notices: list[str] = field(default_factory=list)
     committed: bool = True
     demo_replaced: bool = False  # the index held only the shipped corpus, and now the user's articles
+    skipped_before: int = 0  # files that gave no article last time, unchanged since: not read
 
     @property
     def indexed(self) -> int:
@@ -79,6 +82,7 @@ class BuildReport:
             f"{self.added} added", f"{self.updated} updated", f"{self.removed} removed",
             f"{self.unchanged} unchanged",
             f"{len(self.duplicates)} duplicates", f"{len(self.problems)} skipped",
+            *([f"{self.skipped_before} skipped before and unchanged"] if self.skipped_before else []),
         ]
         return f"{self.indexed} articles indexed ({', '.join(counts)})"
 
@@ -179,7 +183,8 @@ def index_paths(
     roots = given or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
-    run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size)
+    run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
+               skipped={} if rebuild else read_skipped(index_dir))
     for problem in links_left_out:
         run.skip(problem)
     if rebuild:  # the new index takes this version's schema, whatever the old one's was
@@ -245,10 +250,14 @@ class _Run:
 
     def __init__(
         self, ix: Index, index_dir: Path, entries: dict[str, Entry], warn: Callable[[str], None],
-        batch_size: int | None,
+        batch_size: int | None, skipped: dict[str, Skipped] | None = None,
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.entries = entries
+        # Files that gave no article, by path (`indexer.manifest.read_skipped`), written back
+        # at the commit when given (a run from standard input reads no file).
+        self.keeps_skipped = skipped is not None
+        self.skipped = skipped or {}
         self.first_entries = list(entries.values())  # what the index held before the run
         self.paths = by_path(entries)
         self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
@@ -270,15 +279,33 @@ class _Run:
         if previous and all(entry.stamp == stamp for entry in previous):
             self.report.unchanged += len(previous)
             return None
+        if str(file) in self.skipped and self.skipped[str(file)].stamp == stamp:
+            self.report.skipped_before += 1
+            return None
         return file, root, stamp
 
     def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
         previous = self.paths.get(str(file), [])
+        problems, copies = len(self.report.problems), len(self.report.duplicates)
         produced, complete = self.index_items(prepared, str(file), str(root), stamp)
         if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
             for entry in previous:
                 if entry.id not in produced:
                     self.delete(entry.id)
+        self._remember_if_skipped(str(file), stamp, produced, self.report.problems[problems:],
+                                  self.report.duplicates[copies:])
+
+    def _remember_if_skipped(self, path: str, stamp: str, produced: set[str], problems: list[Problem],
+                             copies: list[tuple[str, str]]) -> None:
+        """Keep a file that gave no article, so that it is not read (nor reported by `check`)
+        again until it changes; forget it once it gives one."""
+        held = any((entry := self.entries.get(article_id)) and entry.path == path for article_id in produced)
+        if held or not (problems or copies):
+            self.skipped.pop(path, None)
+        elif problems:
+            self.skipped[path] = Skipped(stamp, problems[0].reason)
+        else:
+            self.skipped[path] = Skipped(stamp, f"the same article as {copies[0][1]}", copy_of=copies[0][1])
 
     def index_items(self, prepared: Iterable[tuple[Extracted | Problem, Analysis | None]], path: str, root: str,
                     stamp: str) -> tuple[set[str], bool]:
@@ -297,28 +324,33 @@ class _Run:
             produced.add(article.id)
             previous = self.entries.get(article.id)
             same = self.ids_by_hash.get(article.content_hash)
+            entry = Entry(article.id, path, root, stamp, article.content_hash)
             if previous is not None and previous.content_hash == article.content_hash:
                 self.report.unchanged += 1
+                if previous != entry:  # touched, not changed: its new stamp, or it is read on every run
+                    self._write(article, entry, analysis, replace=True)
             elif same is not None and same != article.id and same in self.entries:
                 self.report.duplicates.append((article.id, same))
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
-                entry = Entry(article.id, path, root, stamp, article.content_hash)
                 analysis = analysis or Analysis({}, _counted(article))
-                fields = document_fields(article) | analysis.fields | _manifest_fields(entry)
-                if previous is None:  # not in the index (the manifest is read from it): nothing to replace
-                    # Whoosh's update_document looks for the id in every segment, which grows
-                    # with the index (up to 100 segments before a first build's final merge).
-                    self.writer.add_document(**fields)
-                else:
-                    self.writer.update_document(**fields)
+                self._write(article, entry, analysis, replace=previous is not None)
                 self.counts.merge(analysis.counts)
-                self.entries[article.id] = entry
-                self.ids_by_hash.setdefault(article.content_hash, article.id)
                 self.report.added += previous is None
                 self.report.updated += previous is not None
-                self._count_pending()
         return produced, complete
+
+    def _write(self, article: Article, entry: Entry, analysis: Analysis | None, replace: bool) -> None:
+        fields = document_fields(article) | (analysis.fields if analysis else {}) | _manifest_fields(entry)
+        if replace:
+            self.writer.update_document(**fields)
+        else:  # not in the index (the manifest is read from it): nothing to replace
+            # Whoosh's update_document looks for the id in every segment, which grows
+            # with the index (up to 100 segments before a first build's final merge).
+            self.writer.add_document(**fields)
+        self.entries[article.id] = entry
+        self.ids_by_hash.setdefault(article.content_hash, article.id)
+        self._count_pending()
 
     def remove_missing(self, roots: list[Path], seen: set[str]) -> None:
         """Remove the articles of files that are gone from the folders indexed."""
@@ -326,6 +358,8 @@ class _Run:
         for entry in list(self.entries.values()):
             if entry.root in folders and entry.path not in seen:
                 self.delete(entry.id)
+        for path in [path for path in self.skipped if not os.path.lexists(path)]:
+            del self.skipped[path]
 
     def replace_demo(self) -> None:
         """Remove the shipped corpus's articles when the index held nothing else before this
@@ -340,6 +374,9 @@ class _Run:
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)
         self.entries.pop(article_id, None)
+        for path, skipped in list(self.skipped.items()):
+            if skipped.copy_of == article_id:  # a copy of it is an article of its own now
+                del self.skipped[path]
         self.report.removed += 1
         self._count_pending()
 
@@ -353,6 +390,8 @@ class _Run:
                       file=sys.stderr) as progress:
                 self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
+        if self.keeps_skipped:
+            write_skipped(self.index_dir, self.skipped)
 
     def cancel(self) -> None:
         self.writer.cancel()
@@ -539,17 +578,12 @@ def watch(
     interrupted (or for `rounds` checks). Every run is committed before the next check; a
     file found unreadable is not tried again until it changes."""
     roots = [path.resolve() for path in paths]
-    unreadable: dict[str, str] = {}
     checked = 0
     while rounds is None or checked < rounds:
         checked += 1
         ix = open_or_create_index(index_dir)
-        if pending_changes(read_manifest(ix), roots, ignore=unreadable):
-            report = index_paths(roots, index_dir, quiet=True, warn=warn)
-            for problem in report.problems:
-                with suppress(OSError):
-                    unreadable[problem.file] = file_stamp(Path(problem.file))
-            on_run(report)
+        if pending_changes(read_manifest(ix), roots, read_skipped(index_dir)):
+            on_run(index_paths(roots, index_dir, quiet=True, warn=warn))
         if rounds is None or checked < rounds:
             time.sleep(interval)
 
@@ -559,6 +593,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     entries = read_manifest(open_index(index_dir))
     roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN})
     gone = [root for root in roots if not os.path.exists(root)]
-    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone])
-    counts = {"articles": len(entries), "files": len(by_path(entries)), "folders": len(roots)}
+    skipped = read_skipped(index_dir)
+    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone], skipped)
+    counts = {"articles": len(entries), "files": len(by_path(entries)), "folders": len(roots), "skipped": len(skipped)}
     return counts, changes, gone

@@ -214,6 +214,9 @@ def check_command(index_dir: Path | None) -> None:
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
     click.echo(f"{counts['articles']} articles from {counts['files']} files in {counts['folders']} folders: the index is readable.")
+    if counts["skipped"]:
+        click.echo(f"{counts['skipped']} files gave no article when last read (unreadable, or copies of articles "
+                   "indexed): they are read again when they change.")
     for label, paths in [("new files, not indexed", changes.new), ("files changed since indexed", changes.changed),
                          ("indexed files that are gone", changes.missing), ("indexed folders that are gone", gone)]:
         if paths:

@@ -6,6 +6,7 @@ with the articles it describes: a crash can never leave the two out of step.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from indexer.ingest import find_files
 
 MANIFEST_FIELDS = ("id", "path", "root", "stamp", "content_hash")
 STDIN = "<stdin>"  # the path recorded for articles read from standard input
+# Files that gave no article (unreadable, or a copy of one indexed): beside the index, not in
+# it, as they have no document to carry their entry.
+SKIPPED_FILE = "vnsearch-skipped.json"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,34 @@ def read_manifest(ix: Index) -> dict[str, Entry]:
         }
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file that gave no article when it was last read, and why: not read again, nor
+    reported by `check`, until its stamp changes."""
+
+    stamp: str
+    reason: str
+    copy_of: str | None = None  # the id of the article it repeats: read again once that is gone
+
+
+def read_skipped(index_dir: Path) -> dict[str, Skipped]:
+    """The files skipped, by path. A missing or damaged record is an empty one: those files
+    are only read again, and nothing the index holds depends on it."""
+    try:
+        records = json.loads((index_dir / SKIPPED_FILE).read_text(encoding="utf-8"))
+        return {str(path): Skipped(**record) for path, record in records.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def write_skipped(index_dir: Path, skipped: dict[str, Skipped]) -> None:
+    """Replace the record of skipped files, whole or not at all."""
+    temporary = index_dir / f"{SKIPPED_FILE}.tmp"
+    records = {path: vars(record) for path, record in sorted(skipped.items())}
+    temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, index_dir / SKIPPED_FILE)
+
+
 def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
     paths: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries.values():
@@ -71,16 +103,15 @@ class Changes:
         return bool(self.new or self.changed or self.missing)
 
 
-def pending_changes(entries: dict[str, Entry], roots: list[Path], ignore: dict[str, str] | None = None) -> Changes:
-    """What `vnsearch index` over `roots` would have to do. `ignore`: files (path -> stamp)
-    to leave out while their stamp stays the same (files already found unreadable)."""
-    ignore = ignore or {}
+def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[str, Skipped]) -> Changes:
+    """What `vnsearch index` over `roots` would have to do. Files `skipped` are left out
+    while their stamp stays the same."""
     files = {str(file): file for file, _ in find_files(roots)}
     stamps = {path: _stamp_or_none(file) for path, file in files.items()}
     indexed = by_path(entries)
     changes = Changes()
     for path, stamp in stamps.items():
-        if stamp is None or ignore.get(path) == stamp:
+        if stamp is None or (path in skipped and skipped[path].stamp == stamp):
             continue
         if path not in indexed:
             changes.new.append(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import signal
 import socket
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from indexer import build
 from indexer.build import IndexUnavailable, index_paths, open_index, watch
 from indexer.cli import cli
+from indexer.manifest import SKIPPED_FILE
 from indexer.search import search
 
 from .conftest import write_articles
@@ -151,6 +153,42 @@ def test_two_files_never_share_an_id(tmp_path: Path) -> None:
     added = CliRunner().invoke(cli, ["add", str(b / "tin.txt"), str(c / "tin.txt"), *index])
     assert added.exit_code == 0 and "2 added" in added.stderr, added.output
     assert len(found_ids(tmp_path / "ix", "bản tin")) == 3
+
+
+def test_check_comes_back_clean_after_skipped_and_touched_files(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1), "copy": article(1)})
+    (news / "binary.txt").write_bytes(b"\x00\x01binary")
+    index = ["--index", str(tmp_path / "ix")]
+    run = lambda: CliRunner().invoke(cli, ["index", *index])  # noqa: E731 - the folders indexed before
+    check = lambda: CliRunner().invoke(cli, ["check", *index])  # noqa: E731
+    first = CliRunner().invoke(cli, ["index", str(news), *index])
+    assert first.stderr.count("warning:") == 2
+    clean = check()
+    assert clean.exit_code == 0 and "2 files gave no article when last read" in clean.output
+    second = run()  # neither is read again, nor warned about
+    assert "warning" not in second.stderr and "1 unchanged, 0 duplicates, 0 skipped, 2 skipped before" in second.stderr
+    os.utime(news / "a.txt", ns=(time.time_ns(), time.time_ns() + 10**9))  # touched, not changed
+    assert check().exit_code == 1
+    assert "0 updated" in run().stderr and check().exit_code == 0
+    assert "1 unchanged" in run().stderr  # the new stamp was kept: not read again
+    (news / "binary.txt").write_text(article(2), encoding="utf-8")  # mended: read again
+    assert "1 new files" in check().output and "1 added" in run().stderr
+    (news / "a.txt").unlink()  # the copy is an article of its own now
+    assert "1 removed" in run().stderr and "1 new files" in check().output
+    assert "1 added" in run().stderr and check().exit_code == 0
+    assert found_ids(tmp_path / "ix", "bản tin") == ["binary", "copy"]
+
+
+def test_a_damaged_record_of_skipped_files_only_means_reading_them_again(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    (news / "binary.txt").write_bytes(b"\x00\x01binary")
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    (tmp_path / "ix" / SKIPPED_FILE).write_bytes(b"\x00{garbage")
+    assert "1 new files" in CliRunner().invoke(cli, ["check", *index]).output
+    again = CliRunner().invoke(cli, ["index", *index])
+    assert again.exit_code == 0 and "binary.txt: binary file" in again.stderr and "Traceback" not in again.output
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
 
 
 def test_rebuild_replaces_the_index_while_readers_keep_the_old_one(tmp_path: Path) -> None:
