@@ -37,7 +37,7 @@ from indexer.ingest import Article, Extracted, Problem, articles_from_text, find
 from indexer.language_model import Counts
 from indexer.manifest import (
     STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
-    write_skipped,
+    record_unfinished, unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
@@ -180,13 +180,17 @@ def index_paths(
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     entries = {} if rebuild else read_manifest(ix)
     given = [path.resolve() for path in paths]
-    roots = given or indexed_roots(read_manifest(ix)) or [shipped_corpus()]
+    roots = given or indexed_roots(read_manifest(ix), index_dir) or [shipped_corpus()]
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
                skipped={} if rebuild else read_skipped(index_dir))
     for problem in links_left_out:
         run.skip(problem)
+    # Recorded once this run holds the write lock, so that a run killed before its first
+    # commit is carried on by the next one (and seen by `check`); forgotten once committed.
+    earlier = unfinished_roots(index_dir)
+    record_unfinished(index_dir, [*earlier, *map(str, roots)])
     if rebuild:  # the new index takes this version's schema, whatever the old one's was
         run.writer.schema = build_schema()
     try:
@@ -211,6 +215,7 @@ def index_paths(
         run.report.committed = False
     else:
         run.commit(clear=rebuild, quiet=quiet)
+    record_unfinished(index_dir, [root for root in earlier if Path(root) not in roots])
     return run.report
 
 
@@ -591,7 +596,7 @@ def watch(
 def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     """(counts, how the files differ from the index, indexed folders that are gone)."""
     entries = read_manifest(open_index(index_dir))
-    roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN})
+    roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN} | set(unfinished_roots(index_dir)))
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)
     changes = pending_changes(entries, [Path(root) for root in roots if root not in gone], skipped)

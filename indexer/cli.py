@@ -365,7 +365,7 @@ def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path
 
 
 def _existing_roots(index_dir: Path) -> list[Path]:
-    return indexed_roots(read_manifest(open_index(index_dir)))
+    return indexed_roots(read_manifest(open_index(index_dir)), index_dir)
 
 
 def _parse_filters(args: tuple[str, ...]) -> dict[str, list[str]]:

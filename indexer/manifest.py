@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ STDIN = "<stdin>"  # the path recorded for articles read from standard input
 # Files that gave no article (unreadable, or a copy of one indexed): beside the index, not in
 # it, as they have no document to carry their entry.
 SKIPPED_FILE = "vnsearch-skipped.json"
+# The folders of a run that has not finished: the next run, and `check`, carry on with them
+# even when the run was killed before its first commit.
+RUN_FILE = "vnsearch-run.json"
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,14 @@ def read_skipped(index_dir: Path) -> dict[str, Skipped]:
 
 def write_skipped(index_dir: Path, skipped: dict[str, Skipped]) -> None:
     """Replace the record of skipped files, whole or not at all."""
-    temporary = index_dir / f"{SKIPPED_FILE}.tmp"
-    records = {path: vars(record) for path, record in sorted(skipped.items())}
-    temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, index_dir / SKIPPED_FILE)
+    _write_json(index_dir / SKIPPED_FILE, {path: vars(record) for path, record in sorted(skipped.items())})
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Write a JSON file whole or not at all: a crash leaves the old one or the new one."""
+    temporary = path.with_name(f"{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
@@ -86,9 +94,30 @@ def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
     return paths
 
 
-def indexed_roots(entries: dict[str, Entry]) -> list[Path]:
-    """The folders and files the index was built from that still exist."""
-    return [Path(root) for root in sorted({e.root for e in entries.values()}) if os.path.exists(root)]
+def indexed_roots(entries: dict[str, Entry], index_dir: Path) -> list[Path]:
+    """The folders and files the index was built from, or that a run cut short was given,
+    that still exist."""
+    roots = {entry.root for entry in entries.values()} | set(unfinished_roots(index_dir))
+    return [Path(root) for root in sorted(roots) if os.path.exists(root)]
+
+
+def unfinished_roots(index_dir: Path) -> list[str]:
+    """The folders and files given to a run that has not finished (none when the record is
+    missing or damaged)."""
+    try:
+        roots = json.loads((index_dir / RUN_FILE).read_text(encoding="utf-8"))["roots"]
+        return [root for root in roots if isinstance(root, str)]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+
+
+def record_unfinished(index_dir: Path, roots: list[str]) -> None:
+    """Record the roots of runs not finished yet (none: remove the record)."""
+    if roots:
+        _write_json(index_dir / RUN_FILE, {"roots": sorted(set(roots))})
+    else:
+        with suppress(FileNotFoundError):
+            (index_dir / RUN_FILE).unlink()
 
 
 @dataclass

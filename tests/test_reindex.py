@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from indexer import build
 from indexer.build import IndexUnavailable, index_paths, open_index, watch
 from indexer.cli import cli
-from indexer.manifest import SKIPPED_FILE
+from indexer.manifest import RUN_FILE, SKIPPED_FILE
 from indexer.search import search
 
 from .conftest import write_articles
@@ -312,6 +312,24 @@ def test_kill_9_while_indexing_leaves_a_searchable_index_and_the_next_run_comple
     assert report.unchanged == committed[-1] and report.added == count - committed[-1]
     assert found_ids(index_dir, "bản tin") == [f"{n:03d}" for n in range(count)]
     assert found_ids(index_dir, f"mãsố{count - 1}x") == [f"{count - 1:03d}"]
+
+
+def test_kill_9_before_the_first_commit_is_carried_on_by_the_next_run(tmp_path: Path) -> None:
+    count = 100
+    news = write_articles(tmp_path / "news", {f"{n:03d}": article(n) for n in range(count)})
+    index_dir = tmp_path / "ix"
+    process = subprocess.Popen([sys.executable, "-c", KILLER, str(news), str(index_dir), "1000"])
+    _wait_for(lambda: (index_dir / RUN_FILE).exists(), poll=0.005)  # the run has begun
+    process.kill()
+    process.wait(timeout=30)
+    assert _doc_count(index_dir) == 0  # killed before its first commit
+    index = ["--index", str(index_dir)]
+    stale = CliRunner().invoke(cli, ["check", *index])
+    assert stale.exit_code == 1 and f"{count} new files, not indexed" in stale.output
+    carried_on = CliRunner().invoke(cli, ["index", *index])  # no paths: the folder of the run killed
+    assert f"{count} added" in carried_on.stderr
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    assert not (index_dir / RUN_FILE).exists()
 
 
 def _doc_count(index_dir: Path) -> int:
