@@ -17,6 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import shlex
 import sys
 import time
 from functools import cache, partial
@@ -34,7 +35,8 @@ from whoosh.writing import CLEAR, IndexWriter, LockError
 
 from indexer.normalize import canonical
 from indexer.ingest import Article, Extracted, Problem, articles_from_text, find_files, read_articles
-from indexer.language_model import Counts
+from indexer.language_model import FILENAME as COUNTS_FILE
+from indexer.language_model import Counts, damage
 from indexer.manifest import (
     STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
     record_unfinished, unfinished_roots, write_skipped,
@@ -134,6 +136,17 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     return ix
 
 
+def _check_counts(index_dir: Path) -> None:
+    """Refuse to add to a damaged language model: searches go on without it, `--rebuild`
+    writes a new one."""
+    problem = damage(index_dir)
+    if problem:
+        raise IndexUnavailable(
+            f"the language model {index_dir / COUNTS_FILE} is damaged ({problem}); "
+            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again"
+        )
+
+
 def _outdated(ix: Index) -> bool:
     """Whether the index's fields are stored otherwise than this version stores them."""
     current = build_schema()
@@ -178,6 +191,8 @@ def index_paths(
     read, cleaned and segmented by `workers` processes (default: one per core).
     """
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
+    if not rebuild:  # a rebuild writes new counts without reading the old ones
+        _check_counts(index_dir)
     entries = {} if rebuild else read_manifest(ix)
     given = [path.resolve() for path in paths]
     roots = given or indexed_roots(read_manifest(ix), index_dir) or [shipped_corpus()]
@@ -225,6 +240,7 @@ def add_text(
     """Add (or replace) the article(s) in `text`, as read from standard input: JSON when it
     looks like JSON, else text as scraped."""
     ix = open_or_create_index(index_dir)
+    _check_counts(index_dir)
     run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
     try:
         run.index_items(_unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp="")
@@ -238,6 +254,7 @@ def add_text(
 def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
     """Remove articles by id; return the ids that were not in the index."""
     ix = open_index(index_dir)
+    _check_counts(index_dir)
     entries = read_manifest(ix)
     run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
     unknown = []
@@ -596,6 +613,7 @@ def watch(
 def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     """(counts, how the files differ from the index, indexed folders that are gone)."""
     entries = read_manifest(open_index(index_dir))
+    _check_counts(index_dir)
     roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN} | set(unfinished_roots(index_dir)))
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)

@@ -10,6 +10,7 @@ are statistics, a little drift does not matter.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections import Counter
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT, expansion TEXT, cou
 """
 _TABLES = ("syllables", "pair_counts", "abbreviations")
 _totals: dict[object, int] = {}  # all syllables counted, by state of the counts (`version`)
+_reported: set[str] = set()  # damaged files already reported by this process
 
 
 class Counts:
@@ -117,26 +119,45 @@ class LanguageModel:
         return cls(index_folder(searcher))
 
     def __init__(self, folder: Path) -> None:
-        path = folder / FILENAME
-        self._db = _connect(path) if path.exists() else None
+        self.path = folder / FILENAME
+        self._db: sqlite3.Connection | None = None
         # Which state of the counts this is: what is worked out from them may be kept until it changes.
         self.version: object = None
-        if self._db is not None:
-            status = path.stat()
-            self.version = (str(path), status.st_mtime_ns, status.st_size)
-        if self._db is not None and not all(_is_table(self._db, name) for name in _TABLES):
-            # nothing saved yet, or in another layout (an earlier version's: the index is rebuilt)
-            self._db.close()
-            self._db = None
         self.total = 0
-        if self._db is not None:
-            self.total = _totals.get(self.version) or self._query("SELECT COALESCE(SUM(count), 0) FROM syllables")[0][0]
-            _totals.clear()  # searches read one state of the counts at a time
-            _totals[self.version] = self.total
+        try:
+            self._open()
+        except sqlite3.DatabaseError as error:
+            self._give_up(error)
+
+    def _open(self) -> None:
+        if not self.path.exists():
+            return
+        self._db = _connect(self.path)
+        status = self.path.stat()
+        self.version = (str(self.path), status.st_mtime_ns, status.st_size)
+        if not all(_is_table(self._db, name) for name in _TABLES):
+            # nothing saved yet, or in another layout (an earlier version's: the index is rebuilt)
+            self.close()
+            return
+        self.total = _totals.get(self.version) or next(iter(self._query("SELECT SUM(count) FROM syllables")), [0])[0] or 0
+        _totals.clear()  # searches read one state of the counts at a time
+        _totals[self.version] = self.total
+
+    def _give_up(self, error: sqlite3.DatabaseError) -> None:
+        """Search on without the counts, as without the file, and say so once."""
+        self.close()
+        self.total = 0
+        if str(self.path) not in _reported:
+            _reported.add(str(self.path))
+            logging.getLogger("vnsearch").warning(
+                "warning: %s is damaged (%s): searching without it (no marks restored, no suggestions "
+                "from it); `vnsearch index --rebuild` builds it again", self.path, error,
+            )
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+            self._db = None
 
     def count(self, syllable: str) -> int:
         row = self._query("SELECT count FROM syllables WHERE syllable = ?", syllable)
@@ -201,7 +222,11 @@ class LanguageModel:
         # (a join on the text read every pair of a common syllable: thousands).
         firsts = {f for column in lattice[:-1] for f, _ in column}
         seconds = {f for column in lattice[1:] for f, _ in column}
-        ids = _syllable_ids(self._db, firsts | seconds) if self._db is not None else {}
+        try:
+            ids = _syllable_ids(self._db, firsts | seconds) if self._db is not None else {}
+        except sqlite3.DatabaseError as error:
+            self._give_up(error)
+            return {}
         first_ids = sorted(ids[s] for s in firsts if s in ids)
         second_ids = sorted(ids[s] for s in seconds if s in ids)
         if not first_ids or not second_ids:
@@ -215,7 +240,27 @@ class LanguageModel:
         return {(names[a], names[b]): n for a, b, n in rows}
 
     def _query(self, sql: str, *parameters: object) -> list:
-        return self._db.execute(sql, parameters).fetchall() if self._db is not None else []
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError as error:  # a damaged page, met only now
+            self._give_up(error)
+            return []
+
+
+def damage(folder: Path) -> str | None:
+    """What is wrong with the counts file in `folder`, if anything (a missing file is not
+    damage: the counts are only not there yet)."""
+    path = folder / FILENAME
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+        return None if result == "ok" else result
+    except sqlite3.DatabaseError as error:
+        return str(error)
 
 
 def index_folder(searcher: Searcher) -> Path:

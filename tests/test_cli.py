@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import open_index
+from indexer.build import open_index, shipped_corpus
 from indexer.cli import cli
 from indexer.search import search
+from webui import create_app
 
 from .conftest import write_articles
 from .test_search import MALFORMED
@@ -98,6 +99,38 @@ def test_the_first_index_of_ones_own_folder_replaces_the_demo(tmp_path: Path, mo
     more = write_articles(tmp_path / "more", {"khac": "Tin khác của tôi\nNội dung về Huế mộng mơ.\n"})
     again = CliRunner().invoke(cli, ["index", str(more)])  # the user's own articles stay
     assert "demo" not in again.stderr and "0 removed" in again.stderr
+
+
+@pytest.mark.parametrize("damage", ["garbled", "truncated"])
+def test_a_damaged_language_model_is_said_once_searched_without_and_rebuilt(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "ix"
+    index = ["--index", str(index_dir)]
+    assert CliRunner().invoke(cli, ["index", str(shipped_corpus()), *index, "-q"]).exit_code == 0
+    counts = index_dir / "vnsearch-language.sqlite"
+    data = counts.read_bytes()
+    counts.write_bytes(data[:100] + b"\xff" * 4000 + data[4100:] if damage == "garbled" else data[: len(data) // 2])
+    found = CliRunner().invoke(cli, ["search", "thanh", "uy", "hai", "phong", *index])
+    assert found.exit_code == 0 and "1 result for" in found.output
+    # On stderr through logging (pytest takes the records here): once, however often it is met.
+    assert CliRunner().invoke(cli, ["search", "thanh", "uy", *index]).exit_code == 0
+    said = [record.getMessage() for record in caplog.records if "is damaged" in record.getMessage()]
+    assert len(said) == 1 and "vnsearch index --rebuild" in said[0]
+    alone = subprocess.run([sys.executable, "-m", "indexer", "search", "thanh uy", *index], capture_output=True, text=True)
+    assert alone.returncode == 0 and alone.stderr.count("is damaged") == 1 and "Traceback" not in alone.stderr
+    for command in (["check"], ["index"], ["remove", "x"]):
+        blocked = CliRunner().invoke(cli, [*command, *index])
+        assert blocked.exit_code == 2 and "Traceback" not in blocked.output
+        assert blocked.stderr == (f"Error: the language model {counts} is damaged ({blocked.stderr.split('(')[1].split(')')[0]}); "
+                                  f"run `vnsearch index --rebuild --index {index_dir}` to build it again\n")
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/api/search?q=thanh+uy+hai+phong").get_json()["total"] == 1
+    assert client.get("/api/suggest?q=thanh+u").status_code == 200
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    restored = CliRunner().invoke(cli, ["search", "thanh", "uy", "hai", "phong", *index])
+    assert "Did you mean: thành ủy hải phòng" in restored.output
 
 
 # Whoosh leaves the damaged table-of-contents file open when it fails to read it (TOC.read in
