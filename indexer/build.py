@@ -39,7 +39,7 @@ from indexer.language_model import FILENAME as COUNTS_FILE
 from indexer.language_model import Counts, damage
 from indexer.manifest import (
     STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
-    record_unfinished, unfinished_roots, write_skipped,
+    record_folders, record_unfinished, unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
@@ -55,6 +55,11 @@ BATCH_SIZE = 500  # articles per commit: a crash loses at most this much work
 
 class IndexUnavailable(Exception):
     """The index cannot be used (missing, corrupt, locked); the message says what to do."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """A file of the index cannot be read: `vnsearch index --rebuild` builds it again from
+    the folders recorded beside it."""
 
 
 @dataclass
@@ -124,9 +129,9 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     # Raised outside the handler so that Whoosh's failed frames (and the files they hold
     # open) are released now rather than kept alive as this exception's context.
     if problem:
-        raise IndexUnavailable(
+        raise IndexDamaged(
             f"the index at {index_dir} cannot be read ({problem}); "
-            f"remove that folder and run `vnsearch index` to build it again"
+            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
         )
     if outdated and not rebuilding:
         raise IndexUnavailable(
@@ -160,8 +165,14 @@ def _storage(index_dir: Path) -> FileStorage:
 
 
 def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
+    """The index, or a new one. Being rebuilt, a damaged index is replaced by a new one
+    in the same folder (the folders to read again are recorded beside it, not in it)."""
     if index_exists(index_dir):
-        return open_index(index_dir, rebuilding)
+        try:
+            return open_index(index_dir, rebuilding)
+        except IndexDamaged:
+            if not rebuilding:
+                raise
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         return _storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
@@ -190,12 +201,18 @@ def index_paths(
     duplicate) cancels the whole run. Warnings also go to `warn` as they happen. Files are
     read, cleaned and segmented by `workers` processes (default: one per core).
     """
+    new = not index_exists(index_dir)
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new counts without reading the old ones
         _check_counts(index_dir)
     entries = {} if rebuild else read_manifest(ix)
     given = [path.resolve() for path in paths]
-    roots = given or indexed_roots(read_manifest(ix), index_dir) or [shipped_corpus()]
+    roots = given or indexed_roots(read_manifest(ix), index_dir) or ([shipped_corpus()] if new else [])
+    if not roots:
+        raise IndexUnavailable(
+            f"no folders are known for the index at {index_dir}: name them, "
+            f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
+        )
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
@@ -412,6 +429,7 @@ class _Run:
                       file=sys.stderr) as progress:
                 self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
+        record_folders(self.index_dir, self.entries)
         if self.keeps_skipped:
             write_skipped(self.index_dir, self.skipped)
 
@@ -445,6 +463,7 @@ class _Run:
             # merge again, which grows with the index. The run's last commit merges (merge_small).
             self.writer.commit(merge=False)
             self.counts.save(self.index_dir)
+            record_folders(self.index_dir, self.entries)
             self.writer = self._open_writer()
             self.pending = 0
 

@@ -25,6 +25,9 @@ SKIPPED_FILE = "vnsearch-skipped.json"
 # The folders of a run that has not finished: the next run, and `check`, carry on with them
 # even when the run was killed before its first commit.
 RUN_FILE = "vnsearch-run.json"
+# The folders of the articles committed, written with each commit: what `--rebuild` reads
+# again when the index itself is damaged.
+FOLDERS_FILE = "vnsearch-folders.json"
 
 
 @dataclass(frozen=True)
@@ -97,15 +100,28 @@ def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
 def indexed_roots(entries: dict[str, Entry], index_dir: Path) -> list[Path]:
     """The folders and files the index was built from, or that a run cut short was given,
     that still exist."""
-    roots = {entry.root for entry in entries.values()} | set(unfinished_roots(index_dir))
-    return [Path(root) for root in sorted(roots) if os.path.exists(root)]
+    roots = {entry.root for entry in entries.values()} | set(unfinished_roots(index_dir)) | set(_recorded(index_dir))
+    return [Path(root) for root in sorted(roots - {STDIN}) if os.path.exists(root)]
+
+
+def record_folders(index_dir: Path, entries: dict[str, Entry]) -> None:
+    """Record the folders (and files) the committed articles come from."""
+    _write_json(index_dir / FOLDERS_FILE, {"roots": sorted({entry.root for entry in entries.values()} - {STDIN})})
 
 
 def unfinished_roots(index_dir: Path) -> list[str]:
-    """The folders and files given to a run that has not finished (none when the record is
-    missing or damaged)."""
+    """The folders and files given to a run that has not finished."""
+    return _roots_in(index_dir / RUN_FILE)
+
+
+def _recorded(index_dir: Path) -> list[str]:
+    return _roots_in(index_dir / FOLDERS_FILE)
+
+
+def _roots_in(path: Path) -> list[str]:
+    """The roots a record lists (none when it is missing or damaged)."""
     try:
-        roots = json.loads((index_dir / RUN_FILE).read_text(encoding="utf-8"))["roots"]
+        roots = json.loads(path.read_text(encoding="utf-8"))["roots"]
         return [root for root in roots if isinstance(root, str)]
     except (OSError, ValueError, TypeError, KeyError):
         return []

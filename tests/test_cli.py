@@ -149,6 +149,39 @@ def test_a_corrupt_index_is_one_clear_error(tmp_path: Path) -> None:
     gc.collect()  # the leaked file is reported now, under this test's warning filter
 
 
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+@pytest.mark.parametrize("pattern", ["_MAIN_*.toc", "*.seg"])
+@pytest.mark.parametrize("damage", ["truncated", "garbled"])
+def test_a_damaged_index_is_rebuilt_from_its_folders(tmp_path: Path, pattern: str, damage: str) -> None:
+    index_dir = tmp_path / "ix"
+    index = ["--index", str(index_dir)]
+    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"})
+    other = write_articles(tmp_path / "other", {"c": "Tin thứ ba\nNội dung về Cần Thơ.\n"})
+    for folder in (news, other):
+        assert CliRunner().invoke(cli, ["index", str(folder), *index, "-q"]).exit_code == 0
+    for file in index_dir.glob(pattern):
+        data = file.read_bytes()
+        file.write_bytes(data[: len(data) // 3] if damage == "truncated" else data[:8] + bytes(len(data) - 8))
+    result = CliRunner().invoke(cli, ["search", "Huế", *index])
+    assert result.exit_code == 2 and "cannot be read" in result.stderr
+    assert f"run `vnsearch index --rebuild --index {index_dir}` to build it again from its folders" in result.stderr
+    assert CliRunner().invoke(cli, ["index", *index]).exit_code == 2  # not built over without being asked
+    rebuilt = CliRunner().invoke(cli, ["index", "--rebuild", *index])
+    assert rebuilt.exit_code == 0 and "3 added" in rebuilt.stderr, rebuilt.output
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
+    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b", "c"]
+    gc.collect()
+
+
+def test_an_index_that_knows_no_folders_is_not_filled_with_the_demo(tmp_path: Path) -> None:
+    index = ["--index", str(tmp_path / "ix")]
+    typed = CliRunner().invoke(cli, ["add", "-", "--id", "typed", *index], input="Tin gõ tay\nNội dung về Huế.\n")
+    assert typed.exit_code == 0
+    result = CliRunner().invoke(cli, ["index", *index])
+    assert result.exit_code == 2 and "no folders are known" in result.stderr and "vnsearch index PATH..." in result.stderr
+
+
 def test_index_adds_then_skips_unchanged_then_updates(tmp_path: Path) -> None:
     articles = write_articles(tmp_path / "news", {"a": "Tiêu đề A\nNội dung về Hà Nội.\n"})
     index = ["--index", str(tmp_path / "index")]
