@@ -44,6 +44,7 @@ from indexer.manifest import (
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
 from indexer.postings import Analysed, analyse, has_arrays, read_tables
+from indexer.wording import counted
 from indexer.storage import MappedStorage
 from indexer.writer import ArraysIndex
 
@@ -88,10 +89,10 @@ class BuildReport:
         counts = [
             f"{self.added} added", f"{self.updated} updated", f"{self.removed} removed",
             f"{self.unchanged} unchanged",
-            f"{len(self.duplicates)} duplicates", f"{len(self.problems)} skipped",
+            counted(len(self.duplicates), "duplicate"), f"{len(self.problems)} skipped",
             *([f"{self.skipped_before} skipped before and unchanged"] if self.skipped_before else []),
         ]
-        return f"{self.indexed} articles indexed ({', '.join(counts)})"
+        return f"{counted(self.indexed, 'article')} indexed ({', '.join(counts)})"
 
 
 def shipped_corpus() -> Path:

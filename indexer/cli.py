@@ -39,6 +39,7 @@ from indexer.errors import IngestError
 from indexer.ingest import Extracted, Problem, read_articles
 from indexer.query import QueryError
 from indexer.search import FILTERS, SORTS, search
+from indexer.wording import counted
 from indexer.stats import index_stats
 
 
@@ -126,7 +127,10 @@ def index_command(
     """
     report = _build(_index_dir(index_dir), quiet, list(paths), strict=strict, rebuild=rebuild)
     if not report.committed:
-        raise click.ClickException(f"--strict: {report.warnings} warnings, so nothing was committed")
+        raise click.ClickException(
+            f"--strict: {counted(report.warnings, 'warning')}, so nothing was committed "
+            f"({counted(report.indexed, 'article')} would have been indexed)"
+        )
     if not (report.indexed or report.unchanged or report.duplicates or report.removed):
         raise click.ClickException("nothing was indexed")
 
@@ -176,7 +180,7 @@ def remove_command(ids: tuple[str, ...], index_dir: Path | None) -> None:
         unknown = remove_articles(ids, _index_dir(index_dir))
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
-    click.echo(f"Removed {len(ids) - len(unknown)} articles.", err=True)
+    click.echo(f"Removed {counted(len(ids) - len(unknown), 'article')}.", err=True)
     if unknown:
         raise click.ClickException(f"not in the index: {', '.join(unknown)}")
 
@@ -213,14 +217,15 @@ def check_command(index_dir: Path | None) -> None:
         counts, changes, gone = check_index(index_dir)
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
-    click.echo(f"{counts['articles']} articles from {counts['files']} files in {counts['folders']} folders: the index is readable.")
+    click.echo(f"{counted(counts['articles'], 'article')} from {counted(counts['files'], 'file')} in "
+               f"{counted(counts['folders'], 'folder')}: the index is readable.")
     if counts["skipped"]:
-        click.echo(f"{counts['skipped']} files gave no article when last read (unreadable, or copies of articles "
-                   "indexed): they are read again when they change.")
-    for label, paths in [("new files, not indexed", changes.new), ("files changed since indexed", changes.changed),
-                         ("indexed files that are gone", changes.missing), ("indexed folders that are gone", gone)]:
+        click.echo(f"{counted(counts['skipped'], 'file')} gave no article when last read (unreadable, or copies of "
+                   "articles indexed): read again when they change.")
+    for noun, after, paths in [("new file", ", not indexed", changes.new), ("file", " changed since indexed", changes.changed),
+                               ("indexed file", " gone", changes.missing), ("indexed folder", " gone", gone)]:
         if paths:
-            click.echo(f"{len(paths)} {label}: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else ""))
+            click.echo(f"{counted(len(paths), noun)}{after}: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else ""))
     if gone:
         click.echo("To drop the articles of folders that are gone: vnsearch index --rebuild " + " ".join(
             sorted({str(p) for p in _existing_roots(index_dir)})))
@@ -359,7 +364,7 @@ def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path
     if report.demo_replaced:
         click.echo("The index held only the shipped demo articles: they were removed, your articles replace them.",
                    err=True)
-    if not quiet or report.warnings:
+    if report.committed and (not quiet or report.warnings):  # else the error says what was not done
         click.echo(f"{report.summary()} in {index_dir}.", err=True)
     return report
 

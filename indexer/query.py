@@ -31,7 +31,12 @@ _DATE_PART = re.compile(r"^(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?$")
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message is for the person who typed it."""
+    """A query that cannot be run; the message is for the person who typed it: `str()` in
+    English (the command line), `vietnamese` the same for the web pages."""
+
+    def __init__(self, message: str, vietnamese: str) -> None:
+        super().__init__(message)
+        self.vietnamese = vietnamese
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,12 @@ def parse_query(query: str) -> ParsedQuery:
     """Parse what a person typed. Raises `QueryError` with a message for them."""
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(
-            f"The query is too long ({len(query)} characters; the limit is {MAX_QUERY_LENGTH})."
+            f"The query is too long ({len(query)} characters; the limit is {MAX_QUERY_LENGTH}).",
+            f"Câu tìm kiếm quá dài ({len(query)} ký tự; tối đa {MAX_QUERY_LENGTH}).",
         )
     text = AlignedText(query).text
     if not text.strip():
-        raise QueryError("The query is empty: type some words to search for.")
+        raise QueryError("The query is empty: type some words to search for.", "Câu tìm kiếm trống: hãy nhập từ khóa.")
     parsed = ParsedQuery(groups=[[]])
     negate_next = False
     position = 0
@@ -93,7 +99,10 @@ def parse_query(query: str) -> ParsedQuery:
         _add_item(parsed, item, negate)
     parsed.groups = [group for group in parsed.groups if group]
     if not parsed.groups and not parsed.has_filters:
-        raise QueryError("The query has no words to search for, only exclusions or operators.")
+        raise QueryError(
+            "The query has no words to search for, only exclusions or operators.",
+            "Câu tìm kiếm không có từ nào để tìm, chỉ có từ loại trừ hoặc toán tử.",
+        )
     return parsed
 
 
@@ -105,7 +114,10 @@ def _add_item(parsed: ParsedQuery, item: re.Match[str], negate: bool) -> None:
         # Not a field name (`foo:bar`): the whole thing is text.
         prefix, value = "", item.group(0)[1:] if item.group("minus") else item.group(0)
     if prefix and not value.strip():
-        raise QueryError(f'"{prefix}:" needs a value, for example {prefix}:"{_EXAMPLES[prefix]}".')
+        raise QueryError(
+            f'"{prefix}:" needs a value, for example {prefix}:"{_EXAMPLES[prefix]}".',
+            f'"{prefix}:" cần một giá trị, ví dụ {prefix}:"{_EXAMPLES[prefix]}".',
+        )
     if not value.strip():
         return
     if prefix == "date":
@@ -141,9 +153,10 @@ def parse_date_range(value: str) -> DateRange:
     start = _date_bounds(first)[0] if first else None
     end = _date_bounds(last)[1] if last else None
     if start is None and end is None:
-        raise QueryError(_date_message(value))
+        raise _not_a_date(value)
     if start and end and start >= end:
-        raise QueryError(f"The date range {value} ends before it starts.")
+        raise QueryError(f"The date range {value} ends before it starts.",
+                         f"Khoảng thời gian {value} kết thúc trước khi bắt đầu.")
     return DateRange(start, end)
 
 
@@ -151,7 +164,7 @@ def _date_bounds(value: str) -> tuple[datetime, datetime]:
     """The first moment of a year, month or day, and the first moment after it."""
     match = _DATE_PART.match(value.strip())
     if match is None:
-        raise QueryError(_date_message(value))
+        raise _not_a_date(value)
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         start = datetime(year, month or 1, day or 1)  # type: ignore[arg-type]
@@ -162,12 +175,14 @@ def _date_bounds(value: str) -> tuple[datetime, datetime]:
         else:
             end = datetime(year + 1, 1, 1)  # type: ignore[operator]
     except (ValueError, OverflowError):
-        raise QueryError(_date_message(value)) from None
+        raise _not_a_date(value) from None
     return start, end
 
 
-def _date_message(value: str) -> str:
-    return (
+def _not_a_date(value: str) -> QueryError:
+    return QueryError(
         f'"{value}" is not a date. Use a year (2023), a month (2023-06), a day (2023-06-23) '
-        "or a range such as 2023-01..2023-06."
+        "or a range such as 2023-01..2023-06.",
+        f'"{value}" không phải là ngày. Hãy dùng năm (2023), tháng (2023-06), ngày (2023-06-23) '
+        "hoặc một khoảng như 2023-01..2023-06.",
     )

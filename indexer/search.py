@@ -56,9 +56,11 @@ def search(
     with closing(LanguageModel.of(searcher)) as lm:
         groups, expansions = _interpret(parsed, searcher.reader(), lm)
         if not groups and not parsed.has_filters and not filters:
-            raise QueryError("The query has no words to search for (only punctuation or symbols).")
+            raise QueryError("The query has no words to search for (only punctuation or symbols).",
+                             "Câu tìm kiếm không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu).")
         if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
-            raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).")
+            raise QueryError(f"The query has too many words (the limit is {MAX_SYLLABLES}).",
+                             f"Câu tìm kiếm có quá nhiều từ (tối đa {MAX_SYLLABLES}).")
         use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
         restored = _restored(groups, lm) if not use_marks else {}
         builder = QueryBuilder(use_marks, restored)
@@ -154,14 +156,17 @@ def query_units(query: str) -> list[Highlight]:
 
 def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
     if page < 1:
-        raise QueryError("The page number must be 1 or more.")
+        raise QueryError("The page number must be 1 or more.", "Số trang phải từ 1 trở lên.")
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueryError(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
+        raise QueryError(f"Results per page must be between 1 and {MAX_PER_PAGE}.",
+                         f"Số kết quả mỗi trang phải từ 1 đến {MAX_PER_PAGE}.")
     if sort not in SORTS:
-        raise QueryError(f"Unknown sort order {sort!r}; use one of: {', '.join(SORTS)}.")
+        raise QueryError(f"Unknown sort order {sort!r}; use one of: {', '.join(SORTS)}.",
+                         f"Không có cách sắp xếp {sort!r}; hãy dùng: {', '.join(SORTS)}.")
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
-        raise QueryError(f"Unknown filter {unknown[0]!r}; use one of: {', '.join(FILTERS)}.")
+        raise QueryError(f"Unknown filter {unknown[0]!r}; use one of: {', '.join(FILTERS)}.",
+                         f"Không có bộ lọc {unknown[0]!r}; hãy dùng: {', '.join(FILTERS)}.")
 
 
 def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query | None:
@@ -176,7 +181,7 @@ def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query
     for name, text in parsed.metadata:
         folded = [fold_term(s.text) for s in plain_syllables(text)]
         if not folded:
-            raise QueryError(f'"{name}:{text}" has no words to match.')
+            raise QueryError(f'"{name}:{text}" has no words to match.', f'"{name}:{text}" không có từ nào để tìm.')
         parts.append(q.Phrase(f"{name}_fold", folded) if len(folded) > 1 else q.Term(f"{name}_fold", folded[0]))
     parts += [_date_query(dates) for dates in parsed.dates]
     return q.And(parts) if parts else None

@@ -94,7 +94,7 @@ def test_the_first_index_of_ones_own_folder_replaces_the_demo(tmp_path: Path, mo
     result = CliRunner().invoke(cli, ["index", str(news)])
     assert result.exit_code == 0
     assert "The index held only the shipped demo articles" in result.stderr
-    assert "1 articles indexed (1 added, 0 updated, 5 removed" in result.stderr
+    assert "1 article indexed (1 added, 0 updated, 5 removed" in result.stderr
     assert json.loads(CliRunner().invoke(cli, ["search", "Hải Phòng", "--json"]).output)["total"] == 0
     more = write_articles(tmp_path / "more", {"khac": "Tin khác của tôi\nNội dung về Huế mộng mơ.\n"})
     again = CliRunner().invoke(cli, ["index", str(more)])  # the user's own articles stay

@@ -42,7 +42,7 @@ def test_bad_files_are_warned_about_and_the_rest_is_indexed(tmp_path: Path) -> N
     assert any("empty.txt: empty file" in w for w in warnings)
     assert any("feed.jsonl:2: invalid JSON" in w for w in warnings)
     assert any("good.txt: the same article as copy_of_good" in w for w in warnings)
-    assert "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicates, 3 skipped)" in result.stderr
+    assert "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicate, 3 skipped)" in result.stderr
 
 
 def test_links_that_leave_the_folder_or_lead_nowhere_are_skipped_with_a_warning(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_strict_fails_on_any_warning_and_commits_nothing(tmp_path: Path) -> None
     news = write_articles(tmp_path / "news", GOOD)
     (news / "empty.txt").write_bytes(b"")
     result = index(str(news), "--index", str(tmp_path / "ix"), "--strict")
-    assert result.exit_code == 1 and "--strict: 1 warnings, so nothing was committed" in result.stderr
+    assert result.exit_code == 1 and "--strict: 1 warning, so nothing was committed" in result.stderr
     found = CliRunner().invoke(cli, ["search", "Hải Phòng", "--json", "--index", str(tmp_path / "ix")])
     assert json.loads(found.output)["total"] == 0
     (news / "empty.txt").unlink()

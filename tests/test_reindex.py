@@ -106,7 +106,7 @@ def test_add_files_and_standard_input_then_remove(tmp_path: Path) -> None:
     assert found_ids(tmp_path / "ix", "bản tin") == ["a", "tu-ban-phim"]  # b was not added
     assert len(found_ids(tmp_path / "ix", "Phú Quốc")) == 1
     removed = CliRunner().invoke(cli, ["remove", "a", "nope", *index])
-    assert removed.exit_code == 1 and "Removed 1 articles" in removed.stderr and "not in the index: nope" in removed.stderr
+    assert removed.exit_code == 1 and "Removed 1 article" in removed.stderr and "not in the index: nope" in removed.stderr
     assert found_ids(tmp_path / "ix", "bản tin") == ["tu-ban-phim"]
     empty = CliRunner().invoke(cli, ["add", "-", *index], input="   ")
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
@@ -172,9 +172,9 @@ def test_check_comes_back_clean_after_skipped_and_touched_files(tmp_path: Path) 
     assert "0 updated" in run().stderr and check().exit_code == 0
     assert "1 unchanged" in run().stderr  # the new stamp was kept: not read again
     (news / "binary.txt").write_text(article(2), encoding="utf-8")  # mended: read again
-    assert "1 new files" in check().output and "1 added" in run().stderr
+    assert "1 new file" in check().output and "1 added" in run().stderr
     (news / "a.txt").unlink()  # the copy is an article of its own now
-    assert "1 removed" in run().stderr and "1 new files" in check().output
+    assert "1 removed" in run().stderr and "1 new file" in check().output
     assert "1 added" in run().stderr and check().exit_code == 0
     assert found_ids(tmp_path / "ix", "bản tin") == ["binary", "copy"]
 
@@ -185,7 +185,7 @@ def test_a_damaged_record_of_skipped_files_only_means_reading_them_again(tmp_pat
     index = ["--index", str(tmp_path / "ix")]
     CliRunner().invoke(cli, ["index", str(news), *index])
     (tmp_path / "ix" / SKIPPED_FILE).write_bytes(b"\x00{garbage")
-    assert "1 new files" in CliRunner().invoke(cli, ["check", *index]).output
+    assert "1 new file" in CliRunner().invoke(cli, ["check", *index]).output
     again = CliRunner().invoke(cli, ["index", *index])
     assert again.exit_code == 0 and "binary.txt: binary file" in again.stderr and "Traceback" not in again.output
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
@@ -274,8 +274,8 @@ def test_check_says_what_to_do(tmp_path: Path) -> None:
     (news / "a.txt").write_text(article(1, "mưa"), encoding="utf-8")
     stale = CliRunner().invoke(cli, ["check", *index])
     assert stale.exit_code == 1
-    assert "1 new files, not indexed" in stale.output and "1 files changed since indexed" in stale.output
-    assert "1 indexed files that are gone" in stale.output and "vnsearch index" in stale.output
+    assert "1 new file, not indexed" in stale.output and "1 file changed since indexed" in stale.output
+    assert "1 indexed file gone" in stale.output and "vnsearch index" in stale.output
     CliRunner().invoke(cli, ["index", *index, "-q"])
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     missing = CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "none")])

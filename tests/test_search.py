@@ -112,7 +112,7 @@ def test_malformed_queries_give_an_error_or_results(corpus_searcher: Searcher, q
     try:
         result = search(corpus_searcher, query)
     except QueryError as error:
-        assert str(error) and "\n" not in str(error)
+        assert str(error) and "\n" not in str(error) and error.vietnamese and "\n" not in error.vietnamese
     else:
         json.dumps(result)
         assert result["total"] >= 0

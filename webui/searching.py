@@ -45,7 +45,7 @@ def search_page() -> tuple[str, int] | str:
     try:
         result = run_search(request.args)
     except QueryError as error:
-        return render_template("search.html", result=None, error=str(error), form=_form(request.args)), 400
+        return render_template("search.html", result=None, error=error.vietnamese, form=_form(request.args)), 400
     took_ms = (time.perf_counter() - started) * 1000
     return render_template(
         "search.html", result=result, error=None, form=_form(request.args), took_ms=took_ms,
@@ -59,7 +59,7 @@ def search_api() -> Response:
     try:
         return jsonify(run_search(request.args))
     except QueryError as error:
-        return _json_error(str(error), 400)
+        return _json_error(error.vietnamese, 400)
 
 
 @blueprint.get("/api/suggest")
@@ -91,8 +91,10 @@ def _number(args: MultiDict[str, str], name: str, default: int, maximum: int | N
     if not value:
         return default
     if not value.isdigit() or int(value) < 1 or (maximum and int(value) > maximum):
-        limit = f" (tối đa {maximum})" if maximum else ""
-        raise QueryError(f"Tham số {name} phải là số nguyên dương{limit}.")
+        raise QueryError(
+            f"The parameter {name} must be a whole number from 1" + (f" to {maximum}." if maximum else "."),
+            f"Tham số {name} phải là số nguyên dương" + (f" (tối đa {maximum})." if maximum else "."),
+        )
     return int(value)
 
 
