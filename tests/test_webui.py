@@ -1,5 +1,6 @@
 """Every route of the web interface, through Flask's test client."""
 
+import gc
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -7,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.build import IndexUnavailable, index_paths
+from indexer.build import IndexUnavailable, index_paths, shipped_corpus
 from webui import create_app
 
 from .conftest import write_articles
@@ -212,3 +213,33 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, url: s
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+# Whoosh leaves a damaged file open when it fails to read it (see test_cli.py): its warning.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_damaged_index_is_a_503_that_says_what_to_run(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    index_dir = tmp_path / "ix"
+    index_paths([shipped_corpus()], index_dir, quiet=True)
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/search?q=Mai").status_code == 200
+    for segment in index_dir.glob("*.seg"):  # damaged while the server runs
+        segment.write_bytes(segment.read_bytes()[:1000])
+    page = client.get("/search?q=Mai")
+    assert page.status_code == 503 and "vnsearch index --rebuild" in text_of(page)
+    assert str(index_dir) not in text_of(page)  # the server's folders are for its log
+    api = client.get("/api/search?q=Mai")
+    assert api.status_code == 503 and "vnsearch index --rebuild" in api.get_json()["error"]
+    assert any(f"vnsearch index --rebuild --index {index_dir}" in record.getMessage() for record in caplog.records)
+    gc.collect()
+
+
+def test_a_bug_is_a_500_page_in_vietnamese_and_logged(client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    def broken(args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("webui.searching.run_search", broken)
+    page = client.get("/search?q=Mai")
+    assert page.status_code == 500 and "Máy chủ gặp lỗi" in text_of(page) and "a bug" not in text_of(page)
+    assert client.get("/api/search?q=Mai").get_json() == {"error": "Máy chủ gặp lỗi khi trả lời yêu cầu này."}
+    assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
