@@ -1,0 +1,121 @@
+"""Properties that hold for any text at all, checked with Hypothesis on arbitrary Unicode:
+combining marks, NUL and control characters, lone surrogates, right-to-left text, emoji,
+Vietnamese in both tone placements, and long inputs.
+
+- Normalising is idempotent and never raises.
+- Segmentation, syllables and every analyser's tokens point into the original text.
+- Parsing a query, and the whole `search()`, raise nothing but `QueryError`.
+- A snippet is escaped HTML whatever the text and spans.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.analysis import fold_term
+from indexer.build import open_index
+from indexer.normalize import AlignedText, normalize
+from indexer.query import QueryError, parse_query
+from indexer.schema import FORMS
+from indexer.search import search
+from indexer.segment import plain_syllables, segment
+from indexer.snippets import make_snippet
+
+# Pieces real text and hostile input are made of, mixed with arbitrary characters.
+PIECES = [
+    "Hà Nội", "Thành uỷ", "thành ủy", "Hoà", "hòa", "Đảng", "đang", "khoá", "U23", "80B", "COVID-19",
+    "TP.HCM", "iPhone7", "Hari Won", " ", "  ", "\n", "\t", "\u00a0", "\u200b", "\ufeff", "\u00ad",
+    "\u0301", "\u0300\u0323", "\u031b", "a\u0301", "\x00", "\x1b[31m", "\ud800", "\udfff", "\u202e",
+    "مرحبا", "שלום", "😀", "👨‍👩‍👧", "北京", "ß", "ǂ", "İ", "ﬁ", "\u1100\u1161", "-", "\"", "(", ")",
+    "OR", "AND", "NOT", "title:", "source:", "date:", "2023-06", "..", "*", "<script>", "&amp;",
+]
+ANY_CHARACTER = st.characters(blacklist_categories=())  # surrogates and unassigned code points too
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=4)), max_size=30).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXT)
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@SETTINGS
+@given(TEXT)
+def test_aligned_text_maps_every_character_back_into_the_original(text: str) -> None:
+    aligned = AlignedText(text)
+    for start in range(len(aligned.text) + 1):
+        begin, end = aligned.original_span(start, min(start + 3, len(aligned.text)))
+        assert 0 <= begin <= end <= len(text)
+
+
+@SETTINGS
+@given(TEXT)
+def test_words_and_syllables_point_into_the_original(text: str) -> None:
+    previous = 0
+    for word in segment(text):
+        assert 0 <= word.start < word.end <= len(text) and word.start >= previous
+        previous = word.start
+        for syllable in word.syllables:
+            assert word.start <= syllable.start < syllable.end <= word.end
+            # What the offsets cover folds to the syllable (marks, case and tone placement aside).
+            covered = unicodedata.normalize("NFC", text[syllable.start:syllable.end])
+            assert fold_term(normalize(covered)).replace(" ", "") == fold_term(syllable.text).replace(" ", "")
+    for syllable in plain_syllables(text):
+        assert 0 <= syllable.start < syllable.end <= len(text)
+
+
+@SETTINGS
+@given(TEXT)
+def test_every_analysers_tokens_point_into_the_original(text: str) -> None:
+    for analyzer in FORMS.values():
+        for token in analyzer(text, positions=True, chars=True):
+            assert 0 <= token.startchar < token.endchar <= len(text) and token.text
+
+
+@SETTINGS
+@given(TEXT)
+def test_parsing_raises_nothing_but_query_error(text: str) -> None:
+    try:
+        parse_query(text)
+    except QueryError as error:
+        assert str(error) and error.vietnamese
+
+
+@SETTINGS
+@given(TEXT, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 40)), max_size=8))
+def test_a_snippet_is_escaped_html_with_only_its_marks(text: str, spans: list[tuple[int, int]]) -> None:
+    spans = [(start, min(len(text), start + length)) for start, length in spans if start < len(text)]
+    snippet = make_snippet(text, spans)
+    assert "<" not in re.sub(r"</?mark>", "", snippet)
+
+
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(TEXT)
+def test_search_raises_nothing_but_query_error(corpus_index_dir: Path, text: str) -> None:
+    with open_index(corpus_index_dir).searcher() as searcher:
+        try:
+            result = search(searcher, text)
+        except QueryError:
+            return
+    json.dumps(result)
+    assert result["total"] >= 0
+
+
+def test_ten_thousand_characters_of_anything(corpus_index_dir: Path) -> None:
+    text = "".join(PIECES) * (10_000 // len("".join(PIECES)) + 1)
+    assert normalize(normalize(text)) == normalize(text)
+    assert all(0 <= w.start < w.end <= len(text) for w in segment(text))
+    with open_index(corpus_index_dir).searcher() as searcher:
+        try:
+            search(searcher, text)
+        except QueryError as error:
+            assert "too long" in str(error)
