@@ -144,6 +144,11 @@ def read_articles(file: Path, given: Path) -> Iterator[Extracted | Problem]:
     """Every article in one file, or the problems that stopped them. Ids are relative to
     `given`, the folder the file was found in (or, for a file given itself, its folder)."""
     folder = given if given.is_dir() else given.parent
+    try:
+        str(file).encode("utf-8")
+    except UnicodeEncodeError:  # bytes Linux allows in a name, which no index or page can hold
+        yield Problem(str(file), "its name is not UTF-8 text: rename the file to index it")
+        return
     file_id = file.relative_to(folder).with_suffix("").as_posix()
     folder_source = file.parent.name if file.parent != folder else None
     try:

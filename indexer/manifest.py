@@ -86,7 +86,8 @@ def write_skipped(index_dir: Path, skipped: dict[str, Skipped]) -> None:
 def _write_json(path: Path, data: object) -> None:
     """Write a JSON file whole or not at all: a crash leaves the old one or the new one."""
     temporary = path.with_name(f"{path.name}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    # ASCII, escapes and all: a path may hold bytes that are not UTF-8 (as lone surrogates).
+    temporary.write_text(json.dumps(data, indent=1), encoding="ascii")
     os.replace(temporary, path)
 
 

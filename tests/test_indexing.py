@@ -1,7 +1,9 @@
 """`vnsearch index` and `vnsearch inspect` on real and broken input."""
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from whoosh.fields import TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
+from indexer import build
 from indexer.analysis import WordTokenizer
 from indexer.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
 from indexer.cli import cli
@@ -71,6 +74,50 @@ def test_links_that_leave_the_folder_or_lead_nowhere_are_skipped_with_a_warning(
     # Given by name, a file is read wherever it is: that is on purpose.
     assert index(str(secret / "secret.txt"), *ix).exit_code == 0
     assert json.loads(CliRunner().invoke(cli, ["search", "ngựa vằn", "--json", *ix]).output)["total"] == 1
+
+
+def test_a_hostile_folder_costs_nothing_but_warnings(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    write_articles(news, {"new\nline": "Tin có tên lạ\nNội dung về Đà Nẵng.\n"})
+    (news / os.fsdecode(b"bad\xffname.txt")).write_text("Tin tên hỏng\nNội dung về Huế.\n", encoding="utf-8")
+    (news / "empty.txt").write_bytes(b"")
+    with (news / "huge.txt").open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024)  # 25 MB, over the limit
+    (news / "loop").symlink_to(news / "loop")
+    ix = ["--index", str(tmp_path / "ix")]
+    result = index(str(news), *ix)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 3, warnings
+    assert any("its name is not UTF-8 text: rename the file to index it" in w for w in warnings)
+    assert any("empty.txt: empty file" in w for w in warnings) and any("huge.txt: too large" in w for w in warnings)
+    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *ix])
+    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["good", "new\nline"]
+    assert CliRunner().invoke(cli, ["check", *ix]).exit_code == 0
+    again = index(*ix)
+    assert "warning" not in again.stderr and "3 skipped before and unchanged" in again.stderr
+
+
+def test_a_file_that_changes_while_it_is_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    news = write_articles(tmp_path / "news", GOOD)
+    stamp = build.file_stamp
+
+    def stamp_then_write(path: Path) -> str:  # the file changes between its stamp and its reading
+        taken = stamp(path)
+        path.write_text("Tiêu đề tin mới\nNội dung về Cần Thơ.\n", encoding="utf-8")
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+        return taken
+
+    monkeypatch.setattr(build, "file_stamp", stamp_then_write)
+    assert index(str(news), "--index", str(tmp_path / "ix")).exit_code == 0
+    monkeypatch.undo()
+    check = CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "ix")])
+    assert check.exit_code == 1 and "1 file changed since indexed" in check.output  # the truth
+    # Read again: what was indexed is what the file holds now, so it only takes the new stamp.
+    assert "1 unchanged" in index("--index", str(tmp_path / "ix")).stderr
+    assert CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "ix")]).exit_code == 0
+    found = CliRunner().invoke(cli, ["search", "Cần Thơ", "--json", "--index", str(tmp_path / "ix")])
+    assert [hit["id"] for hit in json.loads(found.output)["hits"]] == ["good"]
 
 
 def test_a_bad_file_costs_nothing_already_indexed(tmp_path: Path) -> None:
