@@ -13,15 +13,18 @@ blocked: they see the last commit.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
 import os
 import shlex
+import signal
 import sys
 import time
 from functools import cache, partial
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -477,6 +480,7 @@ class _Run:
             ) from None
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each loads the model)
 IN_FLIGHT = 128  # files sent to the workers at a time
 Job = tuple[Path, Path, str]  # a file, the folder it was found in, its stamp
@@ -506,7 +510,7 @@ def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Prepared]]:
     # sent all at once, the workers' results pile up in memory whenever they outpace the
     # indexing here (2.5 GB at 50,000 articles).
     windows = [jobs[start : start + IN_FLIGHT] for start in range(0, len(jobs), IN_FLIGHT)]
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         results = [pool.imap(_prepare, window, chunksize=4) for window in windows[:1]]
         for number, window in enumerate(windows):
             if number + 1 < len(windows):
@@ -519,12 +523,25 @@ def _unprepared(items: Iterable[Extracted | Problem]) -> Prepared:
     return [(item, None) for item in items]
 
 
-def _start_worker() -> None:
+def _start_worker(indexer: int) -> None:
     # A worker makes millions of short-lived objects (tokens, the tagger's features) and keeps
     # few: what it inherited is left out of collections, which run less often. About 5% of
     # its time (docs/benchmarks.md).
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    # Ctrl-C is the indexing process's to handle (it stops the pool): no traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(indexer)
+
+
+def _die_with(indexer: int) -> None:
+    """Be killed when the indexing process dies, even by `kill -9`: a worker left alone waits
+    for work forever, or prints a BrokenPipe traceback. (Linux's prctl; elsewhere the pool's own
+    clean-up is all there is.)"""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != indexer:  # it died before the request was made
+        os._exit(0)
 
 
 def _prepare(job: Job) -> Prepared:

@@ -332,6 +332,32 @@ def test_kill_9_before_the_first_commit_is_carried_on_by_the_next_run(tmp_path: 
     assert not (index_dir / RUN_FILE).exists()
 
 
+def test_kill_9_takes_the_workers_with_it_silently(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {f"{n:04d}": article(n) for n in range(1500)})  # still at work
+    index_dir = tmp_path / "ix"
+    with (tmp_path / "stderr").open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-c", KILLER, str(news), str(index_dir), "15"], stderr=stderr)
+        _wait_for(lambda: _doc_count(index_dir) >= 15, poll=0.02)  # the workers are at work
+        workers = _children(process.pid)
+        assert workers
+        process.kill()
+        process.wait(timeout=30)
+        _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=10, poll=0.05)
+    assert "Traceback" not in (tmp_path / "stderr").read_text()
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # the parent's pid, after the state
+            children.append(int(stat.parent.name))
+    return children
+
+
 def _doc_count(index_dir: Path) -> int:
     if not build.index_exists(index_dir):
         return 0
