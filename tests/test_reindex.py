@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -330,6 +331,74 @@ def test_kill_9_before_the_first_commit_is_carried_on_by_the_next_run(tmp_path: 
     assert f"{count} added" in carried_on.stderr
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     assert not (index_dir / RUN_FILE).exists()
+
+
+# The same run, killed by SIGKILL at one named point of its work (the nth call of a function).
+INJECTED = """
+import os, signal, sys
+from pathlib import Path
+from indexer import build, language_model
+
+news, index_dir, batch, owner, name, nth, when = sys.argv[1:]
+target = language_model.Counts if owner == "Counts" else build
+original = getattr(target, name)
+calls = 0
+
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def wrapper(*args, **kwargs):
+    global calls
+    calls += 1
+    if calls == int(nth) and when == "before":
+        die()
+    if name == "merge_small" and when == "during":  # after the second segment is merged in
+        merged = []
+        kwargs["merged"] = lambda articles: merged.append(articles) if len(merged) < 1 else die()
+    result = original(*args, **kwargs)
+    if calls == int(nth) and when == "after":
+        die()
+    return result
+
+
+setattr(target, name, wrapper)
+build.index_paths([Path(news)], Path(index_dir), quiet=True, batch_size=int(batch))
+"""
+KILL_POINTS = {
+    "before the first commit": ("build", "_read_all", 1, "before"),
+    "between a batch's segment and its counts": ("Counts", "save", 1, "before"),
+    "after a batch's counts, before its folders": ("build", "record_folders", 2, "before"),
+    "during the final merge": ("build", "merge_small", 1, "during"),
+    "after the final merge's segment is written": ("build", "merge_small", 1, "after"),
+    "before the skipped files are recorded": ("build", "write_skipped", 1, "before"),
+    "before the run's record is dropped": ("build", "record_unfinished", 2, "before"),
+}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_kill_9_at_each_point_of_a_run_is_carried_on_truthfully(tmp_path: Path, point: str) -> None:
+    count = 120
+    news = write_articles(tmp_path / "news", {f"{n:03d}": article(n) for n in range(count)})
+    (news / "broken.txt").write_bytes(b"\x00binary")  # a file to remember as skipped
+    index_dir = tmp_path / "ix"
+    killed = subprocess.run([sys.executable, "-c", INJECTED, str(news), str(index_dir), "15", *map(str, KILL_POINTS[point])])
+    assert killed.returncode == -signal.SIGKILL
+    held = _doc_count(index_dir)
+    if held:  # what was committed is searchable
+        assert found_ids(index_dir, "bản tin") == [f"{n:03d}" for n in range(count)][:held]
+    index = ["--index", str(index_dir)]
+    check = CliRunner().invoke(cli, ["check", *index])
+    if held < count:  # the truth: each article not committed is a new file, and so is the
+        # broken one unless its skipping was recorded
+        new = re.search(r"(\d+) new files?, not indexed", check.output)
+        assert check.exit_code == 1 and new and int(new.group(1)) in (count - held, count - held + 1), check.output
+    finished = CliRunner().invoke(cli, ["index", *index])  # no paths: carries on with the folder
+    assert finished.exit_code == 0, finished.output
+    assert found_ids(index_dir, "bản tin") == [f"{n:03d}" for n in range(count)]  # each exactly once
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    assert found_ids(index_dir, f"mãsố{count - 1}x") == [f"{count - 1:03d}"]
 
 
 def test_kill_9_takes_the_workers_with_it_silently(tmp_path: Path) -> None:
