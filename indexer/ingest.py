@@ -43,6 +43,7 @@ _JSON_FIELDS = {
     "id": ("id", "_id", "guid", "slug"),
 }
 _UNSAFE_ID = re.compile(r"[^\w.-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,13 @@ class _Record:
     url: str | None = None
     key: str | None = None  # its own id within a file of many
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        # JSON may escape lone surrogates (`"\ud800"`): not text, and no index can store them.
+        for name in ("text", "title", "date", "author", "source", "url", "key"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                setattr(self, name, _SURROGATE.sub("", value))
 
 
 def find_files(paths: Iterable[Path], skipped: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:

@@ -44,6 +44,7 @@ _ONE_FOR_ONE = str.maketrans({**_SPACE_LIKE, **_LOOKALIKES})
 # direction marks) and lone surrogates (undecodable bytes smuggled through as text).
 _DROPPED = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 _LETTER_RUN = re.compile(r"([^\W\d_]+)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=50_000)
@@ -84,8 +85,11 @@ def canonical_tone(syllable: str) -> str:
 _IY_ONSETS = "h|k|l|m|s|t|qu"  # the consonants after which `i` and `y` are one vowel
 _IY = re.compile(rf"^({_IY_ONSETS})([iìíỉĩị]|[yỳýỷỹỵ])$")
 _I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
-# A whole run of letters that `canonical_iy` changes: such an onset and a lone `i`.
-_IY_RUN = re.compile(rf"(?<![^\W\d_])({_IY_ONSETS})([iìíỉĩị])(?![^\W\d_])")
+# A whole syllable that `canonical_iy` changes: such an onset and a lone `i`, no letter or
+# digit either side (`06si` is one syllable, as the index splits it).
+# (Not before a combining mark: `mi` + U+0307 would become `mẏ` when normalised again.)
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_IY_RUN = re.compile(rf"(?<![^\W_])({_IY_ONSETS})([iìíỉĩị])(?![^\W_]|[{_COMBINING}])")
 
 
 def canonical_iy(syllable: str) -> str:
@@ -101,10 +105,16 @@ def is_syllable(text: str) -> bool:
 
 
 def _canonical_tones(text: str) -> str:
-    """Apply `canonical_tone` to every run of letters; lengths never change."""
+    """Apply `canonical_tone` to every run of letters; lengths never change. A run followed by
+    a stray combining mark (`uỷ` + U+0301) is left as it is: moving its tone would put the mark
+    after another letter, which it then composes with, and normalising again would change the
+    text again."""
     # Split, not `re.sub` with a function: a callback per run costs more than the lookup.
     pieces = _LETTER_RUN.split(text)  # every other piece is a run of letters
-    pieces[1::2] = [canonical_tone(run) for run in pieces[1::2]]
+    pieces[1::2] = [
+        run if unicodedata.combining(after[:1] or " ") else canonical_tone(run)
+        for run, after in zip(pieces[1::2], pieces[2::2])
+    ]
     return "".join(pieces)
 
 
@@ -130,7 +140,10 @@ class AlignedText:
         starts: list[int] = []
         ends: list[int] = []
         for start, end in clusters(original):
-            cluster = _DROPPED.sub("", original[start:end]).translate(_ONE_FOR_ONE)
+            # A dropped character takes its marks along: left alone, they would compose with
+            # the letter before it when the text is normalised again.
+            dropped = _DROPPED.match(original, start) is not None
+            cluster = "" if dropped else _DROPPED.sub("", original[start:end]).translate(_ONE_FOR_ONE)
             composed = unicodedata.normalize("NFC", cluster)
             pieces.append(composed)
             starts.extend([start] * len(composed))
@@ -179,8 +192,9 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """Drop every mark, `đ` included (`Đảng` -> `dang`); lowercase. Unicode decomposition
-    alone leaves `đ` as it is, which is why this uses unidecode."""
-    return unidecode(text).lower()
+    alone leaves `đ` as it is, which is why this uses unidecode. Lone surrogates (bytes that
+    were not text) are dropped, as unidecode would, without its warning."""
+    return unidecode(_SURROGATE.sub("", text)).lower()
 
 
 def _one_letter_folds() -> dict[int, str]:

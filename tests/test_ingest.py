@@ -382,3 +382,10 @@ def test_a_url_that_is_not_a_web_address_is_left_out_with_a_warning(tmp_path: Pa
     assert item.warnings == ("url left out, not an http(s) address: 'javascript:alert(1)'",)
     result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "tin.txt")])
     assert result.exit_code == 0 and "Warning:       url left out" in result.output
+
+
+def test_lone_surrogates_escaped_in_json_are_dropped(tmp_path: Path) -> None:
+    # json.loads turns `"\ud800"` into a lone surrogate, which no index can store.
+    item = read_one(tmp_path, '{"title": "Tin \\ud800 thử", "body": "Nội dung \\udcff về Huế hôm nay."}', "tin.json")
+    assert item.article.title == "Tin thử" and item.article.body == "Nội dung về Huế hôm nay."
+    item.article.content_hash  # noqa: B018 - raised UnicodeEncodeError, and the whole run with it

@@ -6,6 +6,9 @@ Vietnamese in both tone placements, and long inputs.
 - Segmentation, syllables and every analyser's tokens point into the original text.
 - Parsing a query, and the whole `search()`, raise nothing but `QueryError`.
 - A snippet is escaped HTML whatever the text and spans.
+
+The same examples on every run (`derandomize`, in conftest.py's profile), so that CI is not
+flaky; `pytest tests/test_properties.py --hypothesis-profile=thorough` looks much further.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import fold_term
@@ -37,17 +41,14 @@ PIECES = [
 ]
 ANY_CHARACTER = st.characters(blacklist_categories=())  # surrogates and unassigned code points too
 TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=4)), max_size=30).map("".join)
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@SETTINGS
 @given(TEXT)
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
 
 
-@SETTINGS
 @given(TEXT)
 def test_aligned_text_maps_every_character_back_into_the_original(text: str) -> None:
     aligned = AlignedText(text)
@@ -56,7 +57,6 @@ def test_aligned_text_maps_every_character_back_into_the_original(text: str) -> 
         assert 0 <= begin <= end <= len(text)
 
 
-@SETTINGS
 @given(TEXT)
 def test_words_and_syllables_point_into_the_original(text: str) -> None:
     previous = 0
@@ -65,14 +65,14 @@ def test_words_and_syllables_point_into_the_original(text: str) -> None:
         previous = word.start
         for syllable in word.syllables:
             assert word.start <= syllable.start < syllable.end <= word.end
-            # What the offsets cover folds to the syllable (marks, case and tone placement aside).
+            # What the offsets cover holds the syllable, marks, case and tone placement aside
+            # (they cover whole characters with their marks: a stray mark may be left out of it).
             covered = unicodedata.normalize("NFC", text[syllable.start:syllable.end])
-            assert fold_term(normalize(covered)).replace(" ", "") == fold_term(syllable.text).replace(" ", "")
+            assert fold_term(syllable.text).replace(" ", "") in fold_term(normalize(covered)).replace(" ", "")
     for syllable in plain_syllables(text):
         assert 0 <= syllable.start < syllable.end <= len(text)
 
 
-@SETTINGS
 @given(TEXT)
 def test_every_analysers_tokens_point_into_the_original(text: str) -> None:
     for analyzer in FORMS.values():
@@ -80,7 +80,6 @@ def test_every_analysers_tokens_point_into_the_original(text: str) -> None:
             assert 0 <= token.startchar < token.endchar <= len(text) and token.text
 
 
-@SETTINGS
 @given(TEXT)
 def test_parsing_raises_nothing_but_query_error(text: str) -> None:
     try:
@@ -89,7 +88,6 @@ def test_parsing_raises_nothing_but_query_error(text: str) -> None:
         assert str(error) and error.vietnamese
 
 
-@SETTINGS
 @given(TEXT, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 40)), max_size=8))
 def test_a_snippet_is_escaped_html_with_only_its_marks(text: str, spans: list[tuple[int, int]]) -> None:
     spans = [(start, min(len(text), start + length)) for start, length in spans if start < len(text)]
@@ -97,8 +95,7 @@ def test_a_snippet_is_escaped_html_with_only_its_marks(text: str, spans: list[tu
     assert "<" not in re.sub(r"</?mark>", "", snippet)
 
 
-@settings(max_examples=100, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=100)
 @given(TEXT)
 def test_search_raises_nothing_but_query_error(corpus_index_dir: Path, text: str) -> None:
     with open_index(corpus_index_dir).searcher() as searcher:
@@ -119,3 +116,21 @@ def test_ten_thousand_characters_of_anything(corpus_index_dir: Path) -> None:
             search(searcher, text)
         except QueryError as error:
             assert "too long" in str(error)
+
+
+# What Hypothesis found, kept as plain examples: each failed before its fix.
+@pytest.mark.parametrize("text", [
+    "Thành uỷ\u0301",  # a stray mark after a syllable whose tone would move
+    "\x1b[31mİ",  # lowercase İ is i + U+0307: `mi` must not become `my` before it
+    "Hà Nội\ud800\u0301",  # a dropped character's mark, which would land on the i
+])
+def test_normalize_found_not_idempotent(text: str) -> None:
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_i_and_y_are_one_only_in_a_whole_syllable() -> None:
+    assert normalize("2023-06SI Lí") == "2023-06si lý"  # `06si` is one syllable, as indexed
+
+
+def test_lone_surrogates_fold_without_a_warning() -> None:
+    assert make_snippet("\ud800 Hà Nội", [(0, 1)]).endswith("Hà Nội")
