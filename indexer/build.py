@@ -23,6 +23,7 @@ import signal
 import sys
 import time
 from functools import cache, partial
+from itertools import chain, count
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -42,7 +43,7 @@ from indexer.language_model import FILENAME as COUNTS_FILE
 from indexer.language_model import Counts, damage
 from indexer.manifest import (
     STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
-    record_folders, record_unfinished, unfinished_roots, write_skipped,
+    known_roots, record_folders, record_unfinished, skip_stamp, unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
@@ -145,6 +146,13 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     return ix
 
 
+def _leftovers(index_dir: Path) -> bool:
+    """Whether the folder holds what only an index leaves (segments, its records)."""
+    return index_dir.is_dir() and any(
+        next(index_dir.glob(pattern), None) is not None for pattern in ("*.seg", "vnsearch-*.json", COUNTS_FILE)
+    )
+
+
 def _check_counts(index_dir: Path) -> None:
     """Refuse to add to a damaged language model: searches go on without it, `--rebuild`
     writes a new one."""
@@ -171,6 +179,11 @@ def _storage(index_dir: Path) -> FileStorage:
 def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
     """The index, or a new one. Being rebuilt, a damaged index is replaced by a new one
     in the same folder (the folders to read again are recorded beside it, not in it)."""
+    if not index_exists(index_dir) and not rebuilding and _leftovers(index_dir):
+        raise IndexDamaged(
+            f"the index at {index_dir} has lost its table of contents; run "
+            f"`vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
+        )
     if index_exists(index_dir):
         try:
             return open_index(index_dir, rebuilding)
@@ -220,16 +233,20 @@ def index_paths(
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
-               skipped={} if rebuild else read_skipped(index_dir))
+               skipped={} if rebuild else read_skipped(index_dir), roots=roots, earlier=unfinished_roots(index_dir),
+               # A rebuild keeps each file's id: it is claimed for the file that held it.
+               claims={entry.id: entry.path for entry in read_manifest(ix).values()} if rebuild else {})
     for problem in links_left_out:
         run.skip(problem)
     # Recorded once this run holds the write lock, so that a run killed before its first
-    # commit is carried on by the next one (and seen by `check`); forgotten once committed.
-    earlier = unfinished_roots(index_dir)
-    record_unfinished(index_dir, [*earlier, *map(str, roots)])
+    # commit is carried on by the next one (and seen by `check`); forgotten once committed,
+    # or when the run stops otherwise (Ctrl-C, --strict): that is no crash to carry on from.
+    record_unfinished(index_dir, [*run.earlier, *map(str, roots)])
     if rebuild:  # the new index takes this version's schema, whatever the old one's was
         run.writer.schema = build_schema()
     try:
+        if given and remove_missing and shipped_corpus() not in given:
+            run.replace_demo()  # first: a copy of a demo article in the user's folder is theirs
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr)
         progress.update(len(files) - len(jobs))
@@ -239,19 +256,18 @@ def index_paths(
         progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
-        if given and shipped_corpus() not in given:
-            run.replace_demo()
         if rebuild:  # articles that came from standard input have no file to read again
             run.index_items(_unprepared(_stdin_articles(ix)), path=STDIN, root=STDIN, stamp="")
     except BaseException:
         run.cancel()
+        record_unfinished(index_dir, run.earlier)
         raise
     if strict and run.report.warnings:
         run.cancel()
+        record_unfinished(index_dir, run.earlier)
         run.report.committed = False
     else:
         run.commit(clear=rebuild, quiet=quiet)
-    record_unfinished(index_dir, [root for root in earlier if Path(root) not in roots])
     return run.report
 
 
@@ -293,15 +309,20 @@ class _Run:
 
     def __init__(
         self, ix: Index, index_dir: Path, entries: dict[str, Entry], warn: Callable[[str], None],
-        batch_size: int | None, skipped: dict[str, Skipped] | None = None,
+        batch_size: int | None, skipped: dict[str, Skipped] | None = None, roots: list[Path] | None = None,
+        claims: dict[str, str] | None = None, earlier: list[str] | None = None,
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.entries = entries
+        self.roots = roots or []  # the folders (and files) this run reads
+        self.claims = claims or {}  # id -> path: the ids files held before a rebuild
+        self.earlier = earlier or []  # the roots of runs cut short before this one
         # Files that gave no article, by path (`indexer.manifest.read_skipped`), written back
         # at the commit when given (a run from standard input reads no file).
         self.keeps_skipped = skipped is not None
         self.skipped = skipped or {}
         self.first_entries = list(entries.values())  # what the index held before the run
+        self._skip_stamps: dict[str, str] = {}  # by path: skipped files' stamps when they were read
         self.paths = by_path(entries)
         self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
         self.batch = batch_size  # None: one commit at the end
@@ -315,16 +336,17 @@ class _Run:
         counts as unchanged). An unreadable file is reported here."""
         previous = self.paths.get(str(file), [])
         try:
-            stamp = file_stamp(file)
+            stamp, skip = file_stamp(file), skip_stamp(file)
         except OSError as error:
             self.skip(Problem(str(file), f"cannot read it ({error.strerror or error})"))
             return None
         if previous and all(entry.stamp == stamp for entry in previous):
             self.report.unchanged += len(previous)
             return None
-        if str(file) in self.skipped and self.skipped[str(file)].stamp == stamp:
+        if str(file) in self.skipped and self.skipped[str(file)].stamp == skip:
             self.report.skipped_before += 1
             return None
+        self._skip_stamps[str(file)] = skip
         return file, root, stamp
 
     def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
@@ -341,8 +363,11 @@ class _Run:
     def _remember_if_skipped(self, path: str, stamp: str, produced: set[str], problems: list[Problem],
                              copies: list[tuple[str, str]]) -> None:
         """Keep a file that gave no article, so that it is not read (nor reported by `check`)
-        again until it changes; forget it once it gives one."""
-        held = any((entry := self.entries.get(article_id)) and entry.path == path for article_id in produced)
+        again until it changes; forget it once it gives one. A file whose articles the index
+        still holds is not kept: it stays "changed" until it can be read again."""
+        ids = produced | {entry.id for entry in self.paths.get(path, [])}
+        held = any((entry := self.entries.get(article_id)) and entry.path == path for article_id in ids)
+        stamp = self._skip_stamps.get(path, stamp)
         if held or not (problems or copies):
             self.skipped.pop(path, None)
         elif problems:
@@ -363,7 +388,7 @@ class _Run:
                 continue
             for message in item.warnings:
                 self._notice(f"{path}: {message}")
-            article = self._own_id(item.article, path)
+            article = self._own_id(item.article, path, produced)
             produced.add(article.id)
             previous = self.entries.get(article.id)
             same = self.ids_by_hash.get(article.content_hash)
@@ -379,9 +404,15 @@ class _Run:
                 analysis = analysis or Analysis({}, _counted(article))
                 self._write(article, entry, analysis, replace=previous is not None)
                 self.counts.merge(analysis.counts)
+                self._forget_copies_of(article.id)
                 self.report.added += previous is None
                 self.report.updated += previous is not None
         return produced, complete
+
+    def _forget_copies_of(self, article_id: str) -> None:
+        """Files skipped as copies of an article that changed or went: read them again."""
+        for path in [path for path, skipped in self.skipped.items() if skipped.copy_of == article_id]:
+            del self.skipped[path]
 
     def _write(self, article: Article, entry: Entry, analysis: Analysis | None, replace: bool) -> None:
         fields = document_fields(article) | (analysis.fields if analysis else {}) | _manifest_fields(entry)
@@ -417,13 +448,12 @@ class _Run:
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)
         self.entries.pop(article_id, None)
-        for path, skipped in list(self.skipped.items()):
-            if skipped.copy_of == article_id:  # a copy of it is an article of its own now
-                del self.skipped[path]
+        self._forget_copies_of(article_id)
         self.report.removed += 1
         self._count_pending()
 
     def commit(self, clear: bool = False, quiet: bool = True) -> None:
+        self._write_records(final=True)
         if clear:  # the new segments replace every old one in a single new generation
             self.writer.commit(mergetype=CLEAR)
         else:
@@ -433,24 +463,47 @@ class _Run:
                       file=sys.stderr) as progress:
                 self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
-        record_folders(self.index_dir, self.entries)
+
+    def _write_records(self, final: bool) -> None:
+        """The records beside the index, written while this run holds the write lock: the
+        folders it is built from (those of its articles, and those this run read, whether
+        or not they gave any), the files skipped, and, at the end, the runs still unfinished
+        (those before this one, but for the roots it read and those that are gone)."""
+        folders = {entry.root for entry in self.entries.values()} | {str(root) for root in self.roots}
+        if self.report.demo_replaced:
+            folders.discard(str(shipped_corpus()))
+        record_folders(self.index_dir, folders)
         if self.keeps_skipped:
             write_skipped(self.index_dir, self.skipped)
+        if final and self.roots:  # a run over folders (not standard input, not `remove`)
+            read = {str(root) for root in self.roots}
+            record_unfinished(self.index_dir, [root for root in self.earlier if root not in read and os.path.exists(root)])
 
     def cancel(self) -> None:
         self.writer.cancel()
 
-    def _own_id(self, article: Article, path: str) -> Article:
-        """The article, with an id no other file's article has. When another file that is
-        still there holds its id (`tin.txt` and `tin.json`, or two folders' `tin.txt`), the
-        one indexed first keeps it and this one's id gets `~` and 8 hex digits of its file's
-        path: the same for this file on every run, so ids stay stable."""
-        owner = self.entries.get(article.id)
-        if owner is None or owner.path == path or not (owner.root == STDIN or os.path.lexists(owner.path)):
+    def _own_id(self, article: Article, path: str, taken: set[str]) -> Article:
+        """The article, with an id no other article has. When another file that is still
+        there holds its id (`tin.txt` and `tin.json`, or two folders' `tin.txt`), or held it
+        before a rebuild, or an earlier record of the same file has it (`taken`), this one's
+        id gets `~` and 8 hex digits of its file's path (more if those are taken too): the
+        same for this file on every run, so ids stay stable."""
+        if article.id not in taken and not self._held_elsewhere(article.id, path):
             return article  # new, its own, or its file moved here
-        own_id = f"{article.id}~{hashlib.sha256(path.encode()).hexdigest()[:8]}"
-        self._notice(f"{path}: the id {article.id} is taken by {owner.path}, so this article's id is {own_id}")
+        digest = hashlib.sha256(path.encode()).hexdigest()
+        candidates = chain([f"{article.id}~{digest[:8]}", f"{article.id}~{digest}"],
+                           (f"{article.id}~{digest}-{n}" for n in count(2)))
+        own_id = next(c for c in candidates if c not in taken and not self._held_elsewhere(c, path))
+        self._notice(f"{path}: the id {article.id} is taken, so this article's id is {own_id}")
         return replace(article, id=own_id)
+
+    def _held_elsewhere(self, article_id: str, path: str) -> bool:
+        """Whether another file that is still there holds (or, before a rebuild, held) the id."""
+        owner = self.entries.get(article_id)
+        if owner is not None:
+            return owner.path != path and (owner.root == STDIN or os.path.lexists(owner.path))
+        claimed = self.claims.get(article_id)
+        return claimed is not None and claimed != path and (claimed == STDIN or os.path.lexists(claimed))
 
     def _notice(self, message: str) -> None:
         self.report.notices.append(message)
@@ -465,9 +518,9 @@ class _Run:
         if self.batch and self.pending >= self.batch:
             # No merging between batches: merging rewrites segments that the next batch would
             # merge again, which grows with the index. The run's last commit merges (merge_small).
+            self._write_records(final=False)
             self.writer.commit(merge=False)
             self.counts.save(self.index_dir)
-            record_folders(self.index_dir, self.entries)
             self.writer = self._open_writer()
             self.pending = 0
 
@@ -651,7 +704,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     """(counts, how the files differ from the index, indexed folders that are gone)."""
     entries = read_manifest(open_index(index_dir))
     _check_counts(index_dir)
-    roots = sorted({entry.root for entry in entries.values() if entry.root != STDIN} | set(unfinished_roots(index_dir)))
+    roots = known_roots(entries, index_dir)
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)
     changes = pending_changes(entries, [Path(root) for root in roots if root not in gone], skipped)

@@ -283,7 +283,12 @@ def _shorten(text: str, width: int = 70) -> str:
 @quiet_option
 def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
     """Articles, terms, size on disk and last update of the index."""
-    stats = index_stats(_open_or_build(index_dir, quiet))
+    ix = _open_or_build(index_dir, quiet)
+    try:
+        stats = index_stats(ix)
+    except Exception as error:  # a segment damaged where opening the index does not read
+        raise Fail(f"the index at {ix.storage.folder} cannot be read ({type(error).__name__}: {error}); "
+                   f"run `vnsearch index --rebuild --index {shlex.quote(ix.storage.folder)}`") from None
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,13 @@ def file_stamp(path: Path) -> str:
     """Changes whenever the file is written (size and modification time in nanoseconds)."""
     status = path.stat()
     return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def skip_stamp(path: Path) -> str:
+    """A skipped file's stamp: its file stamp and its change time, which `chmod` moves too (a
+    file made readable again is read again)."""
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
 
 
 def read_manifest(ix: Index) -> dict[str, Entry]:
@@ -101,13 +109,18 @@ def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
 def indexed_roots(entries: dict[str, Entry], index_dir: Path) -> list[Path]:
     """The folders and files the index was built from, or that a run cut short was given,
     that still exist."""
+    return [Path(root) for root in known_roots(entries, index_dir) if os.path.exists(root)]
+
+
+def known_roots(entries: dict[str, Entry], index_dir: Path) -> list[str]:
+    """Every folder and file the index was built from or given, whether it still exists or not."""
     roots = {entry.root for entry in entries.values()} | set(unfinished_roots(index_dir)) | set(_recorded(index_dir))
-    return [Path(root) for root in sorted(roots - {STDIN}) if os.path.exists(root)]
+    return sorted(roots - {STDIN})
 
 
-def record_folders(index_dir: Path, entries: dict[str, Entry]) -> None:
-    """Record the folders (and files) the committed articles come from."""
-    _write_json(index_dir / FOLDERS_FILE, {"roots": sorted({entry.root for entry in entries.values()} - {STDIN})})
+def record_folders(index_dir: Path, roots: set[str]) -> None:
+    """Record the folders (and files) the index was built from."""
+    _write_json(index_dir / FOLDERS_FILE, {"roots": sorted(roots - {STDIN})})
 
 
 def unfinished_roots(index_dir: Path) -> list[str]:
@@ -157,7 +170,7 @@ def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[
     indexed = by_path(entries)
     changes = Changes()
     for path, stamp in stamps.items():
-        if stamp is None or (path in skipped and skipped[path].stamp == stamp):
+        if stamp is None or (path in skipped and skipped[path].stamp == _stamp_or_none(files[path], skip_stamp)):
             continue
         if path not in indexed:
             changes.new.append(path)
@@ -167,8 +180,8 @@ def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[
     return changes
 
 
-def _stamp_or_none(file: Path) -> str | None:
+def _stamp_or_none(file: Path, stamp: Callable[[Path], str] = file_stamp) -> str | None:
     try:
-        return file_stamp(file)
+        return stamp(file)
     except OSError:
         return None

@@ -26,6 +26,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, Protocol
@@ -304,9 +305,13 @@ class FieldPostings:
         found = self.postings
         gaps = found.gaps
         if gaps is not None:
-            position_bounds = found.position_bounds()
-            gaps = gaps[position_bounds[start]:position_bounds[end]]
+            gaps = gaps[self._position_bounds[start]:self._position_bounds[end]]
         return Postings(found.ids[start:end], found.weights[start:end], gaps)
+
+    @cached_property
+    def _position_bounds(self) -> np.ndarray:
+        # Once for all the terms: worked out per term, a merge's time grew with terms x postings.
+        return self.postings.position_bounds()
 
     @classmethod
     def of_terms(cls, terms: list[tuple[bytes, Postings]]) -> FieldPostings:

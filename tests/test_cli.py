@@ -2,6 +2,7 @@
 
 import gc
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -131,6 +132,40 @@ def test_a_damaged_language_model_is_said_once_searched_without_and_rebuilt(
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     restored = CliRunner().invoke(cli, ["search", "thanh", "uy", "hai", "phong", *index])
     assert "Did you mean: thành ủy hải phòng" in restored.output
+
+
+def test_a_copy_of_a_demo_article_in_ones_folder_is_kept_and_add_leaves_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VNSEARCH_INDEX", str(tmp_path / "fresh"))
+    CliRunner().invoke(cli, ["search", "Mai"])  # the demo
+    extra = write_articles(tmp_path / "extra", {"x": "Tin thêm\nNội dung về Huế.\n"})
+    added = CliRunner().invoke(cli, ["add", str(extra / "x.txt")])  # changes nothing else
+    assert "(1 added, 0 updated, 0 removed" in added.stderr and "shipped demo" not in added.stderr
+    monkeypatch.setenv("VNSEARCH_INDEX", str(tmp_path / "second"))
+    CliRunner().invoke(cli, ["search", "Mai"])  # the demo again, alone
+    news = tmp_path / "news"
+    news.mkdir()
+    demo = next(shipped_corpus().glob("*.txt"))
+    shutil.copy(demo, news / demo.name)
+    result = CliRunner().invoke(cli, ["index", str(news)])
+    assert "shipped demo" in result.stderr and "(1 added, 0 updated, 5 removed, 0 unchanged, 0 duplicates" in result.stderr
+    assert CliRunner().invoke(cli, ["check"]).exit_code == 0
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as below
+def test_an_index_without_its_table_of_contents_is_not_written_over(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": "Tin một\nNội dung về Huế.\n", "b": "Tin hai\nNội dung về Vinh.\n"})
+    extra = write_articles(tmp_path / "extra", {"x": "Tin thêm\nNội dung về Huế.\n"})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
+        toc.unlink()
+    refused = CliRunner().invoke(cli, ["add", str(extra / "x.txt"), *index])
+    assert refused.exit_code == 2 and "lost its table of contents" in refused.stderr and "--rebuild" in refused.stderr
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index]).exit_code == 0
+    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
+    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
 
 
 # Whoosh leaves the damaged table-of-contents file open when it fails to read it (TOC.read in

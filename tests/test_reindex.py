@@ -139,7 +139,7 @@ def test_two_files_never_share_an_id(tmp_path: Path) -> None:
     first = CliRunner().invoke(cli, ["index", str(news), *index])
     assert first.exit_code == 0 and "2 added" in first.stderr
     other = f"tin~{hashlib.sha256(str(news / 'tin.txt').encode()).hexdigest()[:8]}"
-    assert f"the id tin is taken by {news / 'tin.json'}, so this article's id is {other}" in first.stderr
+    assert f"tin.txt: the id tin is taken, so this article's id is {other}" in first.stderr
     assert found_ids(tmp_path / "ix", "bản tin") == ["tin", other]
     again = CliRunner().invoke(cli, ["index", *index])
     assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stderr
@@ -189,6 +189,102 @@ def test_a_damaged_record_of_skipped_files_only_means_reading_them_again(tmp_pat
     assert "1 new file" in CliRunner().invoke(cli, ["check", *index]).output
     again = CliRunner().invoke(cli, ["index", *index])
     assert again.exit_code == 0 and "binary.txt: binary file" in again.stderr and "Traceback" not in again.output
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+
+
+# What a review found, each failing before its fix.
+def test_a_copy_is_read_again_when_its_original_changes(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1), "b": article(1)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    write_articles(news, {"a": article(2)})
+    CliRunner().invoke(cli, ["index", *index])
+    assert "1 new file, not indexed" in CliRunner().invoke(cli, ["check", *index]).output  # b: its own now
+    CliRunner().invoke(cli, ["index", *index])
+    assert found_ids(tmp_path / "ix", "bản tin") == ["a", "b"]
+
+
+def test_a_skipped_file_is_read_again_after_chmod(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    (news / "b.txt").write_bytes(b"\x00binary")
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    os.chmod(news / "b.txt", 0o600)  # what makes an unreadable file readable: only its change time moves
+    assert "b.txt: binary file" in CliRunner().invoke(cli, ["index", *index]).stderr
+
+
+def test_a_file_that_turns_unreadable_keeps_its_article_and_check_says_so(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    (news / "a.txt").write_bytes(b"")
+    CliRunner().invoke(cli, ["index", *index])
+    for _ in range(2):  # not forgotten as skipped: still changed, on every check
+        assert "1 file changed since indexed" in CliRunner().invoke(cli, ["check", *index]).output
+    assert found_ids(tmp_path / "ix", "bản tin") == ["a"]  # nothing indexed is lost
+
+
+def test_a_folder_that_gave_nothing_yet_is_not_forgotten(tmp_path: Path) -> None:
+    news, other = tmp_path / "news", tmp_path / "other"
+    news.mkdir(), other.mkdir()
+    write_articles(news, {"a": article(1)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), str(other), *index])
+    write_articles(other, {"b": article(2)})
+    assert "1 new file, not indexed" in CliRunner().invoke(cli, ["check", *index]).output
+    CliRunner().invoke(cli, ["index", *index])
+    assert found_ids(tmp_path / "ix", "bản tin") == ["a", "b"]
+
+
+def test_a_run_stopped_on_purpose_is_not_carried_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    wrong = write_articles(tmp_path / "wrong", {"w": article(9)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "_read_all", interrupted)
+    CliRunner().invoke(cli, ["index", str(wrong), *index])  # Ctrl-C
+    monkeypatch.undo()
+    assert not (tmp_path / "ix" / RUN_FILE).exists()
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    assert found_ids(tmp_path / "ix", "bản tin") == ["a"]
+
+
+def test_rebuild_keeps_every_files_id(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"tin": article(1)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    CliRunner().invoke(cli, ["index", *index])
+    before = found_ids(tmp_path / "ix", "mãsố1x")
+    CliRunner().invoke(cli, ["index", "--rebuild", *index])  # tin.json comes first in order
+    assert found_ids(tmp_path / "ix", "mãsố1x") == before == ["tin"]
+
+
+def test_an_id_made_unique_takes_no_other_files_id(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "news", {"tin": article(1)})
+    taken = f"tin~{hashlib.sha256(str(news / 'tin.json').encode()).hexdigest()[:8]}"
+    write_articles(news, {taken: article(3)})
+    index = ["--index", str(tmp_path / "ix")]
+    CliRunner().invoke(cli, ["index", str(news), *index])
+    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    assert "1 added" in CliRunner().invoke(cli, ["index", *index]).stderr
+    assert len(found_ids(tmp_path / "ix", "bản tin")) == 3
+
+
+def test_records_of_one_file_never_share_an_id(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    records = [{"id": key, "title": f"Tin {n}", "body": article(n)} for n, key in enumerate(["a", "a", "a b", "a-b"])]
+    (news / "x.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    index = ["--index", str(tmp_path / "ix")]
+    assert "4 added" in CliRunner().invoke(cli, ["index", str(news), *index]).stderr
+    ids = found_ids(tmp_path / "ix", "bản tin")
+    assert len(ids) == len(set(ids)) == 4
+    assert "0 added, 0 updated, 0 removed, 4 unchanged" in CliRunner().invoke(cli, ["index", *index]).stderr
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
 
 
