@@ -14,6 +14,7 @@ blocked: they see the last commit.
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import hashlib
 import multiprocessing
@@ -128,11 +129,15 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
             searcher.doc_count()
             if not outdated:  # an earlier format has no arrays files
                 read_tables(searcher)
-        problem = ""
+        problem, blocked = "", False
     except Exception as error:  # Whoosh raises many types for damaged files
         problem = f"{type(error).__name__}: {error}"
+        # Not the files' fault: rebuilding would not help, and would cost the index.
+        blocked = isinstance(error, (PermissionError, MemoryError)) or getattr(error, "errno", None) in _NOT_DAMAGE
     # Raised outside the handler so that Whoosh's failed frames (and the files they hold
     # open) are released now rather than kept alive as this exception's context.
+    if blocked:
+        raise IndexUnavailable(f"cannot read the index at {index_dir} ({problem})")
     if problem:
         raise IndexDamaged(
             f"the index at {index_dir} cannot be read ({problem}); "
@@ -144,6 +149,9 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
             f"run `vnsearch index --rebuild` to build it again"
         )
     return ix
+
+
+_NOT_DAMAGE = {errno.EACCES, errno.EPERM, errno.EMFILE, errno.ENFILE, errno.ENOMEM}  # what the system refused
 
 
 def _leftovers(index_dir: Path) -> bool:

@@ -243,6 +243,23 @@ def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path,
     gc.collect()
 
 
+@pytest.mark.parametrize("refusal", [PermissionError(13, "Permission denied"), OSError(24, "Too many open files")])
+def test_an_index_the_system_will_not_let_us_read_is_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: OSError
+) -> None:
+    index = ["--index", str(tmp_path / "ix")]
+    news = write_articles(tmp_path / "news", {"a": "Tin một\nNội dung về Huế.\n"})
+    CliRunner().invoke(cli, ["index", str(news), *index, "-q"])
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise refusal
+
+    monkeypatch.setattr("indexer.build.MappedStorage.open_index", refused)
+    result = CliRunner().invoke(cli, ["search", "Huế", *index])
+    assert result.exit_code == 2 and "cannot read the index" in result.stderr and "--rebuild" not in result.stderr
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index]).exit_code == 2  # not built over
+
+
 def test_an_index_that_knows_no_folders_is_not_filled_with_the_demo(tmp_path: Path) -> None:
     index = ["--index", str(tmp_path / "ix")]
     typed = CliRunner().invoke(cli, ["add", "-", "--id", "typed", *index], input="Tin gõ tay\nNội dung về Huế.\n")
