@@ -329,7 +329,6 @@ class _Run:
         # at the commit when given (a run from standard input reads no file).
         self.keeps_skipped = skipped is not None
         self.skipped = skipped or {}
-        self.first_entries = list(entries.values())  # what the index held before the run
         self._skip_stamps: dict[str, str] = {}  # by path: skipped files' stamps when they were read
         self.paths = by_path(entries)
         self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
@@ -344,17 +343,19 @@ class _Run:
         counts as unchanged). An unreadable file is reported here."""
         previous = self.paths.get(str(file), [])
         try:
-            stamp, skip = file_stamp(file), skip_stamp(file)
+            stamp = file_stamp(file)
         except OSError as error:
             self.skip(Problem(str(file), f"cannot read it ({error.strerror or error})"))
             return None
         if previous and all(entry.stamp == stamp for entry in previous):
             self.report.unchanged += len(previous)
             return None
-        if str(file) in self.skipped and self.skipped[str(file)].stamp == skip:
-            self.report.skipped_before += 1
-            return None
-        self._skip_stamps[str(file)] = skip
+        # Its change time too, only for a file that is read or was skipped (a second stat).
+        with suppress(OSError):
+            skip = self._skip_stamps[str(file)] = skip_stamp(file)
+            if str(file) in self.skipped and self.skipped[str(file)].stamp == skip:
+                self.report.skipped_before += 1
+                return None
         return file, root, stamp
 
     def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
@@ -404,13 +405,13 @@ class _Run:
             if previous is not None and previous.content_hash == article.content_hash:
                 self.report.unchanged += 1
                 if previous != entry:  # touched, not changed: its new stamp, or it is read on every run
-                    self._write(article, entry, analysis, replace=True)
+                    self._write(article, entry, analysis, update=True)
             elif same is not None and same != article.id and same in self.entries:
                 self.report.duplicates.append((article.id, same))
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
                 analysis = analysis or Analysis({}, _counted(article))
-                self._write(article, entry, analysis, replace=previous is not None)
+                self._write(article, entry, analysis, update=previous is not None)
                 self.counts.merge(analysis.counts)
                 self._forget_copies_of(article.id)
                 self.report.added += previous is None
@@ -422,9 +423,9 @@ class _Run:
         for path in [path for path, skipped in self.skipped.items() if skipped.copy_of == article_id]:
             del self.skipped[path]
 
-    def _write(self, article: Article, entry: Entry, analysis: Analysis | None, replace: bool) -> None:
+    def _write(self, article: Article, entry: Entry, analysis: Analysis | None, update: bool) -> None:
         fields = document_fields(article) | (analysis.fields if analysis else {}) | _manifest_fields(entry)
-        if replace:
+        if update:
             self.writer.update_document(**fields)
         else:  # not in the index (the manifest is read from it): nothing to replace
             # Whoosh's update_document looks for the id in every segment, which grows
@@ -444,11 +445,12 @@ class _Run:
             del self.skipped[path]
 
     def replace_demo(self) -> None:
-        """Remove the shipped corpus's articles when the index held nothing else before this
-        run: the demo that the first command built is not mixed with the user's own news."""
+        """Before anything is indexed: remove the shipped corpus's articles when the index
+        holds nothing else, so that the demo the first command built is not mixed with the
+        user's own news."""
         shipped = str(shipped_corpus())
         demo = [entry.id for entry in self.entries.values() if entry.root == shipped]
-        if demo and all(entry.root == shipped for entry in self.first_entries):
+        if demo and len(demo) == len(self.entries):
             for article_id in demo:
                 self.delete(article_id)
             self.report.demo_replaced = True
