@@ -106,14 +106,18 @@ def date_keys(searcher: Searcher) -> np.ndarray:
 def facet_values(counted: Counted, selected: list[str], limit: int) -> list[dict[str, Any]]:
     """The most frequent values (and every selected one), most frequent first, equal counts
     in the order of their values."""
-    named = counted.values != ""
-    values, counts = counted.values[named], counted.counts[named]
-    if len(counts) > limit:  # only the values that may be among the first `limit` are sorted
-        threshold = np.partition(counts, len(counts) - limit)[len(counts) - limit]
+    values, counts = counted.values, counted.counts
+    if len(counts) > limit + 1:  # only the values that may be among the first `limit` are sorted
+        # (one more than shown: the empty value, no name, is counted but never shown)
+        threshold = np.partition(counts, len(counts) - limit - 1)[len(counts) - limit - 1]
         values, counts = values[counts >= threshold], counts[counts >= threshold]
-    ranked = sorted(zip(values.tolist(), counts.tolist()), key=lambda item: (-item[1], item[0]))[:limit]
-    found, ranked_values = dict(counted.items()), {value for value, _ in ranked}
-    others = [(value, found.get(value, 0)) for value in dict.fromkeys(selected) if value not in ranked_values]
+    named = [(value, count) for value, count in zip(values.tolist(), counts.tolist()) if value != ""]
+    ranked = sorted(named, key=lambda item: (-item[1], item[0]))[:limit]
+    # Selected values are shown even when no result has them (count 0) or they rank lower.
+    ranked_values = {value for value, _ in ranked}
+    missing = [value for value in dict.fromkeys(selected) if value not in ranked_values]
+    found = dict(counted.items()) if missing else {}
+    others = [(value, found.get(value, 0)) for value in missing]
     shown = ranked + sorted(others, key=lambda item: (-item[1], item[0]))
     return [{"value": value, "count": count, "selected": value in selected} for value, count in shown]
 

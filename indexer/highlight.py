@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.analysis import fold_term
-from indexer.normalize import fold_in_place
+from indexer.normalize import canonical_iy, fold_in_place
 from indexer.segment import plain_syllables
 
 
@@ -44,7 +44,7 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
         else:
             found = singles.get(unit.folded[0], []) if len(unit.folded) == 1 else _found_folded(folded, unit)
         if unit.exact:
-            found = [(a, b) for a, b in found if tuple(s.text for s in plain_syllables(body[a:b])) == unit.exact] or found
+            found = [(a, b) for a, b in found if _syllables_as_written(body[a:b]) == unit.exact] or found
         spans += found
     return spans
 
@@ -59,21 +59,41 @@ def _found_singles(folded: str, words: tuple[str, ...]) -> dict[str, list[tuple[
     found: dict[str, list[tuple[int, int]]] = {}
     if words:
         for match in _any_of(words).finditer(folded):
-            found.setdefault(match.group(), []).append(match.span())
+            start = match.start()
+            if not (start and folded[start - 1].isalnum()):  # what `(?<![^\W_])` says, but faster
+                found.setdefault(canonical_iy(match.group()), []).append(match.span())
     return found
 
 
 @lru_cache(maxsize=256)
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of these whole syllables (they cannot overlap: one match at a time will do)."""
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})(?![^\W_])")
+    """Any of these syllables, where a syllable ends (they cannot overlap: one match at a time
+    will do). Whether one also begins a syllable is for the caller to check: a lookbehind
+    here is tried at every character and doubles the time of a search through a body. A match
+    inside a word ends where that word does, so it hides no whole syllable that follows."""
+    return re.compile(rf"(?:{'|'.join(map(_as_written, words))})(?![^\W_])")
 
 
 @lru_cache(maxsize=256)
 def _pattern(folded: tuple[str, ...]) -> re.Pattern[str]:
     """Whole syllables, one after the other, whatever stands between them."""
-    syllables = r"[\W_]+".join(map(re.escape, folded))
+    syllables = r"[\W_]+".join(map(_as_written, folded))
     return re.compile(rf"(?<![^\W_])(?=({syllables})(?![^\W_]))")
+
+
+def _as_written(syllable: str) -> str:
+    """A folded syllable as a regular expression over `fold_in_place`'s text, which keeps `i`
+    and `y` as written: `ky` (from `kĩ` or `kỹ`) is `k[iy]`."""
+    if syllable.endswith("y") and canonical_iy(syllable[:-1] + "i") == syllable:
+        return re.escape(syllable[:-1]) + "[iy]"
+    return re.escape(syllable)
+
+
+@lru_cache(maxsize=4096)
+def _syllables_as_written(text: str) -> tuple[str, ...]:
+    """The syllables of a matched stretch of a body, marks kept (the same words come back in
+    every body, so they are split once)."""
+    return tuple(s.text for s in plain_syllables(text))
 
 
 def _folded_syllables(body: str) -> list[tuple[str, int, int]]:

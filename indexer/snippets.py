@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from indexer.normalize import fold
@@ -61,7 +62,7 @@ def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
     """Start of the window that holds the most distinct matched words (then the most matches),
     beginning a little before its first match so the reader sees some context."""
-    keys = [fold(text[start:end]) for start, end in spans]
+    keys = [_folded(text[start:end]) for start, end in spans]
     best_start, best_key = 0, (0, 0)
     last = 0
     for first, (start, _) in enumerate(spans):
@@ -78,6 +79,11 @@ def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
     lead = max(0, best_start - length // 5)
     boundary = max(text.rfind(". ", lead, best_start), text.rfind("\n", lead, best_start))
     return boundary + 1 if boundary >= 0 else lead
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return fold(word)  # the same words come back in every snippet
 
 
 def _word_start(text: str, at: int) -> int:

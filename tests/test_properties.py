@@ -2,7 +2,7 @@
 combining marks, NUL and control characters, lone surrogates, right-to-left text, emoji,
 Vietnamese in both tone placements, and long inputs.
 
-- Normalising is idempotent and never raises.
+- Normalising is idempotent and never raises; folding in place is the translation it stands for.
 - Segmentation, syllables and every analyser's tokens point into the original text.
 - Parsing a query, and the whole `search()`, raise nothing but `QueryError`.
 - A snippet is escaped HTML whatever the text and spans.
@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from indexer.analysis import fold_term
 from indexer.build import open_index
-from indexer.normalize import AlignedText, normalize
+import indexer.normalize as normalize_module
+from indexer.normalize import UNFOLDED, AlignedText, fold_in_place, normalize
 from indexer.query import QueryError, parse_query
 from indexer.schema import FORMS
 from indexer.search import search
@@ -71,6 +72,15 @@ def test_words_and_syllables_point_into_the_original(text: str) -> None:
             assert fold_term(syllable.text).replace(" ", "") in fold_term(normalize(covered)).replace(" ", "")
     for syllable in plain_syllables(text):
         assert 0 <= syllable.start < syllable.end <= len(text)
+
+
+@given(TEXT)
+def test_folding_in_place_is_the_translation_it_stands_for(text: str) -> None:
+    # fold_in_place looks each character up in a table (and the rarest one by one): it must
+    # say what the translation table and the regular expression it was made from say.
+    folded = fold_in_place(text)
+    if folded is not None:
+        assert folded == normalize_module._UNFOLDED_LETTER.sub(UNFOLDED, text.translate(normalize_module._FOLD_ONE_FOR_ONE))
 
 
 @given(TEXT)

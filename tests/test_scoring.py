@@ -534,3 +534,31 @@ def test_an_analysed_value_with_a_boost_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no boosts"):
         writer.add_document(id="b", body=value, _body_boost=2.0)
     writer.cancel()
+
+
+@pytest.mark.parametrize("offsets_stored", [False, True])
+def test_stored_fields_read_as_whoosh_reads_them(offsets_stored: bool) -> None:
+    # Whoosh stores each document's offset only above 2**15 documents; below, vnsearch sums
+    # the lengths itself. Empty values (no stored fields) take no bytes.
+    from whoosh.codec.whoosh3 import STORED_COLUMN
+    from whoosh.columns import VarBytesColumn
+
+    from indexer.postings import _STORED_COLUMN
+
+    values = [None if n % 7 == 0 else {"id": str(n), "body": "chữ " * (n % 50)} for n in range(500)]
+    storage = RamStorage()
+    with storage.create_file("stored") as column_file:
+        writer = STORED_COLUMN.writer(column_file)
+        if offsets_stored:  # as Whoosh writes a column of more than 2**15 documents
+            writer._child.cutoff = 0
+        for docnum, value in enumerate(values):
+            if value is not None:
+                writer.add(docnum, value)
+        writer.finish(len(values))
+        length = column_file.tell()
+    column_file = storage.open_file("stored")
+    whooshs = STORED_COLUMN.reader(column_file, 0, length, len(values))
+    ours = _STORED_COLUMN.reader(column_file, 0, length, len(values))
+    assert isinstance(whooshs._child, VarBytesColumn.Reader) and whooshs._child.had_stored_offsets == offsets_stored
+    assert [ours[n] for n in range(len(values))] == [whooshs[n] for n in range(len(values))] == values
+    column_file.close()
