@@ -238,6 +238,8 @@ def index_paths(
             f"no folders are known for the index at {index_dir}: name them, "
             f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
         )
+    if rebuild and not given:
+        _check_folders_there(ix, index_dir)
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
@@ -277,6 +279,18 @@ def index_paths(
     else:
         run.commit(clear=rebuild, quiet=quiet)
     return run.report
+
+
+def _check_folders_there(ix: Index, index_dir: Path) -> None:
+    """Refuse to rebuild from the recorded folders when one is not there (an unmounted drive):
+    the rebuilt index would lose its articles."""
+    gone = [root for root in known_roots(read_manifest(ix), index_dir) if not os.path.exists(root)]
+    if gone:
+        raise IndexUnavailable(
+            f"the indexed folder {gone[0]} is not there, so a rebuild would drop its articles: "
+            f"bring it back, or name the folders to rebuild from, `vnsearch index --rebuild FOLDER... "
+            f"--index {shlex.quote(str(index_dir))}`"
+        )
 
 
 def add_text(

@@ -330,3 +330,20 @@ def test_serve_on_a_busy_port_is_one_clear_error(runner: CliRunner) -> None:
         result = runner.invoke(cli, ["serve", "--port", str(port), "-q"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_rebuild_does_not_drop_a_folder_that_is_not_there(tmp_path: Path) -> None:
+    # An unmounted drive: rebuilt without it, its articles would be gone from the index.
+    index = ["--index", str(tmp_path / "ix")]
+    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n"})
+    drive = write_articles(tmp_path / "drive", {"b": "Tin thứ hai\nNội dung về Huế.\n"})
+    for folder in (news, drive):
+        assert CliRunner().invoke(cli, ["index", str(folder), *index, "-q"]).exit_code == 0
+    drive.rename(tmp_path / "unmounted")
+    refused = CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"])
+    assert refused.exit_code == 2 and f"the indexed folder {drive} is not there" in refused.stderr
+    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
+    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
+    assert CliRunner().invoke(cli, ["index", "--rebuild", str(news), *index, "-q"]).exit_code == 0  # named: as asked
+    (tmp_path / "unmounted").rename(drive)
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
