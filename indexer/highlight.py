@@ -49,6 +49,33 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
     return spans
 
 
+def holds_as_written(text: str, written: str) -> bool:
+    """Whether `text` holds `written` as it was typed, case and marks aside: the same
+    punctuation inside and between its words (`92C-046`, not `92C - 046`; `karaoke vũ`, not
+    `Karaoke, vũ`), as whole words (not the start of `Praha-Budapest`)."""
+    folded = fold_in_place(text)
+    pattern = _written_pattern(written)
+    return folded is not None and pattern is not None and pattern.search(folded) is not None
+
+
+@lru_cache(maxsize=256)
+def _written_pattern(written: str) -> re.Pattern[str] | None:
+    """`written`'s words folded (as `fold_in_place` folds them), what stands between them as
+    typed (any spaces as any spaces); punctuation before the first and after the last left out."""
+    pieces = _WORD_RUN.split(written)[1:-1]  # words at odd places, what stands between at even
+    if not pieces:
+        return None
+    pattern = "".join(
+        _as_written(canonical_iy(fold_term(piece))) if number % 2 == 0
+        else "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.findall(r"\s+|\S+", piece))
+        for number, piece in enumerate(pieces)
+    )
+    return re.compile(rf"(?<![^\W_])(?<![^\W_]-){pattern}(?![^\W_])(?!-[^\W_])")
+
+
+_WORD_RUN = re.compile(r"([^\W_]+)")
+
+
 def _found_folded(folded: str, unit: Highlight) -> list[tuple[int, int]]:
     # Overlapping matches too (`tin tin tin` holds `tin tin` twice), as syllables would give.
     return [match.span(1) for match in _pattern(unit.folded).finditer(folded)]

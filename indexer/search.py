@@ -8,6 +8,7 @@ abbreviations, typos, restored marks) and turned into Whoosh queries (`indexer.r
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,11 +22,11 @@ from whoosh.searching import Searcher
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import date_keys, facet_counts, facet_values
-from indexer.highlight import Highlight, body_spans
+from indexer.highlight import Highlight, body_spans, holds_as_written
 from indexer.ingest import web_link
 from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
-from indexer.normalize import canonical, has_marks
+from indexer.normalize import canonical, has_marks, is_syllable
 from indexer.query import ParsedQuery, QueryError, parse_date_range, parse_query
 from indexer.ranking import Analysed, Bonus, Occurrences, QueryBuilder, WholeRun, analyse
 from indexer.scoring import Matches, match_scores
@@ -65,7 +66,7 @@ def search(
         restored = _restored(groups, lm) if not use_marks else {}
         builder = QueryBuilder(use_marks, restored)
 
-        run = _Runner(searcher, builder.exclusions(parsed.excluded), sort, builder.bonus(groups))
+        run = _Runner(searcher, builder.exclusions(parsed.excluded), sort, builder.bonus(groups), _names_as_typed(groups))
         # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
         filters = {name: [v if name == "date" else canonical(v) for v in values] for name, values in (filters or {}).items()}
         allowed = run.docs(_filter_query(parsed, filters))
@@ -87,7 +88,7 @@ def search(
         "total": results.total,
         "page": results.page,
         "per_page": per_page,
-        "hits": [_hit(searcher, docnum, score, units, sort) for docnum, score in results.hits],
+        "hits": [_hit(run.stored(docnum), score, units, sort) for docnum, score in results.hits],
         "facets": _facets(run, parsed, filters, results, matched),
         "suggestion": suggestion,
         "relaxed": relaxed,
@@ -154,6 +155,30 @@ def query_units(query: str) -> list[Highlight]:
     return QueryBuilder(use_marks).highlight_units(groups)
 
 
+def _names_as_typed(groups: list[list[Analysed]]) -> list[str]:
+    """The clauses that hold a name, a word of another language or a code (`Hari Won`,
+    `92C-046`, `karaoke`, `U23`), and the codes in them whose words punctuation joins
+    (`92C-046` of `xe 92C-046`): results that hold them as typed rank first (WRITTEN_FIRST)."""
+    written: dict[str, None] = {}
+    for text in (a.clause.text for group in groups for a in group):
+        tokens = _TOKEN.findall(text)
+        if any(map(_is_name, tokens)):
+            written[text] = None
+            written.update((token, None) for token in tokens if len(_WORD.findall(token)) > 1)
+    return list(written)
+
+
+def _is_name(token: str) -> bool:
+    """Letters and digits mixed, words joined by punctuation, or a word that is not a
+    Vietnamese syllable (`Won`, `karaoke`, `UBND`)."""
+    words = _WORD.findall(token)
+    return len(words) > 1 or any(c.isdigit() for c in token) or not all(is_syllable(w.lower()) for w in words)
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[^\w\s]+[^\W_]+)*")  # words joined by punctuation (`92C-046`) are one
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
     if page < 1:
         raise QueryError("The page number must be 1 or more.", "Số trang phải từ 1 trở lên.")
@@ -194,6 +219,10 @@ def _date_query(dates: Any) -> q.Query:
 # Whoosh gives articles without a date the largest key; both orders put them last.
 _NO_DATE = np.uint64(2**64 - 1)
 RERANK = 100  # the best results by their words alone, re-scored with the bonuses (200 ranked no better)
+# Among this many best results, those that hold a name or code as typed come first: the
+# index keeps its words, not the punctuation between them, so `92C - 046` matches `92C-046`
+# as well as `92C-046` does. The texts of the first page are read for it, no more.
+WRITTEN_FIRST = 10
 
 
 @dataclass
@@ -210,14 +239,19 @@ class _Runner:
     Every result is matched and counted for the facets, and raised by the clauses' whole runs
     it holds (one phrase each, over every result), but only the best RERANK are scored with the
     bonuses: their many checks over every matching article would cost far more than they
-    change the first pages."""
+    change the first pages. Of those, the best WRITTEN_FIRST are read to see which hold the
+    query's names and codes as typed."""
 
-    def __init__(self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus]) -> None:
+    def __init__(
+        self, searcher: Searcher, mask: q.Query | None, sort: str, bonus: list[Bonus], written: list[str]
+    ) -> None:
         self.searcher = searcher
         excluded = self.docs(mask)
         self.kept = None if excluded is None else ~excluded
         self.sort = sort
         self.bonus = bonus if sort == "relevance" else []
+        self.written = written
+        self._stored: dict[int, dict[str, Any]] = {}
 
     def matches(self, required: q.Query) -> Matches:
         """Every article the query's words match, exclusions left out, with its score."""
@@ -251,6 +285,7 @@ class _Runner:
         if self.sort == "relevance":
             best = _best(docnums, matched.scores[docnums], max(wanted, RERANK))
             ranked = self._reranked(best) if self.bonus else best
+            ranked = self._written_first(ranked) if self.written else ranked
         else:
             ranked = [(docnum, None) for docnum in self._by_date(docnums)[:wanted]]
         return _Page(total, page, ranked[(page - 1) * per_page : wanted], matched.found)
@@ -260,6 +295,29 @@ class _Runner:
         extra = self._bonus_scores([docnum for docnum, _ in top])
         rescored = [(docnum, score + extra.get(docnum, 0.0)) for docnum, score in top]
         return sorted(rescored, key=lambda item: (-item[1], item[0])) + rest
+
+    def _written_first(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The best WRITTEN_FIRST, those holding more of the names as typed first, in their
+        order. Each name held raises a score by the spread of these scores (and a little), so
+        that the scores still descend."""
+        top, rest = ranked[:WRITTEN_FIRST], ranked[WRITTEN_FIRST:]
+        held = [self._names_held(docnum) for docnum, _ in top]
+        if len(set(held)) < 2:
+            return ranked
+        spread = max(score for _, score in top) - min(score for _, score in top) + 1e-4
+        lifted = [(docnum, score + count * spread) for (docnum, score), count in zip(top, held)]
+        return sorted(lifted, key=lambda item: (-item[1], item[0])) + rest
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """An article's stored fields, read once per search (`_names_held`, then its hit)."""
+        if docnum not in self._stored:
+            self._stored[docnum] = self.searcher.stored_fields(docnum)
+        return self._stored[docnum]
+
+    def _names_held(self, docnum: int) -> int:
+        fields = self.stored(docnum)
+        text = f"{fields.get('title', '')}\n{fields.get('body', '')}"
+        return sum(holds_as_written(text, written) for written in self.written)
 
     def _by_date(self, docnums: np.ndarray) -> list[int]:
         """Newest or oldest first; articles without a date last, ties in index order."""
@@ -307,10 +365,7 @@ def _facets(
     return {name: facet_values(counts[name], filters.get(name) or [], FACET_LIMIT) for name in FACET_FIELDS}
 
 
-def _hit(
-    searcher: Searcher, docnum: int, score: float | None, units: list[Highlight], sort: str
-) -> dict[str, Any]:
-    fields = searcher.stored_fields(docnum)
+def _hit(fields: dict[str, Any], score: float | None, units: list[Highlight], sort: str) -> dict[str, Any]:
     date: datetime | None = fields.get("date")
     spans = body_spans(fields.get("body", ""), units)
     return {

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from indexer.highlight import Highlight, body_spans
+from indexer.highlight import Highlight, body_spans, holds_as_written
 from indexer.normalize import fold_in_place
 
 BODY = "Kĩ sư Đảng đang họp; tin tin tin. Thuỷ điện Hoà Bình, lí do: TP.HCM và Thủy điện."
@@ -50,3 +50,19 @@ def test_a_letter_that_folds_to_several_keeps_the_rest_of_the_text_on_the_fast_p
     body = "Phố Straße ở Hà Nội, 中国 và Hà Nội"
     assert marked(body, [Highlight.of(["ha", "noi"], False)]) == ["Hà Nội", "Hà Nội"]
     assert marked(body, [Highlight.of(["stra"], False)]) == []  # not a syllable of it
+
+
+@pytest.mark.parametrize("text, written, held", [
+    ("xe BKS 92C-046.13 băng qua", "92C-046", True),
+    ("xe BKS 92C - 046.13 băng qua", "92C-046", False),  # other punctuation between the words
+    ("Các quán Karaoke vũ trường", "karaoke vu", True),  # case and marks aside
+    ("Các quán Karaoke, vũ trường", "karaoke vũ", False),
+    ("Sangri La-2017 đang diễn ra", "la-2017", True),
+    ("Đối thoại Shangri-La 2017", "La-2017", False),
+    ("Praha-Budapest", "Praha", False),  # the start of a longer hyphenated word
+    ("ở Praha, Séc", "(Praha)", True),  # punctuation around the words is not asked for
+    ("kĩ sư Mỹ", "kỹ sư mi", True),  # i and y as one, as the index has them
+    ("Hà Nội", "!!", False),  # no words
+])
+def test_a_name_is_held_as_written(text: str, written: str, held: bool) -> None:
+    assert holds_as_written(text, written) is held

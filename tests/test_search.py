@@ -154,6 +154,32 @@ def test_the_whole_clause_standing_together_ranks_first(
     assert ids(search(whole_run_searcher, query)) == ["story", "headline"]
 
 
+WRITTEN = {
+    # The code three times with spaces around its hyphen: by the words alone, this ranks first.
+    "spaced": "Xe tải 92C - 046 gặp nạn\n\nXe tải biển số 92C - 046 va chạm với tàu. Xe 92C - 046 hỏng nặng.\n",
+    "joined": "Tàu hỏa tông xe tải\n\nMột đoàn tàu đâm vào xe tải mang biển số 92C-046.13 ở Quảng Nam.\n",
+    "other": "Tin vắn\n\nHôm nay trời nắng.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def written_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    with searcher_of(WRITTEN, tmp_path_factory) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("query", ["92C-046", "92c-046", "xe 92C-046"])
+def test_a_code_as_typed_ranks_first(written_searcher: Searcher, query: str) -> None:
+    result = search(written_searcher, query)
+    assert ids(result) == ["joined", "spaced"]
+    scores = [hit["score"] for hit in result["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_code_typed_apart_ranks_by_its_words(written_searcher: Searcher) -> None:
+    assert ids(search(written_searcher, "92C - 046")) == ["spaced", "joined"]
+
+
 def test_same_marks_rank_first(fixture_searcher: Searcher) -> None:
     assert ids(search(fixture_searcher, "Đảng"))[:2] == ["marks/exact", "marks/folded"]
     assert ids(search(fixture_searcher, "đang"))[:2] == ["marks/folded", "marks/exact"]
