@@ -43,8 +43,8 @@ from indexer.ingest import Article, Extracted, Problem, articles_from_text, find
 from indexer.language_model import FILENAME as COUNTS_FILE
 from indexer.language_model import Counts, damage
 from indexer.manifest import (
-    STDIN, Changes, Entry, Skipped, by_path, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
-    known_roots, record_folders, record_unfinished, skip_stamp, unfinished_roots, write_skipped,
+    STDIN, Changes, Entry, Skipped, by_path, damaged_files, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
+    known_roots, record_checksums, record_folders, record_unfinished, skip_stamp, unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
@@ -487,6 +487,14 @@ class _Run:
                       file=sys.stderr) as progress:
                 self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
+        # The commit let the write lock go: the files are recorded under it again, unless
+        # another run has taken it since (that run records them with its own).
+        lock = self.ix.lock("WRITELOCK")
+        if lock.acquire(blocking=False):
+            try:
+                record_checksums(self.index_dir, fresh=clear)
+            finally:
+                lock.release()
 
     def _write_records(self, final: bool) -> None:
         """The records beside the index, written while this run holds the write lock: the
@@ -546,6 +554,7 @@ class _Run:
             self.writer.commit(merge=False)
             self.counts.save(self.index_dir)
             self.writer = self._open_writer()
+            record_checksums(self.index_dir)
             self.pending = 0
 
     def _open_writer(self) -> IndexWriter:
@@ -728,6 +737,12 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     """(counts, how the files differ from the index, indexed folders that are gone)."""
     entries = read_manifest(open_index(index_dir))
     _check_counts(index_dir)
+    damaged = damaged_files(index_dir)
+    if damaged:
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged ({damaged[0]} is not as it was written); "
+            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
+        )
     roots = known_roots(entries, index_dir)
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)

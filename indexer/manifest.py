@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
@@ -29,6 +30,10 @@ RUN_FILE = "vnsearch-run.json"
 # The folders of the articles committed, written with each commit: what `--rebuild` reads
 # again when the index itself is damaged.
 FOLDERS_FILE = "vnsearch-folders.json"
+# The size and CRC-32 of each segment and table of contents as committed. Whoosh never writes
+# such a file again (new segments get new names, deletions go to a new table of contents), so
+# one that differs was damaged since: `check` says so, where opening the index may not notice.
+CHECKSUMS_FILE = "vnsearch-checksums.json"
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,44 @@ def record_unfinished(index_dir: Path, roots: list[str]) -> None:
     else:
         with suppress(FileNotFoundError):
             (index_dir / RUN_FILE).unlink()
+
+
+def record_checksums(index_dir: Path, fresh: bool = False) -> None:
+    """Record the committed index files not recorded yet; forget those gone. `fresh`: start
+    again (a rebuild in the same folder may write a file by a name the old index used)."""
+    recorded = {} if fresh else _checksums(index_dir)
+    sums = {name: recorded.get(name) or _checksum(index_dir / name) for name in _committed_files(index_dir)}
+    _write_json(index_dir / CHECKSUMS_FILE, sums)
+
+
+def damaged_files(index_dir: Path) -> list[str]:
+    """The committed index files that differ from what was written (those not recorded, as
+    in an index made before the record was kept, cannot be told)."""
+    recorded = _checksums(index_dir)
+    return [name for name in _committed_files(index_dir) if name in recorded and _checksum(index_dir / name) != recorded[name]]
+
+
+def _committed_files(index_dir: Path) -> list[str]:
+    # Not the write lock, nor a segment being written (`.tmp`) or merged in separate files.
+    return sorted(path.name for pattern in ("_*.toc", "*.seg") for path in index_dir.glob(pattern))
+
+
+def _checksum(path: Path) -> list[int]:
+    """[size, CRC-32] of a file, read a megabyte at a time."""
+    crc, size = 0, 0
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+    return [size, crc]
+
+
+def _checksums(index_dir: Path) -> dict[str, list[int]]:
+    """The recorded checksums (none when the record is missing or damaged)."""
+    try:
+        recorded = json.loads((index_dir / CHECKSUMS_FILE).read_text(encoding="utf-8"))
+        return {name: value for name, value in recorded.items() if isinstance(value, list)}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 @dataclass

@@ -210,7 +210,7 @@ def test_a_damaged_index_is_rebuilt_from_its_folders(tmp_path: Path, pattern: st
 
 
 INDEX_FILES = ["_MAIN_*.toc", "*.seg", "vnsearch-language.sqlite", "vnsearch-folders.json", "vnsearch-skipped.json",
-               "MAIN_WRITELOCK"]
+               "MAIN_WRITELOCK", "vnsearch-checksums.json"]
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
@@ -240,6 +240,28 @@ def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path,
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
     assert {"a", "b"} <= {hit["id"] for hit in json.loads(found.output)["hits"]}
+    gc.collect()
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+def test_damage_inside_a_segment_is_found_by_check(tmp_path: Path) -> None:
+    # Bytes changed in the middle of a segment, where opening the index does not look:
+    # searches may go on (and miss articles), but `check` compares each file with the size
+    # and CRC-32 it had when committed.
+    index_dir = tmp_path / "ix"
+    index = ["--index", str(index_dir)]
+    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"})
+    assert CliRunner().invoke(cli, ["index", str(news), *index, "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    (segment,) = index_dir.glob("*.seg")
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    segment.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["check", *index])
+    assert result.exit_code == 2 and f"{segment.name} is not as it was written" in result.stderr
+    assert result.stderr.count("\n") == 1 and "vnsearch index --rebuild" in result.stderr
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     gc.collect()
 
 
