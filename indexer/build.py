@@ -238,10 +238,10 @@ def index_paths(
             f"no folders are known for the index at {index_dir}: name them, "
             f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
         )
-    if rebuild and not given:
-        _check_folders_there(ix, index_dir)
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
+    if rebuild and not given:
+        _check_folders_there(ix, index_dir, {str(root) for _, root in files})
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
                skipped={} if rebuild else read_skipped(index_dir), roots=roots, earlier=unfinished_roots(index_dir),
                # A rebuild keeps each file's id: it is claimed for the file that held it.
@@ -281,16 +281,19 @@ def index_paths(
     return run.report
 
 
-def _check_folders_there(ix: Index, index_dir: Path) -> None:
-    """Refuse to rebuild from the recorded folders when one is not there (an unmounted drive):
-    the rebuilt index would lose its articles."""
-    gone = [root for root in known_roots(read_manifest(ix), index_dir) if not os.path.exists(root)]
-    if gone:
-        raise IndexUnavailable(
-            f"the indexed folder {gone[0]} is not there, so a rebuild would drop its articles: "
-            f"bring it back, or name the folders to rebuild from, `vnsearch index --rebuild FOLDER... "
-            f"--index {shlex.quote(str(index_dir))}`"
-        )
+def _check_folders_there(ix: Index, index_dir: Path, giving: set[str]) -> None:
+    """Refuse to rebuild from the recorded folders when one that holds articles gives no file
+    now (gone, or an unmounted drive's empty mount point): the rebuilt index would lose its
+    articles. (A damaged index cannot say which hold articles: then every recorded folder.)"""
+    entries = read_manifest(ix)
+    holding = {entry.root for entry in entries.values()}
+    for root in known_roots(entries, index_dir):
+        if root not in giving and (not entries or root in holding):
+            raise IndexUnavailable(
+                f"the indexed folder {root} is not there or holds none of its files, so a rebuild would drop "
+                f"its articles: bring it back, or name the folders to rebuild from, `vnsearch index --rebuild "
+                f"FOLDER... --index {shlex.quote(str(index_dir))}`"
+            )
 
 
 def add_text(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.analysis import fold_term
-from indexer.normalize import canonical_iy, fold_in_place
+from indexer.normalize import canonical, canonical_iy, fold_in_place, has_marks
 from indexer.segment import plain_syllables
 
 
@@ -50,12 +50,20 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
 
 
 def holds_as_written(text: str, written: str) -> bool:
-    """Whether `text` holds `written` as it was typed, case and marks aside: the same
-    punctuation inside and between its words (`92C-046`, not `92C - 046`; `karaoke vũ`, not
-    `Karaoke, vũ`), as whole words (not the start of `Praha-Budapest`)."""
-    folded = fold_in_place(text)
+    """Whether `text` holds `written` as it was typed, case aside, and marks too unless it
+    has some (`PC45 bắt` is not `PC45 bất`): the same punctuation inside and between its words
+    (`92C-046`, not `92C - 046`; `karaoke vũ`, not `Karaoke, vũ`), as whole words (not the
+    start of `Praha-Budapest`)."""
     pattern = _written_pattern(written)
-    return folded is not None and pattern is not None and pattern.search(folded) is not None
+    folded = fold_in_place(text)
+    if folded is None:  # invisible characters or decomposed marks: made canonical, for a yes or no
+        text = canonical(text)
+        folded = fold_in_place(text)
+    if folded is None or pattern is None:
+        return False
+    marked = _syllables_as_written(written) if has_marks(written) else None
+    return any(marked is None or _syllables_as_written(text[match.start() : match.end()]) == marked
+               for match in pattern.finditer(folded))
 
 
 @lru_cache(maxsize=256)
@@ -113,6 +121,8 @@ def _as_written(syllable: str) -> str:
     and `y` as written: `ky` (from `kĩ` or `kỹ`) is `k[iy]`."""
     if syllable.endswith("y") and canonical_iy(syllable[:-1] + "i") == syllable:
         return re.escape(syllable[:-1]) + "[iy]"
+    if canonical_iy(syllable) != syllable:  # `ki` as no query gives it (`ｋı`): it matches nothing
+        return "(?!)"
     return re.escape(syllable)
 
 

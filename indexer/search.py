@@ -165,7 +165,8 @@ def _names_as_typed(groups: list[list[Analysed]]) -> list[str]:
         if any(map(_is_name, tokens)):
             written[text] = None
             written.update((token, None) for token in tokens if len(_WORD.findall(token)) > 1)
-    return list(written)
+    # A long clause is no name, and looking for it would take time in proportion to its words.
+    return [text for text in written if len(_WORD.findall(text)) <= MAX_NAME_WORDS]
 
 
 def _is_name(token: str) -> bool:
@@ -223,6 +224,8 @@ RERANK = 100  # the best results by their words alone, re-scored with the bonuse
 # index keeps its words, not the punctuation between them, so `92C - 046` matches `92C-046`
 # as well as `92C-046` does. The texts of the first page are read for it, no more.
 WRITTEN_FIRST = 10
+WRITTEN_FIRST_SHARE = 0.5  # ... if their score is at least this share of the best one's
+MAX_NAME_WORDS = 10
 
 
 @dataclass
@@ -297,11 +300,15 @@ class _Runner:
         return sorted(rescored, key=lambda item: (-item[1], item[0])) + rest
 
     def _written_first(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The best WRITTEN_FIRST, those holding more of the names as typed first, in their
-        order. Each name held raises a score by the spread of these scores (and a little), so
-        that the scores still descend."""
+        """Of the best WRITTEN_FIRST, those scoring at least WRITTEN_FIRST_SHARE of the best
+        score and holding more of the names as typed come first, in their order (a passing
+        mention does not lift a weak result). Each name held raises a score by the spread of
+        these scores (and a little), so that the scores still descend."""
         top, rest = ranked[:WRITTEN_FIRST], ranked[WRITTEN_FIRST:]
-        held = [self._names_held(docnum) for docnum, _ in top]
+        if not top:
+            return ranked
+        floor = WRITTEN_FIRST_SHARE * max(score for _, score in top)
+        held = [self._names_held(docnum) if score >= floor else 0 for docnum, score in top]
         if len(set(held)) < 2:
             return ranked
         spread = max(score for _, score in top) - min(score for _, score in top) + 1e-4
@@ -316,8 +323,8 @@ class _Runner:
 
     def _names_held(self, docnum: int) -> int:
         fields = self.stored(docnum)
-        text = f"{fields.get('title', '')}\n{fields.get('body', '')}"
-        return sum(holds_as_written(text, written) for written in self.written)
+        texts = [fields.get("title", ""), fields.get("body", "")]
+        return sum(any(holds_as_written(text, written) for text in texts) for written in self.written)
 
     def _by_date(self, docnums: np.ndarray) -> list[int]:
         """Newest or oldest first; articles without a date last, ties in index order."""

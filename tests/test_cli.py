@@ -361,11 +361,18 @@ def test_a_rebuild_does_not_drop_a_folder_that_is_not_there(tmp_path: Path) -> N
     drive = write_articles(tmp_path / "drive", {"b": "Tin thứ hai\nNội dung về Huế.\n"})
     for folder in (news, drive):
         assert CliRunner().invoke(cli, ["index", str(folder), *index, "-q"]).exit_code == 0
+    empty = write_articles(tmp_path / "empty", {"nothing": ""})  # recorded, but gave no article
+    assert CliRunner().invoke(cli, ["index", str(empty), *index, "-q"]).exit_code == 1  # a warning: no article
+    shutil.rmtree(empty)  # nothing of it to lose: no refusal for it
     drive.rename(tmp_path / "unmounted")
-    refused = CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"])
-    assert refused.exit_code == 2 and f"the indexed folder {drive} is not there" in refused.stderr
-    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
-    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
+    for mount_point in (False, True):  # gone, then an empty folder where it was mounted
+        if mount_point:
+            drive.mkdir()
+        refused = CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"])
+        assert refused.exit_code == 2 and f"the indexed folder {drive} is not there" in refused.stderr
+        found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
+        assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
+    drive.rmdir()
     assert CliRunner().invoke(cli, ["index", "--rebuild", str(news), *index, "-q"]).exit_code == 0  # named: as asked
     (tmp_path / "unmounted").rename(drive)
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0

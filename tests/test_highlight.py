@@ -61,7 +61,9 @@ def test_a_letter_that_folds_to_several_keeps_the_rest_of_the_text_on_the_fast_p
     ("Đối thoại Shangri-La 2017", "La-2017", False),
     ("Praha-Budapest", "Praha", False),  # the start of a longer hyphenated word
     ("ở Praha, Séc", "(Praha)", True),  # punctuation around the words is not asked for
-    ("kĩ sư Mỹ", "kỹ sư mi", True),  # i and y as one, as the index has them
+    ("kĩ sư Mỹ", "kỹ sư mỹ", True),  # i and y as one, as the index has them
+    ("trinh sát PC45 bất ngờ", "PC45 bắt", False),  # typed with marks: the same marks
+    ("Đông bị PC45 bắt giữ", "pc45 bat", True),  # typed without: any
     ("Hà Nội", "!!", False),  # no words
 ])
 def test_a_name_is_held_as_written(text: str, written: str, held: bool) -> None:

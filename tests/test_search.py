@@ -155,10 +155,11 @@ def test_the_whole_clause_standing_together_ranks_first(
 
 
 WRITTEN = {
-    # The code three times with spaces around its hyphen: by the words alone, this ranks first.
-    "spaced": "Xe tải 92C - 046 gặp nạn\n\nXe tải biển số 92C - 046 va chạm với tàu. Xe 92C - 046 hỏng nặng.\n",
-    "joined": "Tàu hỏa tông xe tải\n\nMột đoàn tàu đâm vào xe tải mang biển số 92C-046.13 ở Quảng Nam.\n",
-    "other": "Tin vắn\n\nHôm nay trời nắng.\n",
+    # By the words alone, the article with the code written apart ranks first.
+    "spaced": "Xe tải 92C - 046 gặp nạn\n\nXe tải biển số 92C - 046 va chạm với tàu hỏa.\n",
+    "joined": "Tàu hỏa tông xe tải 92C-046.13\n\nMột đoàn tàu đâm vào xe tải ở Quảng Nam.\n",
+    # The code as typed once, in a long story about something else: far below the others.
+    "passing": "Tin vắn trong ngày\n\n" + "Hôm nay trời nắng, giá rau tăng ở chợ. " * 60 + "Xe 92C-046 đã sửa xong.\n",
 }
 
 
@@ -168,16 +169,20 @@ def written_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searc
         yield opened
 
 
-@pytest.mark.parametrize("query", ["92C-046", "92c-046", "xe 92C-046"])
-def test_a_code_as_typed_ranks_first(written_searcher: Searcher, query: str) -> None:
+@pytest.mark.parametrize("query, expected", [
+    ("92C-046", ["joined", "spaced", "passing"]),  # a passing mention, far below, is not lifted
+    ("92c-046", ["joined", "spaced", "passing"]),
+    ("xe 92C-046", ["passing", "spaced", "joined"]),  # the whole clause as typed is first by its words
+])
+def test_a_code_as_typed_ranks_first(written_searcher: Searcher, query: str, expected: list[str]) -> None:
     result = search(written_searcher, query)
-    assert ids(result) == ["joined", "spaced"]
+    assert ids(result) == expected
     scores = [hit["score"] for hit in result["hits"]]
     assert scores == sorted(scores, reverse=True)
 
 
 def test_a_code_typed_apart_ranks_by_its_words(written_searcher: Searcher) -> None:
-    assert ids(search(written_searcher, "92C - 046")) == ["spaced", "joined"]
+    assert ids(search(written_searcher, "92C - 046")) == ["spaced", "joined", "passing"]
 
 
 def test_same_marks_rank_first(fixture_searcher: Searcher) -> None:
