@@ -43,7 +43,7 @@ from indexer.ingest import Article, Extracted, Problem, articles_from_text, find
 from indexer.language_model import FILENAME as COUNTS_FILE
 from indexer.language_model import Counts, damage
 from indexer.manifest import (
-    STDIN, Changes, Entry, Skipped, by_path, damaged_files, file_stamp, indexed_roots, pending_changes, read_manifest, read_skipped,
+    STDIN, Changes, Entry, Skipped, by_path, damaged_files, file_stamp, forget_checksums, indexed_roots, pending_changes, read_manifest, read_skipped,
     known_roots, record_checksums, record_folders, record_unfinished, skip_stamp, unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
@@ -200,6 +200,7 @@ def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
                 raise
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
+        forget_checksums(index_dir)  # a new index may write files by the names the old one used
         return _storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
     except OSError as error:
         raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
@@ -227,11 +228,13 @@ def index_paths(
     read, cleaned and segmented by `workers` processes (default: one per core).
     """
     new = not index_exists(index_dir)
+    given = [path.resolve() for path in paths]
+    if rebuild and not given:  # before a damaged index is replaced by a new one
+        _check_folders_there(index_dir)
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new counts without reading the old ones
         _check_counts(index_dir)
     entries = {} if rebuild else read_manifest(ix)
-    given = [path.resolve() for path in paths]
     roots = given or indexed_roots(read_manifest(ix), index_dir) or ([shipped_corpus()] if new else [])
     if not roots:
         raise IndexUnavailable(
@@ -240,8 +243,6 @@ def index_paths(
         )
     links_left_out: list[Problem] = []
     files = list(find_files(roots, links_left_out))
-    if rebuild and not given:
-        _check_folders_there(ix, index_dir, {str(root) for _, root in files})
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
                skipped={} if rebuild else read_skipped(index_dir), roots=roots, earlier=unfinished_roots(index_dir),
                # A rebuild keeps each file's id: it is claimed for the file that held it.
@@ -281,18 +282,21 @@ def index_paths(
     return run.report
 
 
-def _check_folders_there(ix: Index, index_dir: Path, giving: set[str]) -> None:
+def _check_folders_there(index_dir: Path) -> None:
     """Refuse to rebuild from the recorded folders when one that holds articles gives no file
     now (gone, or an unmounted drive's empty mount point): the rebuilt index would lose its
     articles. (A damaged index cannot say which hold articles: then every recorded folder.)"""
-    entries = read_manifest(ix)
+    try:
+        entries = read_manifest(open_index(index_dir))
+    except IndexUnavailable:
+        entries = {}
     holding = {entry.root for entry in entries.values()}
     for root in known_roots(entries, index_dir):
-        if root not in giving and (not entries or root in holding):
+        if (not entries or root in holding) and not any(file.is_file() for file, _ in find_files([Path(root)])):
             raise IndexUnavailable(
-                f"the indexed folder {root} is not there or holds none of its files, so a rebuild would drop "
-                f"its articles: bring it back, or name the folders to rebuild from, `vnsearch index --rebuild "
-                f"FOLDER... --index {shlex.quote(str(index_dir))}`"
+                f"the indexed folder or file {root} is not there or gives no file, so a rebuild would drop "
+                f"what was indexed from it: bring it back, or name the folders to rebuild from, "
+                f"`vnsearch index --rebuild FOLDER... --index {shlex.quote(str(index_dir))}`"
             )
 
 

@@ -49,21 +49,27 @@ def body_spans(body: str, units: list[Highlight]) -> list[tuple[int, int]]:
     return spans
 
 
-def holds_as_written(text: str, written: str) -> bool:
-    """Whether `text` holds `written` as it was typed, case aside, and marks too unless it
-    has some (`PC45 bắt` is not `PC45 bất`): the same punctuation inside and between its words
-    (`92C-046`, not `92C - 046`; `karaoke vũ`, not `Karaoke, vũ`), as whole words (not the
-    start of `Praha-Budapest`)."""
-    pattern = _written_pattern(written)
-    folded = fold_in_place(text)
-    if folded is None:  # invisible characters or decomposed marks: made canonical, for a yes or no
-        text = canonical(text)
+class WrittenIn:
+    """A text, folded once, in which to look for what a query wrote (`holds`)."""
+
+    def __init__(self, text: str) -> None:
         folded = fold_in_place(text)
-    if folded is None or pattern is None:
-        return False
-    marked = _syllables_as_written(written) if has_marks(written) else None
-    return any(marked is None or _syllables_as_written(text[match.start() : match.end()]) == marked
-               for match in pattern.finditer(folded))
+        if folded is None:  # invisible characters or decomposed marks: made canonical, for a yes or no
+            text = canonical(text)
+            folded = fold_in_place(text)
+        self.text, self.folded = text, folded
+
+    def holds(self, written: str) -> bool:
+        """Whether the text holds `written` as it was typed, case aside, and marks too unless
+        it has some (`PC45 bắt` is not `PC45 bất`): the same punctuation inside and between its
+        words (`92C-046`, not `92C - 046`; `karaoke vũ`, not `Karaoke, vũ`), as whole words
+        (not the start of `Praha-Budapest`)."""
+        pattern = _written_pattern(written)
+        if self.folded is None or pattern is None:
+            return False
+        marked = _syllables_as_written(written) if has_marks(written) else None
+        return any(marked is None or _syllables_as_written(self.text[match.start() : match.end()]) == marked
+                   for match in pattern.finditer(self.folded))
 
 
 @lru_cache(maxsize=256)

@@ -157,22 +157,40 @@ def record_unfinished(index_dir: Path, roots: list[str]) -> None:
 
 def record_checksums(index_dir: Path, fresh: bool = False) -> None:
     """Record the committed index files not recorded yet; forget those gone. `fresh`: start
-    again (a rebuild in the same folder may write a file by a name the old index used)."""
+    again (a rebuild in the same folder may write a file by a name the old index used). The
+    articles are committed already: a record that cannot be written is left as it is."""
     recorded = {} if fresh else _checksums(index_dir)
-    sums = {name: recorded.get(name) or _checksum(index_dir / name) for name in _committed_files(index_dir)}
-    _write_json(index_dir / CHECKSUMS_FILE, sums)
+    with suppress(OSError):
+        sums = {name: recorded.get(name) or _checksum(index_dir / name) for name in _committed_files(index_dir)}
+        _write_json(index_dir / CHECKSUMS_FILE, sums)
+
+
+def forget_checksums(index_dir: Path) -> None:
+    """Forget the record, for a new index in the same folder."""
+    with suppress(FileNotFoundError, IsADirectoryError):
+        (index_dir / CHECKSUMS_FILE).unlink()
 
 
 def damaged_files(index_dir: Path) -> list[str]:
     """The committed index files that differ from what was written (those not recorded, as
     in an index made before the record was kept, cannot be told)."""
     recorded = _checksums(index_dir)
-    return [name for name in _committed_files(index_dir) if name in recorded and _checksum(index_dir / name) != recorded[name]]
+    damaged = []
+    for name in _committed_files(index_dir):
+        if name in recorded:
+            try:
+                if _checksum(index_dir / name) != recorded[name]:
+                    damaged.append(name)
+            except FileNotFoundError:  # merged away by a commit meanwhile
+                continue
+    return damaged
 
 
 def _committed_files(index_dir: Path) -> list[str]:
-    # Not the write lock, nor a segment being written (`.tmp`) or merged in separate files.
-    return sorted(path.name for pattern in ("_*.toc", "*.seg") for path in index_dir.glob(pattern))
+    # Regular files only (not a link to a device); not the write lock, nor a segment being
+    # written (`.tmp`) or merged in separate files.
+    return sorted(path.name for pattern in ("_*.toc", "*.seg") for path in index_dir.glob(pattern)
+                  if path.is_file() and not path.is_symlink())
 
 
 def _checksum(path: Path) -> list[int]:
@@ -185,10 +203,12 @@ def _checksum(path: Path) -> list[int]:
 
 
 def _checksums(index_dir: Path) -> dict[str, list[int]]:
-    """The recorded checksums (none when the record is missing or damaged)."""
+    """The recorded checksums (none when the record is missing or damaged; an entry that is
+    not [size, CRC-32] is not one)."""
     try:
         recorded = json.loads((index_dir / CHECKSUMS_FILE).read_text(encoding="utf-8"))
-        return {name: value for name, value in recorded.items() if isinstance(value, list)}
+        return {name: value for name, value in recorded.items()
+                if isinstance(value, list) and len(value) == 2 and all(type(number) is int for number in value)}
     except (OSError, ValueError, AttributeError):
         return {}
 

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from indexer.analysis import fold_term
 from indexer.dates import to_iso
 from indexer.facets import date_keys, facet_counts, facet_values
-from indexer.highlight import Highlight, body_spans, holds_as_written
+from indexer.highlight import Highlight, WrittenIn, body_spans
 from indexer.ingest import web_link
 from indexer.interpret import Alternative, Expansion, restore_marks, typed_as, units_of
 from indexer.language_model import LanguageModel
@@ -323,8 +323,8 @@ class _Runner:
 
     def _names_held(self, docnum: int) -> int:
         fields = self.stored(docnum)
-        texts = [fields.get("title", ""), fields.get("body", "")]
-        return sum(any(holds_as_written(text, written) for text in texts) for written in self.written)
+        texts = [WrittenIn(fields.get("title", "")), WrittenIn(fields.get("body", ""))]
+        return sum(any(text.holds(written) for text in texts) for written in self.written)
 
     def _by_date(self, docnums: np.ndarray) -> list[int]:
         """Newest or oldest first; articles without a date last, ties in index order."""

@@ -369,10 +369,39 @@ def test_a_rebuild_does_not_drop_a_folder_that_is_not_there(tmp_path: Path) -> N
         if mount_point:
             drive.mkdir()
         refused = CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"])
-        assert refused.exit_code == 2 and f"the indexed folder {drive} is not there" in refused.stderr
+        assert refused.exit_code == 2 and f"the indexed folder or file {drive} is not there" in refused.stderr
         found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
         assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
     drive.rmdir()
     assert CliRunner().invoke(cli, ["index", "--rebuild", str(news), *index, "-q"]).exit_code == 0  # named: as asked
     (tmp_path / "unmounted").rename(drive)
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+def test_a_refused_rebuild_of_a_damaged_index_leaves_it_as_it_was(tmp_path: Path) -> None:
+    # The refusal comes before the damaged index is replaced; and a new index in the same
+    # folder forgets the old checksums (its first table of contents may take an old name).
+    index_dir = tmp_path / "ix"
+    index = ["--index", str(index_dir)]
+    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n"})
+    drive = write_articles(tmp_path / "drive", {"b": "Tin thứ hai\nNội dung về Huế.\n"})
+    assert CliRunner().invoke(cli, ["index", str(news), str(drive), *index, "-q"]).exit_code == 0
+    (toc,) = index_dir.glob("_MAIN_*.toc")
+    toc.write_bytes(toc.read_bytes()[:10])
+    drive.rename(tmp_path / "unmounted")
+    refused = CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"])
+    assert refused.exit_code == 2 and "is not there" in refused.stderr
+    assert "cannot be read" in CliRunner().invoke(cli, ["search", "nội dung", *index]).stderr  # not emptied
+    (tmp_path / "unmounted").rename(drive)
+    (news / "empty.txt").write_text("")  # a warning: --strict cancels the rebuild after it began
+    assert CliRunner().invoke(cli, ["index", "--rebuild", "--strict", *index, "-q"]).exit_code != 0
+    (news / "empty.txt").unlink()
+    assert CliRunner().invoke(cli, ["index", *index, "-q"]).exit_code == 0
+    checked = CliRunner().invoke(cli, ["check", *index])
+    assert checked.exit_code == 0, checked.output  # no old checksum for a name used again
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
+    assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
+    gc.collect()

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from indexer.highlight import Highlight, body_spans, holds_as_written
+from indexer.highlight import Highlight, WrittenIn, body_spans
 from indexer.normalize import fold_in_place
 
 BODY = "Kĩ sư Đảng đang họp; tin tin tin. Thuỷ điện Hoà Bình, lí do: TP.HCM và Thủy điện."
@@ -67,4 +67,4 @@ def test_a_letter_that_folds_to_several_keeps_the_rest_of_the_text_on_the_fast_p
     ("Hà Nội", "!!", False),  # no words
 ])
 def test_a_name_is_held_as_written(text: str, written: str, held: bool) -> None:
-    assert holds_as_written(text, written) is held
+    assert WrittenIn(text).holds(written) is held
