@@ -43,8 +43,9 @@ from indexer.ingest import Article, Extracted, Problem, articles_from_text, find
 from indexer.language_model import FILENAME as COUNTS_FILE
 from indexer.language_model import Counts, damage
 from indexer.manifest import (
-    STDIN, Changes, Entry, Skipped, by_path, damaged_files, file_stamp, forget_checksums, indexed_roots, pending_changes, read_manifest, read_skipped,
-    known_roots, record_checksums, record_folders, record_unfinished, skip_stamp, unfinished_roots, write_skipped,
+    STDIN, Changes, Entry, Skipped, by_path, damaged_files, file_stamp, forget_checksums, indexed_roots, known_roots,
+    pending_changes, read_manifest, read_skipped, record_checksums, record_folders, record_unfinished, skip_stamp,
+    unfinished_roots, write_skipped,
 )
 from indexer.merge import merge_small, to_merge
 from indexer.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
@@ -139,16 +140,21 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     if blocked:
         raise IndexUnavailable(f"cannot read the index at {index_dir} ({problem})")
     if problem:
-        raise IndexDamaged(
-            f"the index at {index_dir} cannot be read ({problem}); "
-            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
-        )
+        raise _damaged(index_dir, f"cannot be read ({problem})")
     if outdated and not rebuilding:
         raise IndexUnavailable(
             f"the index at {index_dir} was made by an earlier version of vnsearch; "
             f"run `vnsearch index --rebuild` to build it again"
         )
     return ix
+
+
+def _damaged(index_dir: Path, what: str) -> IndexDamaged:
+    """What is wrong with the index's files, and the command that builds it again."""
+    return IndexDamaged(
+        f"the index at {index_dir} {what}; "
+        f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
+    )
 
 
 _NOT_DAMAGE = {errno.EACCES, errno.EPERM, errno.EMFILE, errno.ENFILE, errno.ENOMEM}  # what the system refused
@@ -188,10 +194,7 @@ def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
     """The index, or a new one. Being rebuilt, a damaged index is replaced by a new one
     in the same folder (the folders to read again are recorded beside it, not in it)."""
     if not index_exists(index_dir) and not rebuilding and _leftovers(index_dir):
-        raise IndexDamaged(
-            f"the index at {index_dir} has lost its table of contents; run "
-            f"`vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
-        )
+        raise _damaged(index_dir, "has lost its table of contents")
     if index_exists(index_dir):
         try:
             return open_index(index_dir, rebuilding)
@@ -234,8 +237,9 @@ def index_paths(
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new counts without reading the old ones
         _check_counts(index_dir)
-    entries = {} if rebuild else read_manifest(ix)
-    roots = given or indexed_roots(read_manifest(ix), index_dir) or ([shipped_corpus()] if new else [])
+    indexed = read_manifest(ix)
+    entries = {} if rebuild else indexed
+    roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
     if not roots:
         raise IndexUnavailable(
             f"no folders are known for the index at {index_dir}: name them, "
@@ -246,7 +250,7 @@ def index_paths(
     run = _Run(ix, index_dir, entries, warn, batch_size=None if strict or rebuild else batch_size,
                skipped={} if rebuild else read_skipped(index_dir), roots=roots, earlier=unfinished_roots(index_dir),
                # A rebuild keeps each file's id: it is claimed for the file that held it.
-               claims={entry.id: entry.path for entry in read_manifest(ix).values()} if rebuild else {})
+               claims={entry.id: entry.path for entry in indexed.values()} if rebuild else {})
     for problem in links_left_out:
         run.skip(problem)
     # Recorded once this run holds the write lock, so that a run killed before its first
@@ -746,10 +750,7 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     _check_counts(index_dir)
     damaged = damaged_files(index_dir)
     if damaged:
-        raise IndexDamaged(
-            f"the index at {index_dir} is damaged ({damaged[0]} is not as it was written); "
-            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again from its folders"
-        )
+        raise _damaged(index_dir, f"is damaged ({damaged[0]} is not as it was written)")
     roots = known_roots(entries, index_dir)
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)

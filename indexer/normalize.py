@@ -223,8 +223,9 @@ def _folded_code(code: int) -> int:
 
 # fold_in_place reads a body as an array of code points and looks each one up here, several
 # times faster than `str.translate` and a regular expression over every character. Vietnamese
-# letters end at U+1EF9; rarer characters are looked up one by one.
-_FOLDED_CODES = np.array([_folded_code(code) for code in range(0x2000)], dtype=np.uint32)
+# letters end at U+1EF9, the quotation marks and dashes of news at U+206F; rarer characters are
+# looked up one by one.
+_FOLDED_CODES = np.array([_folded_code(code) for code in range(0x2070)], dtype=np.uint32)
 
 
 def fold_in_place(text: str) -> str | None:
