@@ -167,15 +167,19 @@ def _leftovers(index_dir: Path) -> bool:
     )
 
 
-def _check_counts(index_dir: Path) -> None:
-    """Refuse to add to a damaged language model: searches go on without it, `--rebuild`
-    writes a new one."""
+def _check_intact(index_dir: Path) -> None:
+    """Refuse to write to a damaged index: a merge would read the damaged segment and fail
+    halfway, and a damaged language model would be added to. Searches go on without the
+    language model; `--rebuild` writes both anew."""
     problem = damage(index_dir)
     if problem:
         raise IndexUnavailable(
             f"the language model {index_dir / COUNTS_FILE} is damaged ({problem}); "
             f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again"
         )
+    damaged = damaged_files(index_dir)
+    if damaged:
+        raise _damaged(index_dir, f"is damaged ({damaged[0]} is not as it was written)")
 
 
 def _outdated(ix: Index) -> bool:
@@ -235,8 +239,8 @@ def index_paths(
     if rebuild and not given:  # before a damaged index is replaced by a new one
         _check_folders_there(index_dir)
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
-    if not rebuild:  # a rebuild writes new counts without reading the old ones
-        _check_counts(index_dir)
+    if not rebuild:  # a rebuild writes new segments and counts without reading the old ones
+        _check_intact(index_dir)
     indexed = read_manifest(ix)
     entries = {} if rebuild else indexed
     roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
@@ -310,7 +314,7 @@ def add_text(
     """Add (or replace) the article(s) in `text`, as read from standard input: JSON when it
     looks like JSON, else text as scraped."""
     ix = open_or_create_index(index_dir)
-    _check_counts(index_dir)
+    _check_intact(index_dir)
     run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
     try:
         run.index_items(_unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp="")
@@ -324,7 +328,7 @@ def add_text(
 def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
     """Remove articles by id; return the ids that were not in the index."""
     ix = open_index(index_dir)
-    _check_counts(index_dir)
+    _check_intact(index_dir)
     entries = read_manifest(ix)
     run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
     unknown = []
@@ -747,10 +751,7 @@ def watch(
 def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     """(counts, how the files differ from the index, indexed folders that are gone)."""
     entries = read_manifest(open_index(index_dir))
-    _check_counts(index_dir)
-    damaged = damaged_files(index_dir)
-    if damaged:
-        raise _damaged(index_dir, f"is damaged ({damaged[0]} is not as it was written)")
+    _check_intact(index_dir)
     roots = known_roots(entries, index_dir)
     gone = [root for root in roots if not os.path.exists(root)]
     skipped = read_skipped(index_dir)

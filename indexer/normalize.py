@@ -8,6 +8,7 @@ back to the original text, so that search hits can be highlighted in the text as
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -112,9 +113,12 @@ def _canonical_tones(text: str) -> str:
     text again."""
     # Split, not `re.sub` with a function: a callback per run costs more than the lookup.
     pieces = _LETTER_RUN.split(text)  # every other piece is a run of letters
+    runs = pieces[1::2]
+    if not any(map(operator.ne, runs, map(canonical_tone, runs))):  # most texts (looped in C)
+        return text
     pieces[1::2] = [
         run if unicodedata.combining(after[:1] or " ") else canonical_tone(run)
-        for run, after in zip(pieces[1::2], pieces[2::2])
+        for run, after in zip(runs, pieces[2::2])
     ]
     return "".join(pieces)
 

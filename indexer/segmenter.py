@@ -119,6 +119,8 @@ def _is_int32(text: str) -> bool:
 def _is_title(text: str) -> bool:
     # underthesea's `istitle`: every syllable's first character is its own uppercase, so
     # `HÀ`, `12` and `-` are titles and `iPhone` is not (unlike Python's `str.istitle`).
+    if " " not in text:  # a syllable: most calls
+        return text[:1].upper() == text[:1]
     return all(piece[:1].upper() == piece[:1] for piece in text.split(" "))
 
 
@@ -171,22 +173,34 @@ class _Features:
 
 
 class _Line:
-    """What the feature functions need of each syllable of a line, worked out once for all
-    the n-grams that read it: an n-gram's lowercase is its syllables' joined, it is a title
-    when each of them is (`_is_title` reads syllable by syllable), and its characters are
-    usual when theirs are."""
+    """The n-grams of a line, one length at a time, with what the feature functions need of
+    each, worked out from its syllables rather than from each n-gram's text again: an
+    n-gram's lowercase is its syllables' joined, it is a title when each of them is
+    (`_is_title` reads syllable by syllable), and its characters are usual when theirs are."""
 
     def __init__(self, syllables: list[str]):
-        self.lowered = [syllable.lower() for syllable in syllables]
-        self.titles = [_is_title(syllable) for syllable in syllables]
+        self._syllables = syllables
+        self._lowered = [syllable.lower() for syllable in syllables]
+        self._titles = [_is_title(syllable) for syllable in syllables]
         self._unusual = (
             None if _Features.usual(" ".join(syllables))  # nearly every line
             else [not _Features.usual(syllable) for syllable in syllables]
         )
+        self.length = 1
+        # The n-gram at `i` reads the syllables from `i` to `i + length`.
+        self.grams, self.lowered, self.titles = syllables, self._lowered, self._titles
 
-    def usual(self, start: int, end: int) -> bool:
-        """Whether the characters of the syllables from `start` to `end` are usual."""
-        return self._unusual is None or not any(self._unusual[start:end])
+    def lengthen(self) -> None:
+        """Move to the n-grams one syllable longer: each n-gram and the syllable after its end."""
+        after = self.length
+        self.length += 1
+        self.grams = [f"{gram} {next}" for gram, next in zip(self.grams, self._syllables[after:])]
+        self.lowered = [f"{gram} {next}" for gram, next in zip(self.lowered, self._lowered[after:])]
+        self.titles = [gram and next for gram, next in zip(self.titles, self._titles[after:])]
+
+    def usual(self, at: int) -> bool:
+        """Whether the characters of the n-gram at `at` are usual."""
+        return self._unusual is None or not any(self._unusual[at:at + self.length])
 
 
 @dataclass(frozen=True)
@@ -219,32 +233,41 @@ class _Grams:
             by_function.setdefault(template.function, []).append((column, template.weights))
         self.functions = list(by_function)
         self.columns = list(by_function.values())
-        # The texts the model has weights for. Any other n-gram (most of real news's, whose
-        # names and numbers keep coming) scores by its other values only (`istitle`, `isdigit`,
-        # `is_in_dict`): one row for each combination of them, kept under the combination,
-        # not a row for every n-gram, which would fill the cache and start it again.
+        # The texts the model has weights for.
         self.known = {
             value for function, columns in by_function.items() if function in _BY_TEXT
             for _, weights in columns for value in weights
         }
-        self.by_value = [function for function in self.functions if function not in _BY_TEXT]
-        self._index: dict[str, int] = {}
+        self._index: dict[str | tuple[bool, ...], int] = {}
         self._rows = np.zeros((1024, len(self.starts), 2))
         # The web server segments queries in several threads; rows are handed out one by one.
         self._lock = threading.Lock()
 
-    def rows(self, grams: list[str], line: _Line) -> np.ndarray:
-        """The score row of each n-gram of a line (`grams[i]` reads `line`'s syllables from `i`)."""
+    def rows(self, line: _Line) -> np.ndarray:
+        """The score row of each n-gram of a line (`line` is at this length)."""
         with self._lock:
-            if len(self._index) + len(grams) > CACHE_LIMIT:
+            if len(self._index) + len(line.grams) > CACHE_LIMIT:
                 self._index.clear()
-            index = self._index
+            index, known, dictionary = self._index, self.known, self.features.dictionary
             first_new = len(index)
             new: list[list[list[float]]] = []
-            ids = [index.get(gram) for gram in grams]
-            for at, row in enumerate(ids):
-                if row is None:
-                    ids[at] = self._new_row(grams[at], at, line, new)
+            ids = []
+            for at, (gram, lowered, title) in enumerate(zip(line.grams, line.lowered, line.titles)):
+                row = index.get(gram)
+                if row is not None:
+                    pass
+                elif gram in known or lowered in known or not line.usual(at):
+                    row = self._add(gram, self.features.values(gram, self.functions), new)
+                else:
+                    # Most n-grams of real news: the model has no weights for their text (names
+                    # and numbers keep coming). They score by their other values only, one row
+                    # for each combination of them, kept under the combination: a row for each
+                    # n-gram would fill the cache and start it again.
+                    facts = (self.length == 1 and _is_int32(gram), title, lowered in dictionary)
+                    row = index.get(facts)
+                    if row is None:
+                        row = self._add(facts, self._values_of(facts), new)
+                ids.append(row)
             if new:
                 # Stored together: one numpy conversion for all of a line's new n-grams.
                 while len(self._rows) < first_new + len(new):
@@ -252,31 +275,12 @@ class _Grams:
                 self._rows[first_new:first_new + len(new)] = new
             return self._rows[ids]
 
-    def _new_row(self, gram: str, at: int, line: _Line, new: list[list[list[float]]]) -> int:
-        row = self._index.get(gram)  # seen earlier in this line
-        if row is not None:
-            return row
-        end = at + self.length
-        lowered = " ".join(line.lowered[at:end])
-        if not line.usual(at, end) or gram in self.known or lowered in self.known:
-            return self._add(gram, self.features.values(gram, self.functions), new)
-        # Most n-grams of real news: the model has no weights for their text. Their other
-        # values come from facts about each syllable worked out once per line, not from the
-        # n-gram's text again (the bulk of segmenting real news, measured in docs/benchmarks.md).
-        values = [
-            str(self.length == 1 and _is_int32(gram)) if function == "isdigit"
-            else str(all(line.titles[at:end])) if function == "istitle"
-            else str(lowered in self.features.dictionary)  # is_in_dict
-            for function in self.by_value
-        ]
-        key = "\x00".join(["", *values])  # no n-gram's text: the line was normalised
-        row = self._index.get(key)
-        if row is None:
-            by_value = dict(zip(self.by_value, values))
-            row = self._add(key, [by_value.get(function, "\x00") for function in self.functions], new)
-        return row
+    def _values_of(self, facts: tuple[bool, bool, bool]) -> list[str]:
+        """The values of this length's functions for an n-gram the model has no text for."""
+        by_function = dict(zip(("isdigit", "istitle", "is_in_dict"), (str(fact) for fact in facts)))
+        return [by_function.get(function, "\x00") for function in self.functions]  # type: ignore[arg-type]
 
-    def _add(self, key: str, values: list[str], new: list[list[list[float]]]) -> int:
+    def _add(self, key: str | tuple[bool, ...], values: list[str], new: list[list[list[float]]]) -> int:
         # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
         scores = [[0.0, 0.0] for _ in self.starts]
         for value, columns in zip(values, self.columns):
@@ -311,7 +315,9 @@ class _Tagger:
         if not syllables:
             return []
         scores = self._emissions(syllables)
-        return [label == 0 for label in _viterbi(scores.tolist(), self.transitions)]
+        # As two columns: numpy makes a list of floats far faster than a list of pairs.
+        labels = _viterbi(scores[:, 0].tolist(), scores[:, 1].tolist(), self.transitions)
+        return [label == 0 for label in labels]
 
     def _emissions(self, syllables: list[str]) -> np.ndarray:
         count = len(syllables)
@@ -322,19 +328,17 @@ class _Tagger:
             edges = self._edges[count] = self._edge_scores(count)
         scores = edges.copy()
         line = _Line(syllables)
-        grams = syllables
         for group in self.grams:
-            if group.length > 1:
-                # The n-grams one syllable longer: each n-gram and the syllable after its end.
-                grams = [f"{gram} {syllable}" for gram, syllable in zip(grams, syllables[group.length - 1:])]
-            if not grams:
+            if group.length > line.length:
+                line.lengthen()
+            if not line.grams:
                 break
             if not group.starts:
                 continue
-            rows = group.rows(grams, line)
+            rows = group.rows(line)
             for column, start in enumerate(group.starts):
                 # The n-gram at `i` is read by position `i - start`, when it is in the line.
-                first, last = max(0, start), min(len(grams), count + start)
+                first, last = max(0, start), min(len(line.grams), count + start)
                 if first < last:
                     scores[first - start:last - start] += rows[first:last, column]
         return scores
@@ -358,13 +362,13 @@ class _Tagger:
         return scores
 
 
-def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[int]:
-    """The best labelling (0 or 1 at each position), as underthesea's tagger finds it: on
-    equal scores the lower label wins."""
+def _viterbi(scores_b: list[float], scores_i: list[float], transitions: list[list[float]]) -> list[int]:
+    """The best labelling (0 or 1 at each position) for the scores of each label at each
+    position, as underthesea's tagger finds it: on equal scores the lower label wins."""
     (bb, bi), (ib, ii) = transitions
-    best_b, best_i = scores[0]
+    best_b, best_i = scores_b[0], scores_i[0]
     back: list[tuple[int, int]] = []
-    for emit_b, emit_i in scores[1:]:
+    for emit_b, emit_i in zip(scores_b[1:], scores_i[1:]):
         # The best label before a B and before an I (ties to B, as underthesea's `>` does).
         from_b, from_i = best_b + bb, best_i + ib
         if from_b >= from_i:

@@ -244,7 +244,7 @@ def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path,
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
-def test_damage_inside_a_segment_is_found_by_check(tmp_path: Path) -> None:
+def test_damage_inside_a_segment_is_found_by_check_and_blocks_writers(tmp_path: Path) -> None:
     # Bytes changed in the middle of a segment, where opening the index does not look:
     # searches may go on (and miss articles), but `check` compares each file with the size
     # and CRC-32 it had when committed.
@@ -260,6 +260,12 @@ def test_damage_inside_a_segment_is_found_by_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", *index])
     assert result.exit_code == 2 and f"{segment.name} is not as it was written" in result.stderr
     assert result.stderr.count("\n") == 1 and "vnsearch index --rebuild" in result.stderr
+    # Writers refuse too, before a merge reads the damaged segment and fails halfway.
+    for command in (["add", "-", "--id", "c"], ["remove", "a"], ["index", str(news)]):
+        refused = CliRunner().invoke(cli, [*command, *index], input="Tin thứ ba\nNội dung về Vinh.\n")
+        assert refused.exit_code == 2 and f"{segment.name} is not as it was written" in refused.stderr, command
+        assert refused.stderr.count("\n") == 1 and "vnsearch index --rebuild" in refused.stderr
+    assert list(index_dir.glob("*.seg")) == [segment]
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     gc.collect()
