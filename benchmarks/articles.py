@@ -32,7 +32,7 @@ class Article:
 
     def lines(self) -> list[str]:
         """The title and the non-empty body lines, NFC: what the indexer hands to underthesea
-        (it segments one line at a time, after normalising; see indexer/segment.py)."""
+        (it segments one line at a time, after normalising; see indexer/text/segment.py)."""
         text = unicodedata.normalize("NFC", self.title + "\n" + self.body)
         return [line for line in text.split("\n") if line.strip()]
 
@@ -48,7 +48,7 @@ class Corpus:
         """The article files in a stable order."""
         if not self.real:
             return sorted(self.folder.glob("[0-9]*/*.txt"))  # make_corpus names them by number
-        from indexer.ingest import find_files
+        from indexer.ingest.read import find_files
 
         return [file for file, _ in find_files([self.folder])]
 
@@ -77,8 +77,9 @@ class Corpus:
         return Article(title, body.rstrip("\n"), source, meta.get("date", ""), len(data))
 
 
-def corpus_of(count: int, seed: int, folder: Path | None = None, articles: Path | None = None, *,
-              quiet: bool = False) -> Corpus:
+def corpus_of(
+    count: int, seed: int, folder: Path | None = None, articles: Path | None = None, *, quiet: bool = False
+) -> Corpus:
     """The real articles in `articles` if given, else the synthetic corpus of `count` articles,
     generated unless `folder` (by default make_corpus's cache) already holds it."""
     if articles is not None:
@@ -87,7 +88,7 @@ def corpus_of(count: int, seed: int, folder: Path | None = None, articles: Path 
 
 
 def _read_with_vnsearch(path: Path, folder: Path) -> Article:
-    from indexer.ingest import Extracted, read_articles
+    from indexer.ingest.read import Extracted, read_articles
 
     data = path.read_bytes()
     for item in read_articles(path, folder):

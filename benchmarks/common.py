@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ DEFAULT_SEED = 42
 
 # --- the corpus -----------------------------------------------------------------------------
 
+
 def corpus_dir(count: int, seed: int, folder: Path | None = None, *, quiet: bool = False) -> Path:
     """The synthetic corpus of `count` articles, generated unless `folder` already holds it.
     The default folder is make_corpus's own cache, so both share one copy per (count, seed)."""
@@ -37,6 +38,7 @@ def corpus_dir(count: int, seed: int, folder: Path | None = None, *, quiet: bool
 
 
 # --- the index ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class IndexRun:
@@ -70,7 +72,9 @@ def run_vnsearch_index(corpus: Path, index_dir: Path) -> IndexRun:
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         stderr.seek(0)
         errors = stderr.read().decode("utf-8", "replace")
-    return IndexRun(seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, sampler.peak_anon_mb, process.returncode, errors)
+    return IndexRun(
+        seconds, maxrss_mb(usage.ru_maxrss), sampler.peak_mb, sampler.peak_anon_mb, process.returncode, errors
+    )
 
 
 # Reading smaps_rollup walks every mapping of a process: at 0.1 s the sampler took a fifth of
@@ -91,7 +95,9 @@ class TreeMemory(threading.Thread):
         self._done = threading.Event()  # not `_stop`: Thread has a method of that name
 
     def run(self) -> None:
-        while self.peak_kb is not None and self.peak_anon_kb is not None and not self._done.wait(SAMPLE_SECONDS):
+        while (
+            self.peak_kb is not None and self.peak_anon_kb is not None and not self._done.wait(SAMPLE_SECONDS)
+        ):
             sizes = [_pss_kb(pid) for pid in _tree(self.pid)]
             self.peak_kb = max(self.peak_kb, sum(pss for pss, _ in sizes))
             self.peak_anon_kb = max(self.peak_anon_kb, sum(anon for _, anon in sizes))
@@ -129,7 +135,9 @@ def _tree(pid: int) -> list[int]:
 def _pss_kb(pid: int) -> tuple[int, int]:
     """(PSS, PSS of anonymous pages) of a process, in kB."""
     try:
-        sizes = dict(line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        sizes = dict(
+            line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        )
         return int(sizes["Pss:"]), int(sizes.get("Pss_Anon:", sizes["Pss:"]))
     except (OSError, ValueError, KeyError):
         return 0, 0  # ended meanwhile, or not ours to read
@@ -140,13 +148,14 @@ def index_size(index_dir: Path) -> int:
 
 
 def index_doc_count(index_dir: Path) -> int:
-    from indexer.build import open_index  # the project's own reader: counts what search sees
+    from indexer.store.build import open_index  # the project's own reader: counts what search sees
 
     with open_index(index_dir).searcher() as searcher:
         return searcher.doc_count()
 
 
 # --- measuring ------------------------------------------------------------------------------
+
 
 def timed(function: Callable[[], T]) -> tuple[T, float]:
     """(result, seconds) of one call, on the monotonic high-resolution clock."""
@@ -222,7 +231,7 @@ class PrivateMemoryPeak:
 
 def machine() -> dict[str, Any]:
     return {
-        "date": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -243,6 +252,7 @@ def sources_fingerprint() -> str:
 
 
 # --- output ---------------------------------------------------------------------------------
+
 
 def check(value: float, limit: float, at_most: bool = True) -> str:
     met = value <= limit if at_most else value >= limit

@@ -5,7 +5,7 @@ would show them: per facet, the values in the most articles.
                                        [--workers 2] [--save FILE] [--before FILE]
 
 Every article file under DIR is read the way `vnsearch index` reads it
-(`indexer.ingest.read_articles`: cleaning, headline, `find_entities(title, body)`), and each
+(`indexer.ingest.read.read_articles`: cleaning, headline, `find_entities(title, body)`), and each
 facet value is counted once per article that has it: the counts a query matching every
 article would show beside the facet. No index is built. Files are shared among worker
 processes (ingest and entities cost about 10-20 ms an article).
@@ -38,8 +38,8 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import machine, table
-from indexer.entities import find_entities
-from indexer.ingest import Extracted, find_files, read_articles
+from indexer.ingest.entities import find_entities
+from indexer.ingest.read import Extracted, find_files, read_articles
 
 FACETS = ("people", "places", "organisations")
 
@@ -101,7 +101,7 @@ def tally_folder(folder: Path, limit: int | None, workers: int) -> Tally:
 
 def ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     """Values by count, then by value: the order of the facet on the results page
-    (`indexer/facets.py`)."""
+    (`indexer/query/facets.py`)."""
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -113,17 +113,34 @@ def top_values(tally: Tally, top: int) -> dict[str, list[dict[str, Any]]]:
 
 
 @click.command()
-@click.option("--articles", "folder", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A folder of article files (searched recursively).")
+@click.option(
+    "--articles",
+    "folder",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of article files (searched recursively).",
+)
 @click.option("--top", default=50, show_default=True, help="How many values to show per facet.")
 @click.option("--limit", type=int, help="Read only N files, evenly spread over the folder's (path order).")
 @click.option("--workers", default=2, show_default=True, help="Worker processes (1: this process).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), help="Write every value's count here.")
-@click.option("--before", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Counts saved (--save) from another version of the code, to compare with.")
-def main(folder: Path, top: int, limit: int | None, workers: int, as_json: bool, save: Path | None,
-         before: Path | None) -> None:
+@click.option(
+    "--save", type=click.Path(dir_okay=False, path_type=Path), help="Write every value's count here."
+)
+@click.option(
+    "--before",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Counts saved (--save) from another version of the code, to compare with.",
+)
+def main(
+    folder: Path,
+    top: int,
+    limit: int | None,
+    workers: int,
+    as_json: bool,
+    save: Path | None,
+    before: Path | None,
+) -> None:
     """Per facet, the values in the most articles of a folder, and ms/article."""
     began = time.perf_counter()
     tally = tally_folder(folder, limit, workers)
@@ -143,19 +160,26 @@ def main(folder: Path, top: int, limit: int | None, workers: int, as_json: bool,
         counts = {facet: dict(ranked(tally.counts[facet])) for facet in FACETS}
         save.write_text(json.dumps(counts, ensure_ascii=False) + "\n", encoding="utf-8")
     earlier = json.loads(before.read_text(encoding="utf-8")) if before else None
-    earlier_top = {facet: [value for value, _ in ranked(earlier[facet])[:top]] for facet in FACETS} if earlier else None
+    earlier_top = (
+        {facet: [value for value, _ in ranked(earlier[facet])[:top]] for facet in FACETS} if earlier else None
+    )
     if earlier_top:
         results["left_the_top"] = {
-            facet: [value for value in earlier_top[facet]
-                    if value not in {row["value"] for row in results["top"][facet]}]
+            facet: [
+                value
+                for value in earlier_top[facet]
+                if value not in {row["value"] for row in results["top"][facet]}
+            ]
             for facet in FACETS
         }
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{tally.articles} articles ({tally.problems} problems) in {folder}, {seconds:.0f} s; "
-               f"CPU time: ingest {results['ingest_cpu_ms_per_article']:.2f} ms/article, "
-               f"find_entities (segmentation cached) {results['entities_cpu_ms_per_article']:.2f} ms/article")
+    click.echo(
+        f"{tally.articles} articles ({tally.problems} problems) in {folder}, {seconds:.0f} s; "
+        f"CPU time: ingest {results['ingest_cpu_ms_per_article']:.2f} ms/article, "
+        f"find_entities (segmentation cached) {results['entities_cpu_ms_per_article']:.2f} ms/article"
+    )
     for facet in FACETS:
         rows = []
         for rank, row in enumerate(results["top"][facet], start=1):

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import multiprocessing
 import random
-from functools import partial
 import shutil
 import sys
 import tempfile
+from functools import partial
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,15 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks.articles import Corpus, corpus_of
 from benchmarks.common import (
-    DEFAULT_SEED, SAMPLE_SECONDS, check, index_doc_count, index_size, machine, run_vnsearch_index, table, timed,
+    DEFAULT_SEED,
+    SAMPLE_SECONDS,
+    check,
+    index_doc_count,
+    index_size,
+    machine,
+    run_vnsearch_index,
+    table,
+    timed,
     write_json,
 )
 
@@ -99,8 +107,13 @@ def tokenizer_rates(corpus: Corpus, paths: list[Path]) -> dict[str, Any]:
 
 
 def run(
-    count: int, seed: int, corpus_folder: Path | None, keep_index: Path | None, quiet: bool,
-    tokenizer_sample: int | None = None, articles: Path | None = None,
+    count: int,
+    seed: int,
+    corpus_folder: Path | None,
+    keep_index: Path | None,
+    quiet: bool,
+    tokenizer_sample: int | None = None,
+    articles: Path | None = None,
 ) -> dict[str, Any]:
     started = machine()  # before any work of ours: its load average says what else ran
     corpus = corpus_of(count, seed, corpus_folder, articles, quiet=quiet)
@@ -117,11 +130,17 @@ def run(
 
     # A rate is per article, so a seeded sample estimates it; at 50,000 articles timing the
     # tokenizer on all of them (twice) would take longer than the index itself.
-    sample = sorted(random.Random(seed).sample(paths, tokenizer_sample)) if tokenizer_sample and tokenizer_sample < count else paths
+    sample = (
+        sorted(random.Random(seed).sample(paths, tokenizer_sample))
+        if tokenizer_sample and tokenizer_sample < count
+        else paths
+    )
     tokenizer = {**tokenizer_rates(corpus, sample), "articles": len(sample)}
 
     if keep_index and keep_index.exists() and any(keep_index.iterdir()):
-        raise click.ClickException(f"--keep-index {keep_index} is not empty; remove it or pick another folder")
+        raise click.ClickException(
+            f"--keep-index {keep_index} is not empty; remove it or pick another folder"
+        )
     index_dir = keep_index or Path(tempfile.mkdtemp(prefix="vnsearch-bench-index-"))
     try:
         built = run_vnsearch_index(folder, index_dir)
@@ -151,9 +170,11 @@ def run(
             "peak_rss_mb": built.peak_rss_mb,
             "peak_rss_method": "ru_maxrss of the child, from os.wait4: the largest single process",
             "peak_tree_pss_mb": built.peak_tree_pss_mb,
-            "peak_tree_pss_method": f"sum of PSS over the child and its descendants, sampled every {SAMPLE_SECONDS} s",
+            "peak_tree_pss_method": "sum of PSS over the child and its descendants, sampled every "
+            f"{SAMPLE_SECONDS} s",
             "peak_tree_anon_mb": built.peak_tree_anon_mb,
-            "peak_tree_anon_method": "the same, of anonymous pages only (Pss_Anon): without the mapped index files",
+            "peak_tree_anon_method": "the same, of anonymous pages only (Pss_Anon): without the "
+            "mapped index files",
             "share_of_pool_rate": rate / tokenizer["pool_rate"],
             "share_of_one_process_rate": rate / tokenizer["one_process_rate"],
         },
@@ -181,46 +202,96 @@ def _mb(value: float | None) -> str:
 def report(results: dict[str, Any]) -> str:
     tok, ours, size = results["tokenizer"], results["vnsearch"], results["size"]
     rows = [
-        [f"underthesea word_tokenize, 1 process ({tok['articles']} articles)", f"{tok['one_process_rate']:.1f} articles/s", "", ""],
-        [f"underthesea word_tokenize, {tok['pool_processes']} processes", f"{tok['pool_rate']:.1f} articles/s", "", ""],
-        ["vnsearch index", f"{ours['rate']:.1f} articles/s", f">= {TARGET_RATE:.0f}", check(ours["rate"], TARGET_RATE, at_most=False)],
-        ["  / 2-process tokenizer rate", f"{ours['share_of_pool_rate']:.0%}", f">= {TARGET_SHARE:.0%}",
-         check(ours["share_of_pool_rate"], TARGET_SHARE, at_most=False)],
+        [
+            f"underthesea word_tokenize, 1 process ({tok['articles']} articles)",
+            f"{tok['one_process_rate']:.1f} articles/s",
+            "",
+            "",
+        ],
+        [
+            f"underthesea word_tokenize, {tok['pool_processes']} processes",
+            f"{tok['pool_rate']:.1f} articles/s",
+            "",
+            "",
+        ],
+        [
+            "vnsearch index",
+            f"{ours['rate']:.1f} articles/s",
+            f">= {TARGET_RATE:.0f}",
+            check(ours["rate"], TARGET_RATE, at_most=False),
+        ],
+        [
+            "  / 2-process tokenizer rate",
+            f"{ours['share_of_pool_rate']:.0%}",
+            f">= {TARGET_SHARE:.0%}",
+            check(ours["share_of_pool_rate"], TARGET_SHARE, at_most=False),
+        ],
         ["  / 1-process tokenizer rate", f"{ours['share_of_one_process_rate']:.0%}", "", ""],
         ["vnsearch index peak memory, largest process (ru_maxrss)", f"{ours['peak_rss_mb']:.0f} MB", "", ""],
         ["vnsearch index peak memory, all its processes (PSS)", _mb(ours["peak_tree_pss_mb"]), "", ""],
         ["  … of it anonymous (not pages of mapped index files)", _mb(ours["peak_tree_anon_mb"]), "", ""],
-        ["index size / title+body UTF-8 bytes", f"{size['index_per_text_byte']:.2f}x", f"<= {size['target']}x",
-         check(size["index_per_text_byte"], size["target"])],
+        [
+            "index size / title+body UTF-8 bytes",
+            f"{size['index_per_text_byte']:.2f}x",
+            f"<= {size['target']}x",
+            check(size["index_per_text_byte"], size["target"]),
+        ],
         ["index size / article file bytes", f"{size['index_per_file_byte']:.2f}x", "", ""],
     ]
     what = f"real, in {results['corpus']}" if results["real"] else f"seed {results['seed']}"
-    head = (f"{results['count']} articles ({what}), {size['text_bytes'] / 1e6:.1f} MB of "
-            f"title+body text, {size['file_bytes'] / 1e6:.1f} MB of files; index {size['index_bytes'] / 1e6:.1f} MB, "
-            f"{ours['documents']} documents; vnsearch index took {ours['seconds']:.1f} s")
+    head = (
+        f"{results['count']} articles ({what}), {size['text_bytes'] / 1e6:.1f} MB of "
+        f"title+body text, {size['file_bytes'] / 1e6:.1f} MB of files; index "
+        f"{size['index_bytes'] / 1e6:.1f} MB, "
+        f"{ours['documents']} documents; vnsearch index took {ours['seconds']:.1f} s"
+    )
     return head + "\n\n" + table(["measure", "value", "target", ""], rows)
 
 
 @click.command()
 @click.option("--count", default=2000, show_default=True, type=click.IntRange(min=1), help="Articles.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus seed.")
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Index these real articles instead of generated ones (--count is then ignored).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON to this file.")
-@click.option("--keep-index", type=click.Path(file_okay=False, path_type=Path),
-              help="Build the index in this (new or empty) folder and keep it, for query_bench.py --index.")
-@click.option("--tokenizer-sample", type=click.IntRange(min=1),
-              help="Time the tokenizer alone on this many of the articles (seeded) [default: all].")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].",
+)
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Index these real articles instead of generated ones (--count is then ignored).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the results as JSON to this file.",
+)
+@click.option(
+    "--keep-index",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build the index in this (new or empty) folder and keep it, for query_bench.py --index.",
+)
+@click.option(
+    "--tokenizer-sample",
+    type=click.IntRange(min=1),
+    help="Time the tokenizer alone on this many of the articles (seeded) [default: all].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of a table.")
 def main(
-    count: int, seed: int, corpus: Path | None, articles: Path | None, out: Path | None, keep_index: Path | None,
-    tokenizer_sample: int | None, as_json: bool,
+    count: int,
+    seed: int,
+    corpus: Path | None,
+    articles: Path | None,
+    out: Path | None,
+    keep_index: Path | None,
+    tokenizer_sample: int | None,
+    as_json: bool,
 ) -> None:
     """Measure `vnsearch index` against underthesea's tokenizer on COUNT synthetic articles
     (or on real ones)."""
-    results = run(count, seed, corpus, keep_index, quiet=as_json, tokenizer_sample=tokenizer_sample, articles=articles)
+    results = run(
+        count, seed, corpus, keep_index, quiet=as_json, tokenizer_sample=tokenizer_sample, articles=articles
+    )
     write_json(results, out, also_print=as_json)
     if not as_json:
         click.echo(report(results))

@@ -25,9 +25,9 @@ from benchmarks.common import table, write_json
 
 
 def breakdown(index_dir: Path) -> dict[str, Any]:
-    from indexer.build import open_index
-    from indexer.language_model import FILENAME
-    from indexer.postings import SegmentArrays
+    from indexer.store.build import open_index
+    from indexer.store.language_model import FILENAME
+    from indexer.store.postings import SegmentArrays
 
     files: Counter[str] = Counter()
     for path in index_dir.iterdir():
@@ -54,8 +54,12 @@ def breakdown(index_dir: Path) -> dict[str, Any]:
                 language = {name: size for name, size in rows}
             except sqlite3.OperationalError:  # an SQLite built without dbstat
                 language = {}
-    return {"files": dict(files), "fields": {f: dict(c) for f, c in sorted(fields.items())},
-            "language_model": language, "total": sum(files.values())}
+    return {
+        "files": dict(files),
+        "fields": {f: dict(c) for f, c in sorted(fields.items())},
+        "language_model": language,
+        "total": sum(files.values()),
+    }
 
 
 def report(sizes: dict[str, Any], text_bytes: int | None) -> str:
@@ -68,19 +72,35 @@ def report(sizes: dict[str, Any], text_bytes: int | None) -> str:
     rows = [[name, mb(n), share(n)] for name, n in sorted(sizes["files"].items(), key=lambda item: -item[1])]
     rows.append(["all", mb(sizes["total"]), share(sizes["total"])])
     text = ["By file type (MB):", table(["file", "MB", "of text"], rows), ""]
-    rows = [[field, f"{c['terms']:,}", f"{c['postings']:,}", f"{c['positions']:,}", mb(c["bytes"]), share(c["bytes"])]
-            for field, c in sizes["fields"].items()]
+    rows = [
+        [
+            field,
+            f"{c['terms']:,}",
+            f"{c['postings']:,}",
+            f"{c['positions']:,}",
+            mb(c["bytes"]),
+            share(c["bytes"]),
+        ]
+        for field, c in sizes["fields"].items()
+    ]
     text += ["Arrays by field:", table(["field", "terms", "postings", "positions", "MB", "of text"], rows)]
     if sizes["language_model"]:
-        rows = [[name, mb(n), share(n)] for name, n in sorted(sizes["language_model"].items(), key=lambda item: -item[1])]
+        rows = [
+            [name, mb(n), share(n)]
+            for name, n in sorted(sizes["language_model"].items(), key=lambda item: -item[1])
+        ]
         text += ["", "Language model by table or index:", table(["", "MB", "of text"], rows)]
     return "\n".join(text)
 
 
 @click.command()
 @click.argument("index_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--text-bytes", type=click.IntRange(min=1), help="The articles' text size, to give shares of it.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON here.")
+@click.option(
+    "--text-bytes", type=click.IntRange(min=1), help="The articles' text size, to give shares of it."
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON here."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
 def main(index_dir: Path, text_bytes: int | None, out: Path | None, as_json: bool) -> None:
     """Where the bytes of the index at INDEX_DIR go."""

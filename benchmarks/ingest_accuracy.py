@@ -5,7 +5,7 @@
 
 `--articles` is a folder written by benchmarks/real_news.py, whose truth file (beside the
 halves) says what each file's headline and lead are. Every file is read as `vnsearch index`
-reads it (`indexer.ingest.read_articles`), and counted:
+reads it (`indexer.ingest.read.read_articles`), and counted:
 
 - read: indexed at all (not skipped);
 - title right: the title is the file's headline line (spaces aside); for a file that holds no
@@ -39,19 +39,26 @@ EXAMPLES = 10
 TARGET_TITLE = 0.995
 # The seeds' headlines, read by hand (ads, hotlines and menus stand above some of them).
 SEED_TITLES = {
-    "000_900c3636f8b06404": "Hội nghị quán triệt, triển khai thực hiện các quy định, hướng dẫn mới ban hành của "
-                            "Trung ương về công tác tổ chức xây dựng Đảng",
+    "000_900c3636f8b06404": (
+        "Hội nghị quán triệt, triển khai thực hiện các quy định, hướng dẫn mới ban hành của "
+        "Trung ương về công tác tổ chức xây dựng Đảng"
+    ),
     "001_86232ecdeac32804": "Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng",
-    "002_f1f41421099c2c4c": "Đẩy mạnh thực hiện Nghị quyết Trung ương 4 về xây dựng, chỉnh đốn Đảng ở mức độ cao hơn",
-    "003_7ba0f6455497b9a9": "Quán triệt, triển khai thực hiện các văn bản mới của Trung ương về công tác tổ chức "
-                            "xây dựng Đảng",
-    "004_b09fdb954b2a7c93": "Hội nghị giao ban công tác tổ chức xây dựng Đảng khu vực miền Bắc năm 2023 tại Hải Phòng",
+    "002_f1f41421099c2c4c": (
+        "Đẩy mạnh thực hiện Nghị quyết Trung ương 4 về xây dựng, chỉnh đốn Đảng ở mức độ cao hơn"
+    ),
+    "003_7ba0f6455497b9a9": (
+        "Quán triệt, triển khai thực hiện các văn bản mới của Trung ương về công tác tổ chức xây dựng Đảng"
+    ),
+    "004_b09fdb954b2a7c93": (
+        "Hội nghị giao ban công tác tổ chức xây dựng Đảng khu vực miền Bắc năm 2023 tại Hải Phòng"
+    ),
 }
 
 
 def same(a: str | None, b: str | None) -> bool:
     """Equal but for spaces and Unicode form."""
-    from indexer.normalize import canonical
+    from indexer.text.normalize import canonical
 
     return a is not None and b is not None and canonical(a) == canonical(b)
 
@@ -64,16 +71,21 @@ def file_lines(path: Path) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def measure(folder: Path, truth: dict[str, Truth], sample: int | None = None, seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    from indexer.ingest import Extracted, find_files, read_articles
-    from indexer.titles import slug_match
+def measure(
+    folder: Path, truth: dict[str, Truth], sample: int | None = None, seed: int = DEFAULT_SEED
+) -> dict[str, Any]:
+    from indexer.ingest.read import Extracted, find_files, read_articles
+    from indexer.ingest.titles import slug_match
 
     counts: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     wrong: list[dict[str, str]] = []
     skipped: list[str] = []
-    files = [(file, root) for file, root in find_files([folder])
-             if file.relative_to(root).with_suffix("").as_posix() in truth]
+    files = [
+        (file, root)
+        for file, root in find_files([folder])
+        if file.relative_to(root).with_suffix("").as_posix() in truth
+    ]
     if sample and sample < len(files):
         files = sorted(random.Random(seed).sample(files, sample))
     for file, root in files:
@@ -93,27 +105,41 @@ def measure(folder: Path, truth: dict[str, Truth], sample: int | None = None, se
             right = same(article.title, expected.title)
             counts["title_right"] += right
             if not right and len(wrong) < EXAMPLES:
-                wrong.append({"id": article_id, "expected": expected.title, "got": article.title,
-                              "from": item.title_source})
+                wrong.append(
+                    {
+                        "id": article_id,
+                        "expected": expected.title,
+                        "got": article.title,
+                        "from": item.title_source,
+                    }
+                )
         else:
             counts["without_headline"] += 1
             counts[f"title_from:{item.title_source}"] += 1
             if expected.slug:
                 counts["slug_words"] += len(expected.slug.split())
-                counts["slug_words_in_title"] += round(slug_match(article.title, expected.slug.split()) * len(expected.slug.split()))
-        counts["lead_right"] += bool(expected.lead) and compact(article.body).startswith(compact(expected.lead))
+                counts["slug_words_in_title"] += round(
+                    slug_match(article.title, expected.slug.split()) * len(expected.slug.split())
+                )
+        counts["lead_right"] += bool(expected.lead) and compact(article.body).startswith(
+            compact(expected.lead)
+        )
         kept = set(map(compact, article.body.split("\n")))
         counts["body_whole"] += all(compact(line) in kept for line in below)
         for dropped in item.dropped:  # why lines of the story were left out
             if compact(dropped.text) in map(compact, below):
                 reasons[dropped.reason] += 1
-    return {"counts": dict(counts), "story_lines_left_out": dict(reasons.most_common()),
-            "title_wrong": wrong, "skipped": skipped[:EXAMPLES],
-            "skipped_total": len(skipped)}
+    return {
+        "counts": dict(counts),
+        "story_lines_left_out": dict(reasons.most_common()),
+        "title_wrong": wrong,
+        "skipped": skipped[:EXAMPLES],
+        "skipped_total": len(skipped),
+    }
 
 
 def measure_seeds() -> dict[str, Any]:
-    from indexer.ingest import Extracted, read_articles
+    from indexer.ingest.read import Extracted, read_articles
 
     corpus = REPO / "corpus"
     results = {}
@@ -134,22 +160,44 @@ def report(results: dict[str, Any]) -> str:
 
         rows = [
             ["read (not skipped)", share(c.get("read", 0), files), "all"],
-            ["title right (files with a headline line)", share(c.get("title_right", 0), headed),
-             f">= {TARGET_TITLE:.1%}"],
+            [
+                "title right (files with a headline line)",
+                share(c.get("title_right", 0), headed),
+                f">= {TARGET_TITLE:.1%}",
+            ],
             ["lead right", share(c.get("lead_right", 0), files), ""],
             ["body whole (no line of the story lost)", share(c.get("body_whole", 0), files), ""],
         ]
         if headless:
-            rows += [[f"files without a headline line: title from {source}", share(c.get(f"title_from:{source}", 0), headless), ""]
-                     for source in ("URL", "first sentence", "headline line", "metadata")]
-            rows.append(["... the slug's words in the title", share(c.get("slug_words_in_title", 0), c.get("slug_words", 0)), ""])
-        text += [f"{files:,} article files in {results['articles']}:", table(["", "measured", "target"], rows)]
+            rows += [
+                [
+                    f"files without a headline line: title from {source}",
+                    share(c.get(f"title_from:{source}", 0), headless),
+                    "",
+                ]
+                for source in ("URL", "first sentence", "headline line", "metadata")
+            ]
+            rows.append(
+                [
+                    "... the slug's words in the title",
+                    share(c.get("slug_words_in_title", 0), c.get("slug_words", 0)),
+                    "",
+                ]
+            )
+        text += [
+            f"{files:,} article files in {results['articles']}:",
+            table(["", "measured", "target"], rows),
+        ]
         reasons = results["real"]["story_lines_left_out"]
         if reasons:
-            text.append("Lines of the story left out, by reason: " + ", ".join(f"{r} {n}" for r, n in reasons.items()))
+            text.append(
+                "Lines of the story left out, by reason: " + ", ".join(f"{r} {n}" for r, n in reasons.items())
+            )
         for example in results["real"]["title_wrong"]:
-            text.append(f"  title wrong: {example['id']}: {example['got'][:60]!r} ({example['from']}), "
-                        f"headline {example['expected'][:60]!r}")
+            text.append(
+                f"  title wrong: {example['id']}: {example['got'][:60]!r} ({example['from']}), "
+                f"headline {example['expected'][:60]!r}"
+            )
         for problem in results["real"]["skipped"]:
             text.append(f"  skipped: {problem}")
     if "seeds" in results:
@@ -159,17 +207,32 @@ def report(results: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A half written by benchmarks/real_news.py (OUT/tune or OUT/report).")
-@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help=f"Its {TRUTH} [default: beside the folder].")
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A half written by benchmarks/real_news.py (OUT/tune or OUT/report).",
+)
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Its {TRUTH} [default: beside the folder].",
+)
 @click.option("--sample", type=click.IntRange(min=1), help="Only this many files, drawn at random (seeded).")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="The sample's seed.")
 @click.option("--seeds", is_flag=True, help="Also check the seeds in corpus/.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON here.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON here."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
-def main(articles: Path | None, truth: Path | None, sample: int | None, seed: int, seeds: bool, out: Path | None,
-         as_json: bool) -> None:
+def main(
+    articles: Path | None,
+    truth: Path | None,
+    sample: int | None,
+    seed: int,
+    seeds: bool,
+    out: Path | None,
+    as_json: bool,
+) -> None:
     """Headline, lead and body accuracy of vnsearch's reading of real article files."""
     if articles is None and not seeds:
         raise click.UsageError("give --articles, --seeds, or both")

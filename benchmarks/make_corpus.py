@@ -21,7 +21,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -43,15 +43,68 @@ SENTENCE_MAX = 1_000
 HEADLINE_SYLLABLES = range(8, 21)
 FIRST_DATE, LAST_DATE = datetime(2019, 1, 1), datetime(2025, 12, 31, 23, 59)
 
-SOURCES = ["Báo Nghệ An", "VnExpress", "Tuổi Trẻ", "Thanh Niên", "Dân Trí", "Nhân Dân",
-           "Báo Hải Phòng", "VietnamPlus"]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-          "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+SOURCES = [
+    "Báo Nghệ An",
+    "VnExpress",
+    "Tuổi Trẻ",
+    "Thanh Niên",
+    "Dân Trí",
+    "Nhân Dân",
+    "Báo Hải Phòng",
+    "VietnamPlus",
+]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Hồng", "Xuân"]
 # Hòa, Thủy, Thúy, Khoa carry the oa/uy syllables whose tone placement varies.
-GIVEN = ["An", "Anh", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hòa", "Hùng", "Hương", "Huy",
-         "Khoa", "Lan", "Linh", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
-         "Thủy", "Thúy", "Trang", "Trung", "Tuấn", "Việt", "Yến"]
+GIVEN = [
+    "An",
+    "Anh",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Huy",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Thúy",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Yến",
+]
 
 # --- tone placement -------------------------------------------------------------------------
 
@@ -62,7 +115,7 @@ _OPEN_SYLLABLE = re.compile(f"([bcdđghklmnprstvx]*)([ou])({_TONE})([aey])({_TON
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def retone(word: str, new: bool) -> str:
     """Put the tone of an open oa/oe/uy syllable on the second vowel (new style) or the first.
 
@@ -179,6 +232,7 @@ def pool() -> Pool:
 
 # --- articles -------------------------------------------------------------------------------
 
+
 def authors(rng: random.Random, n: int = 40) -> list[str]:
     names: dict[str, None] = {}  # a dict keeps the drawing order, so the list is reproducible
     while len(names) < n:
@@ -213,8 +267,10 @@ def article(rng: random.Random, people: list[str]) -> tuple[str, str]:
     at = bisect.bisect_left(data.headline_at, (start + rng.randrange(used)) % len(data.body[new]))
     title = data.headlines[new][at % len(data.headline_at)]
     minutes = rng.randrange(int((LAST_DATE - FIRST_DATE).total_seconds() // 60) + 1)
-    front = (f"---\nsource: {rng.choice(SOURCES)}\nauthor: {set_tone_style(rng.choice(people), new)}\n"
-             f"date: {FIRST_DATE + timedelta(minutes=minutes):%Y-%m-%d %H:%M}\n---\n")
+    front = (
+        f"---\nsource: {rng.choice(SOURCES)}\nauthor: {set_tone_style(rng.choice(people), new)}\n"
+        f"date: {FIRST_DATE + timedelta(minutes=minutes):%Y-%m-%d %H:%M}\n---\n"
+    )
     text = title + "\n" + "\n\n".join(paragraphs) + "\n"
     return front, unicodedata.normalize("NFD", text) if nfd else text
 
@@ -256,8 +312,11 @@ def generate(count: int, seed: int, out: Path, *, quiet: bool = False) -> Path:
 @click.command()
 @click.option("--count", default=50_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=42, show_default=True, type=int)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: benchmarks/.cache/corpus-COUNT-SEED]")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: benchmarks/.cache/corpus-COUNT-SEED]",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def main(count: int, seed: int, out: Path | None, quiet: bool) -> None:
     """Generate a synthetic Vietnamese news corpus (deterministic for a given count and seed)."""
@@ -270,8 +329,10 @@ def main(count: int, seed: int, out: Path | None, quiet: bool) -> None:
     generate(count, seed, out, quiet=quiet)
     if not quiet:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        click.echo(f"Wrote {count} articles to {out} in {time.perf_counter() - began:.1f} s: "
-                   f"{manifest['characters']:,} characters, {manifest['bytes'] / 1e6:.1f} MB.")
+        click.echo(
+            f"Wrote {count} articles to {out} in {time.perf_counter() - began:.1f} s: "
+            f"{manifest['characters']:,} characters, {manifest['bytes'] / 1e6:.1f} MB."
+        )
 
 
 if __name__ == "__main__":

@@ -27,26 +27,57 @@ from benchmarks.query_bench import KINDS, make_queries
 
 
 @click.command()
-@click.option("--count", default=50_000, show_default=True, type=click.IntRange(min=1), help="Synthetic articles.")
+@click.option(
+    "--count", default=50_000, show_default=True, type=click.IntRange(min=1), help="Synthetic articles."
+)
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus and query seed.")
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Real articles to draw the queries from instead (the index must be of them).")
-@click.option("--index", "index_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="An index of that corpus (index_bench.py --keep-index).")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].",
+)
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Real articles to draw the queries from instead (the index must be of them).",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    required=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="An index of that corpus (index_bench.py --keep-index).",
+)
 @click.option("--kind", type=click.Choice(KINDS), default="plain", show_default=True)
-@click.option("--queries", default=60, show_default=True, type=click.IntRange(min=1), help="Queries profiled.")
-@click.option("--warm-up", default=60, show_default=True, type=click.IntRange(min=0), help="Queries run first.")
+@click.option(
+    "--queries", default=60, show_default=True, type=click.IntRange(min=1), help="Queries profiled."
+)
+@click.option(
+    "--warm-up", default=60, show_default=True, type=click.IntRange(min=0), help="Queries run first."
+)
 @click.option("--top", default=30, show_default=True, type=click.IntRange(min=1), help="Functions listed.")
-def main(count: int, seed: int, corpus: Path | None, articles: Path | None, index_dir: Path, kind: str, queries: int,
-         warm_up: int, top: int) -> None:
+def main(
+    count: int,
+    seed: int,
+    corpus: Path | None,
+    articles: Path | None,
+    index_dir: Path,
+    kind: str,
+    queries: int,
+    warm_up: int,
+    top: int,
+) -> None:
     """Profile one kind of query_bench's queries against an index."""
-    from indexer.build import open_index
-    from indexer.search import search
+    from indexer.query.search import search
+    from indexer.store.build import open_index
 
-    chosen = [query for query in make_queries(corpus_of(count, seed, corpus, articles, quiet=True), warm_up + queries, seed)
-              if query.kind == kind]
+    chosen = [
+        query
+        for query in make_queries(
+            corpus_of(count, seed, corpus, articles, quiet=True), warm_up + queries, seed
+        )
+        if query.kind == kind
+    ]
     profile = cProfile.Profile()
     milliseconds = []
     with open_index(index_dir).searcher() as searcher:
@@ -59,8 +90,11 @@ def main(count: int, seed: int, corpus: Path | None, articles: Path | None, inde
             if profiled:
                 profile.disable()
                 milliseconds.append((time.perf_counter() - began) * 1000)
-    click.echo(f"{len(milliseconds)} {kind} queries after {warm_up}; median {statistics.median(milliseconds):.1f} ms "
-               "under the profiler")
+    click.echo(
+        f"{len(milliseconds)} {kind} queries after {warm_up}; median "
+        f"{statistics.median(milliseconds):.1f} ms "
+        "under the profiler"
+    )
     pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
 
 

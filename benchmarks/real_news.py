@@ -28,10 +28,10 @@ import hashlib
 import json
 import re
 import shutil
-from difflib import SequenceMatcher
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import click
@@ -81,7 +81,11 @@ def baomoi_articles(folder: Path) -> Iterator[tuple[str, bytes, Truth]]:
         if not lines:
             continue
         article_id = f"baomoi/{path.stem}"
-        yield article_id, data, Truth(article_id, half_of(article_id), lines[0], lines[1] if len(lines) > 1 else None)
+        yield (
+            article_id,
+            data,
+            Truth(article_id, half_of(article_id), lines[0], lines[1] if len(lines) > 1 else None),
+        )
 
 
 def dantri_articles(folder: Path) -> Iterator[tuple[str, bytes, Truth]]:
@@ -129,7 +133,8 @@ def convert(out: Path, sources: list[Path]) -> dict[str, dict[str, int]]:
             readers.append(("dantri", dantri_articles(source / DANTRI)))
     if not readers:
         raise click.UsageError(
-            f"none of {', '.join(map(str, sources))} holds {BAOMOI} or {DANTRI}: give the folders of the clones"
+            f"none of {', '.join(map(str, sources))} holds {BAOMOI} or {DANTRI}: give the folders "
+            "of the clones"
         )
     for half in HALVES:
         shutil.rmtree(out / half, ignore_errors=True)
@@ -153,7 +158,9 @@ def read_truth(path: Path) -> dict[str, Truth]:
 
 @click.command()
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 def main(out: Path, sources: tuple[Path, ...]) -> None:
     """Write the articles of the clones SOURCES to OUT/tune and OUT/report (see the docstring)."""
     out.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ Two modes: synthetic text (below, first) and real news (`--articles`, after it).
 ## Synthetic text (without --articles)
 
 The corpus is the synthetic one of benchmarks/make_corpus.py (`--count` articles) plus the
-articles shipped in corpus/. vnsearch indexes it (`indexer.build.index_paths`, into a temporary
+articles shipped in corpus/. vnsearch indexes it (`indexer.store.build.index_paths`, into a temporary
 folder); the title and body it extracted are read back from its index and given, NFC, to two
 baselines, so that all three see the same cleaned text:
 
@@ -30,7 +30,7 @@ article's own text (types with nothing to make a query from are skipped for that
 - unaccented: the same, folded with unidecode and lowercased (`đ` -> `d`);
 - tone placement: a window chosen the same way among those holding an oa/oe/uy syllable whose
   tone placement varies, typed in the other style (`hòa` <-> `hoà`, `thủy` <-> `thuỷ`);
-- abbreviation: for articles with an expansion from `indexer.abbreviations.BUILT_IN`
+- abbreviation: for articles with an expansion from `indexer.text.abbreviations.BUILT_IN`
   (`Ủy ban nhân dân`...), its abbreviation (`UBND`) and the 1 or 2 most distinctive real
   words (syllables, as written) of the article;
 - typo: the accented query with one edit (insert, delete or substitute a letter) in one
@@ -100,7 +100,7 @@ found in DIR or its parent, does not say the file lacks its headline) and from i
   capital letters only (`U23`, `A92`, `COVID-19`, `37B-016`, `80B`; not quantities with their
   unit: `7km`, `2h45`), or letters only with a vowel (not `Ch`), at least 2 vowels when all
   capitals (`NATO`, `FIFA`; not initialisms such as `PV`, `TBT`), with a part that is not a
-  Vietnamese syllable once lowercased (`indexer.normalize.is_syllable`: `Hari`, `Won`,
+  Vietnamese syllable once lowercased (`indexer.text.normalize.is_syllable`: `Hari`, `Won`,
   `iPhone`, `Toyota`, `internet`). The fewest tokens first: the windows of 1 token, then 2,
   then 3, each size in a random order; the first that at most MAX_RELEVANT articles hold
   verbatim is the one. Typed as written (`names/codes: as written`) and lowercase (skipped
@@ -137,7 +137,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +151,15 @@ from benchmarks.common import DEFAULT_SEED, corpus_dir, machine, table, write_js
 from benchmarks.make_corpus import retone
 
 TYPES = ("accented", "unaccented", "tone", "abbreviation", "typo", "telex", "syllable")
-LABELS = {"accented": "accented", "unaccented": "unaccented", "tone": "other tone placement",
-          "abbreviation": "abbreviation", "typo": "one typo", "telex": "Telex, IME off",
-          "syllable": "one title syllable"}
+LABELS = {
+    "accented": "accented",
+    "unaccented": "unaccented",
+    "tone": "other tone placement",
+    "abbreviation": "abbreviation",
+    "typo": "one typo",
+    "telex": "Telex, IME off",
+    "syllable": "one title syllable",
+}
 SYSTEMS = ("vnsearch", "fts5", "whoosh")
 SYSTEM_LABELS = {"vnsearch": "vnsearch", "fts5": "FTS5", "whoosh": "Whoosh default", "tantivy": "Tantivy"}
 GOALS = {"accented": 0.95, "unaccented": 0.95, "typo": 0.85, "abbreviation": 0.85}  # MRR@10
@@ -171,6 +177,7 @@ _NOT_SYLLABLE = re.compile(r"[^\w ]|[\d_]")
 
 
 # --- the articles and their statistics ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Doc:
@@ -191,7 +198,7 @@ def stream(text: str) -> str:
     """The text's syllables, normalised (lowercase, NFC, one tone placement, i/y as one), one
     space apart, with ` | ` wherever anything but a space separated them; padded with spaces,
     so that ` tổ chức ` in it means those syllables next to each other."""
-    from indexer.normalize import normalize
+    from indexer.text.normalize import normalize
 
     return " " + " ".join(_NOT_SYLLABLE.sub(" | ", normalize(text)).split()) + " "
 
@@ -233,7 +240,7 @@ class Stats:
     def _holding_either_iy(self, syllable: str) -> set[int]:
         """The articles that hold the syllable folded, in either i/y spelling (`sĩ` for `sỹ`):
         the streams make the two one, their folds (`si`, `sy`) do not."""
-        from indexer.normalize import canonical_iy
+        from indexer.text.normalize import canonical_iy
 
         folded = fold(stream(syllable).strip())  # i/y made one: `y`
         other = folded[:-1] + "i"
@@ -243,10 +250,13 @@ class Stats:
 
 def load_docs(index_dir: Path) -> list[Doc]:
     """Every article's id, title and body as vnsearch extracted them (NFC), sorted by id."""
-    from indexer.build import open_index
+    from indexer.store.build import open_index
 
     with open_index(index_dir).searcher() as searcher:
-        docs = [Doc(f["id"], nfc(f.get("title") or ""), nfc(f.get("body") or "")) for f in searcher.all_stored_fields()]
+        docs = [
+            Doc(f["id"], nfc(f.get("title") or ""), nfc(f.get("body") or ""))
+            for f in searcher.all_stored_fields()
+        ]
     return sorted(docs, key=lambda d: d.id)
 
 
@@ -255,6 +265,7 @@ def nfc(text: str) -> str:
 
 
 # --- queries --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Query:
@@ -285,9 +296,14 @@ def best_window(
     that hold it verbatim (see the module docstring): among the CANDIDATES windows with the
     highest IDF sum, the one whose syllables are all found in the fewest articles (copies of
     the window or not), then with the fewest copies, then with the highest IDF sum."""
+
     def usable(window: tuple[str, ...], min_df: int) -> bool:
-        return (not _OPERATORS & set(window) and any(map(has_marks, window))
-                and all(stats.df(s) >= min_df for s in window) and keep(window))
+        return (
+            not _OPERATORS & set(window)
+            and any(map(has_marks, window))
+            and all(stats.df(s) >= min_df for s in window)
+            and keep(window)
+        )
 
     for min_df in (MIN_DF, 1):  # one-off syllables only when there is nothing else
         scored: dict[tuple[str, ...], tuple[float, int]] = {}
@@ -346,7 +362,7 @@ def telex(syllable: str) -> str:
 
 def _abbreviations() -> dict[str, list[str]]:
     """Expansion -> its abbreviations, from the built-in table."""
-    from indexer.abbreviations import BUILT_IN
+    from indexer.text.abbreviations import BUILT_IN
 
     table: dict[str, list[str]] = {}
     for abbreviation, expansion in BUILT_IN.items():
@@ -359,21 +375,33 @@ def distinctive_syllables(doc: Doc, stats: Stats, exclude: set[str]) -> list[str
     seen: dict[str, str] = {}
     for syllable in _SYLLABLE.findall(doc.title + "\n" + doc.body):
         key = fold(syllable)
-        if (key not in seen and key not in exclude and len(syllable) > 1 and syllable.isalpha()
-                and syllable not in _OPERATORS
-                and stats.df(syllable) >= MIN_DF):
+        if (
+            key not in seen
+            and key not in exclude
+            and len(syllable) > 1
+            and syllable.isalpha()
+            and syllable not in _OPERATORS
+            and stats.df(syllable) >= MIN_DF
+        ):
             seen[key] = syllable
     return sorted(seen.values(), key=lambda s: -stats.idf(s))  # stable: first written first
 
 
-def make_queries(docs: list[Doc], stats: Stats, targets: int, seed: int) -> tuple[list[Query], dict[str, int]]:
+def make_queries(
+    docs: list[Doc], stats: Stats, targets: int, seed: int
+) -> tuple[list[Query], dict[str, int]]:
     """One query of each type per target (where the target allows it), and coverage counts."""
     rng = random.Random(seed)
     chosen = rng.sample(range(len(docs)), min(targets, len(docs)))
     expansions = _abbreviations()
     queries: list[Query] = []
-    coverage = {"targets": len(chosen), "with_tone_variant": 0, "with_abbreviation": 0,
-                "abbreviation_also_written": 0, "typo_skipped": 0}
+    coverage = {
+        "targets": len(chosen),
+        "with_tone_variant": 0,
+        "with_abbreviation": 0,
+        "abbreviation_also_written": 0,
+        "typo_skipped": 0,
+    }
     for number in chosen:
         doc, text = docs[number], stats.streams[number]
 
@@ -414,10 +442,13 @@ def make_queries(docs: list[Doc], stats: Stats, targets: int, seed: int) -> tupl
 
 # --- the three systems ----------------------------------------------------------------------
 
+
 def build_fts5(database: Path, docs: list[Doc]) -> None:
     with closing(sqlite3.connect(database)) as connection, connection:
-        connection.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
-                           "tokenize='unicode61 remove_diacritics 2')")
+        connection.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
         connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", ((d.id, d.title, d.body) for d in docs))
 
 
@@ -443,14 +474,16 @@ def rank_of(relevant: frozenset[str], ids: list[str]) -> int | None:
     return next((rank for rank, hit in enumerate(ids, 1) if hit in relevant), None)
 
 
-def run_queries(index_dir: Path, database: Path, whoosh_dir: Path, queries: list[Query]) -> dict[str, list[list[str]]]:
+def run_queries(
+    index_dir: Path, database: Path, whoosh_dir: Path, queries: list[Query]
+) -> dict[str, list[list[str]]]:
     """Each system's top-10 ids for every query (an empty list when it rejects the query)."""
     from whoosh import index
     from whoosh.qparser import MultifieldParser
 
-    from indexer.build import open_index
-    from indexer.query import QueryError
-    from indexer.search import search
+    from indexer.query.language import QueryError
+    from indexer.query.search import search
+    from indexer.store.build import open_index
 
     results: dict[str, list[list[str]]] = {system: [] for system in SYSTEMS}
     with open_index(index_dir).searcher() as searcher:
@@ -463,8 +496,10 @@ def run_queries(index_dir: Path, database: Path, whoosh_dir: Path, queries: list
     with closing(sqlite3.connect(database)) as connection:
         for query in queries:
             try:
-                rows = connection.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
-                                          (fts5_quote(query.text), DEPTH)).fetchall()
+                rows = connection.execute(
+                    "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
+                    (fts5_quote(query.text), DEPTH),
+                ).fetchall()
                 results["fts5"].append([row[0] for row in rows])
             except sqlite3.Error:
                 results["fts5"].append([])
@@ -483,14 +518,31 @@ def run_queries(index_dir: Path, database: Path, whoosh_dir: Path, queries: list
 # --- real news (--articles) -----------------------------------------------------------------
 
 FORMS = ("accented", "unaccented", "telex", "typo", "tone")
-FORM_LABELS = {"accented": "accented", "unaccented": "unaccented", "telex": "Telex, IME off",
-               "typo": "one typo", "tone": "other tone placement"}
+FORM_LABELS = {
+    "accented": "accented",
+    "unaccented": "unaccented",
+    "telex": "Telex, IME off",
+    "typo": "one typo",
+    "tone": "other tone placement",
+}
 NEWS_TYPES = (*(f"title_{form}" for form in FORMS), *(f"body_{form}" for form in FORMS), "name", "name_lower")
-NEWS_LABELS = {**{f"{part}_{form}": f"{part}: {label}" for part in ("title", "body") for form, label in FORM_LABELS.items()},
-               "name": "names/codes: as written", "name_lower": "names/codes: lowercase"}
+NEWS_LABELS = {
+    **{
+        f"{part}_{form}": f"{part}: {label}"
+        for part in ("title", "body")
+        for form, label in FORM_LABELS.items()
+    },
+    "name": "names/codes: as written",
+    "name_lower": "names/codes: lowercase",
+}
 NEWS_SYSTEMS = ("vnsearch", "fts5", "tantivy")
-NEWS_GOALS = {**{f"title_{form}": 0.98 for form in FORMS}, **{f"body_{form}": 0.95 for form in FORMS},
-              "body_typo": 0.92, "name": 0.97, "name_lower": 0.97}  # MRR@10
+NEWS_GOALS = {
+    **{f"title_{form}": 0.98 for form in FORMS},
+    **{f"body_{form}": 0.95 for form in FORMS},
+    "body_typo": 0.92,
+    "name": 0.97,
+    "name_lower": 0.97,
+}  # MRR@10
 NEWS_TARGETS = 300
 RARE_SHARE = 0.01  # a window holds a word that fewer than this share of the articles use
 WINDOW_SIZES = (3, 4, 5)
@@ -507,7 +559,7 @@ _ROMAN = re.compile(r"[IVXLCDM]+")
 def _abbreviation_syllables() -> frozenset[str]:
     """The folded syllables of the built-in abbreviations (`ubnd`, `tp`, `hcm`...): Vietnamese
     abbreviations have a query type of their own in the synthetic mode, not a name's."""
-    from indexer.abbreviations import BUILT_IN, key
+    from indexer.text.abbreviations import BUILT_IN, key
 
     return frozenset(s for abbreviation in BUILT_IN for s in key(abbreviation))
 
@@ -517,12 +569,18 @@ def is_name_token(token: str, abbreviations: frozenset[str] = frozenset()) -> bo
     """A token that is a name, a word of another language or a letter-digit code (see the
     module docstring): `Hari`, `Won`, `iPhone`, `NATO`, `U23`, `A92`, `80B`, `COVID-19`; not
     `Việt`, `UBND`, `PV`, `Ch`, `XIII`, `7km`, `2h45`."""
-    from indexer.normalize import is_syllable
+    from indexer.text.normalize import is_syllable
 
     parts = token.split("-")
     letters = [c for c in token if c.isalpha()]
-    if (len(token) < 2 or not letters or has_marks(token) or _ROMAN.fullmatch(token)
-            or fold(token) in abbreviations or any(fold(p) in abbreviations for p in parts)):
+    if (
+        len(token) < 2
+        or not letters
+        or has_marks(token)
+        or _ROMAN.fullmatch(token)
+        or fold(token) in abbreviations
+        or any(fold(p) in abbreviations for p in parts)
+    ):
         return False
     if any(c.isdigit() for c in token):  # a code, not a quantity with its unit (`7km`, `2h45`)
         return token[0].isalpha() or all(c.isupper() for c in letters)
@@ -535,12 +593,12 @@ def is_name_token(token: str, abbreviations: frozenset[str] = frozenset()) -> bo
 def name_key(text: str) -> str:
     """What a name window is compared as: normalised (lowercase, NFC, one tone placement, i/y
     as one), spaces collapsed; punctuation kept."""
-    from indexer.normalize import normalize
+    from indexer.text.normalize import normalize
 
     return " ".join(normalize(text).split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_cached(text: str) -> str:
     return fold(text)
 
@@ -551,7 +609,7 @@ class NewsStats(Stats):
     article as `name_key` gives it."""
 
     def __init__(self, docs: list[Doc]) -> None:  # pylint: disable=super-init-not-called
-        from indexer.normalize import normalize
+        from indexer.text.normalize import normalize
 
         self.n = len(docs)
         self.ids = [doc.id for doc in docs]
@@ -622,8 +680,14 @@ def words_of(text: str) -> list[str]:
     return list(words)
 
 
-def news_window(doc: Doc, number: int, part: str, stats: NewsStats, rng: random.Random,
-                keep: Callable[[tuple[str, ...]], bool] = lambda w: True) -> tuple[tuple[str, ...], frozenset[str]] | None:
+def news_window(
+    doc: Doc,
+    number: int,
+    part: str,
+    stats: NewsStats,
+    rng: random.Random,
+    keep: Callable[[tuple[str, ...]], bool] = lambda w: True,
+) -> tuple[tuple[str, ...], frozenset[str]] | None:
     """A window of 3-5 syllables of the title or the body (see the module docstring) and the
     articles that hold it verbatim, target included; None when there is none."""
     text = doc.title if part == "title" else doc.body
@@ -635,8 +699,12 @@ def news_window(doc: Doc, number: int, part: str, stats: NewsStats, rng: random.
             found = list(dict.fromkeys(window for _, window in windows(text, size)))  # distinct, in order
             rng.shuffle(found)
             for window in found:
-                if (_OPERATORS & set(window) or not any(map(has_marks, window)) or not keep(window)
-                        or not all(stats.df(s) >= min_df for s in window)):
+                if (
+                    _OPERATORS & set(window)
+                    or not any(map(has_marks, window))
+                    or not keep(window)
+                    or not all(stats.df(s) >= min_df for s in window)
+                ):
                     continue
                 key = stream(" ".join(window))
                 if part == "body" and key in stats.title_streams[number]:
@@ -650,8 +718,9 @@ def news_window(doc: Doc, number: int, part: str, stats: NewsStats, rng: random.
     return None
 
 
-def name_window(doc: Doc, stats: NewsStats, rng: random.Random,
-                abbreviations: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+def name_window(
+    doc: Doc, stats: NewsStats, rng: random.Random, abbreviations: frozenset[str]
+) -> tuple[str, frozenset[str]] | None:
     """A name/code window of 1-3 tokens (see the module docstring) and the articles holding
     it verbatim, target included; None when the article has none."""
     for min_df in (MIN_DF, 1):
@@ -667,8 +736,11 @@ def name_window(doc: Doc, stats: NewsStats, rng: random.Random,
                         if joined.lower() in seen or _OPERATORS & set(window):
                             continue
                         seen.add(joined.lower())
-                        if any(is_name_token(t, abbreviations) and min_df <= len(stats.name_verbatim(t)) < stats.rare_below
-                               for t in window):
+                        if any(
+                            is_name_token(t, abbreviations)
+                            and min_df <= len(stats.name_verbatim(t)) < stats.rare_below
+                            for t in window
+                        ):
                             by_size[size].append(joined)
         for size in NAME_SIZES:  # the fewest tokens that single out a few articles
             candidates = by_size[size]
@@ -697,16 +769,27 @@ def find_truth(articles: Path) -> Path | None:
     return next((p for p in (articles / TRUTH, articles.parent / TRUTH) if p.is_file()), None)
 
 
-def make_news_queries(docs: list[Doc], stats: NewsStats, targets: int, seed: int,
-                      has_title: dict[str, bool] | None) -> tuple[list[Query], dict[str, int]]:
+def make_news_queries(
+    docs: list[Doc], stats: NewsStats, targets: int, seed: int, has_title: dict[str, bool] | None
+) -> tuple[list[Query], dict[str, int]]:
     """The queries of every type for `targets` articles drawn with the seed, and coverage."""
     rng = random.Random(seed)
     chosen = rng.sample(range(len(docs)), min(targets, len(docs)))
     abbreviations = _abbreviation_syllables()
     queries: list[Query] = []
-    coverage = {"targets": len(chosen), "not_in_truth": 0, "without_headline": 0, "without_title_window": 0,
-                "without_body_window": 0, "title_typo_skipped": 0, "body_typo_skipped": 0,
-                "with_title_tone": 0, "with_body_tone": 0, "with_name": 0, "name_already_lowercase": 0}
+    coverage = {
+        "targets": len(chosen),
+        "not_in_truth": 0,
+        "without_headline": 0,
+        "without_title_window": 0,
+        "without_body_window": 0,
+        "title_typo_skipped": 0,
+        "body_typo_skipped": 0,
+        "with_title_tone": 0,
+        "with_body_tone": 0,
+        "with_name": 0,
+        "name_already_lowercase": 0,
+    }
     for number in chosen:
         doc = docs[number]
 
@@ -733,7 +816,9 @@ def make_news_queries(docs: list[Doc], stats: NewsStats, targets: int, seed: int
                 add(f"{part}_typo", misspelt, relevant)
             else:
                 coverage[f"{part}_typo_skipped"] += 1
-            toned = news_window(doc, number, part, stats, rng, keep=lambda w: any(flip_tone(s) != s for s in w))
+            toned = news_window(
+                doc, number, part, stats, rng, keep=lambda w: any(flip_tone(s) != s for s in w)
+            )
             if toned:
                 coverage[f"with_{part}_tone"] += 1
                 add(f"{part}_tone", map(flip_tone, toned[0]), toned[1])
@@ -773,8 +858,12 @@ def build_tantivy(folder: Path, docs: list[Doc]) -> Any:
 def tantivy_analyzer() -> Any:
     import tantivy
 
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build())
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
 
 
 def tantivy_quote(query: str) -> str:
@@ -789,13 +878,14 @@ def literal(query: str) -> str:
     return " ".join('"' + token.replace('"', "") + '"' for token in query.split())
 
 
-def run_news_queries(index_dir: Path, database: Path, tantivy_index: Any,
-                     queries: list[Query]) -> tuple[dict[str, list[list[str]]], list[dict[str, Any]]]:
+def run_news_queries(
+    index_dir: Path, database: Path, tantivy_index: Any, queries: list[Query]
+) -> tuple[dict[str, list[list[str]]], list[dict[str, Any]]]:
     """Each system's top-10 ids for every query (empty when a system rejects it), and what
     vnsearch says about each (expansions, relaxed, total; for names, the literal total)."""
-    from indexer.build import open_index
-    from indexer.query import QueryError
-    from indexer.search import search
+    from indexer.query.language import QueryError
+    from indexer.query.search import search
+    from indexer.store.build import open_index
 
     results: dict[str, list[list[str]]] = {system: [] for system in NEWS_SYSTEMS}
     details: list[dict[str, Any]] = []
@@ -805,8 +895,12 @@ def run_news_queries(index_dir: Path, database: Path, tantivy_index: Any,
             try:
                 found = search(searcher, query.text, per_page=DEPTH)
                 results["vnsearch"].append([hit["id"] for hit in found["hits"]])
-                detail = {"total": found["total"], "relaxed": found["relaxed"], "expansions": found["expansions"],
-                          "suggestion": found["suggestion"]}
+                detail = {
+                    "total": found["total"],
+                    "relaxed": found["relaxed"],
+                    "expansions": found["expansions"],
+                    "suggestion": found["suggestion"],
+                }
                 if query.type.startswith("name"):
                     detail["literal_total"] = search(searcher, literal(query.text), per_page=1)["total"]
                     if any(e["kind"] in REWRITES for e in found["expansions"]):
@@ -827,15 +921,18 @@ def run_news_queries(index_dir: Path, database: Path, tantivy_index: Any,
 def _matched(searcher: Any, query: Query, found: dict[str, Any]) -> bool | None:
     """Whether vnsearch's results hold the target at all (paging through them, 100 at a
     time, up to SCAN results); None when there are more."""
-    from indexer.search import MAX_PER_PAGE, search
+    from indexer.query.search import MAX_PER_PAGE, search
 
     if query.target in (hit["id"] for hit in found["hits"]):
         return True
     if found["total"] > SCAN:
         return None
     pages = -(-found["total"] // MAX_PER_PAGE)
-    return any(query.target in (hit["id"] for hit in search(searcher, query.text, page=page, per_page=MAX_PER_PAGE)["hits"])
-               for page in range(1, pages + 1))
+    return any(
+        query.target
+        in (hit["id"] for hit in search(searcher, query.text, page=page, per_page=MAX_PER_PAGE)["hits"])
+        for page in range(1, pages + 1)
+    )
 
 
 def _fts5_top(connection: sqlite3.Connection, text: str) -> list[str]:
@@ -865,8 +962,9 @@ def _tantivy_top(index: Any, searcher: Any, text: str) -> list[str]:
     return [searcher.doc(address)["id"][0] for _, address in hits]
 
 
-def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], details: list[dict[str, Any]],
-                  docs: list[Doc]) -> dict[str, Any]:
+def evaluate_news(
+    queries: list[Query], results: dict[str, list[list[str]]], details: list[dict[str, Any]], docs: list[Doc]
+) -> dict[str, Any]:
     """MRR@10 and recall@10 per type and system (target or copy, and target alone), goals,
     every query where vnsearch is not first or is below a baseline, and the name queries
     whose words vnsearch read as something else."""
@@ -884,61 +982,101 @@ def evaluate_news(queries: list[Query], results: dict[str, list[list[str]]], det
             strict[query.type][system].add(rank_of(frozenset([query.target]), results[system][i]))
         relevant[query.type].append(len(query.relevant))
         detail = details[i]
-        record = {"type": query.type, "query": query.text, "target": query.target,
-                  "target_title": titles[query.target], "relevant": sorted(query.relevant), "ranks": ranks,
-                  "vnsearch_top3": [{"id": hit, "title": titles.get(hit, ""), "relevant": hit in query.relevant}
-                                    for hit in results["vnsearch"][i][:3]],
-                  **detail}
+        record = {
+            "type": query.type,
+            "query": query.text,
+            "target": query.target,
+            "target_title": titles[query.target],
+            "relevant": sorted(query.relevant),
+            "ranks": ranks,
+            "vnsearch_top3": [
+                {"id": hit, "title": titles.get(hit, ""), "relevant": hit in query.relevant}
+                for hit in results["vnsearch"][i][:3]
+            ],
+            **detail,
+        }
         reciprocal = {s: 1 / r if r else 0.0 for s, r in ranks.items()}
         if ranks["vnsearch"] != 1 or reciprocal["vnsearch"] < max(reciprocal["fts5"], reciprocal["tantivy"]):
             failures.append(record)
         if query.type in rewritten:
             rewrites = [e for e in detail.get("expansions", []) if e["kind"] in REWRITES]
-            lost = (detail.get("relaxed", False) or detail.get("total", 0) < detail.get("literal_total", 0)
-                    or detail.get("target_matched") is False)
+            lost = (
+                detail.get("relaxed", False)
+                or detail.get("total", 0) < detail.get("literal_total", 0)
+                or detail.get("target_matched") is False
+            )
             if lost:
                 dropped[query.type].append({**record, "read_as_another_word": bool(rewrites)})
             if rewrites:
                 rewritten[query.type].append({**record, "literal_dropped": lost})
 
     metrics = metrics_of(scores, relevant, NEWS_SYSTEMS, NEWS_TYPES)
-    names = {kind: {"n": metrics[kind]["n"] if kind in metrics else 0, "rewritten": len(rewritten[kind]),
-                    "rewritten_and_dropped": sum(e["literal_dropped"] for e in rewritten[kind]),
-                    "literal_dropped": len(dropped[kind]), "examples": rewritten[kind], "dropped": dropped[kind]}
-             for kind in rewritten}
-    return {"metrics": metrics, "strict": metrics_of(strict, None, NEWS_SYSTEMS, NEWS_TYPES), "goals": news_goals(metrics),
-            "name_rewrites": names, "failures": failures}
+    names = {
+        kind: {
+            "n": metrics[kind]["n"] if kind in metrics else 0,
+            "rewritten": len(rewritten[kind]),
+            "rewritten_and_dropped": sum(e["literal_dropped"] for e in rewritten[kind]),
+            "literal_dropped": len(dropped[kind]),
+            "examples": rewritten[kind],
+            "dropped": dropped[kind],
+        }
+        for kind in rewritten
+    }
+    return {
+        "metrics": metrics,
+        "strict": metrics_of(strict, None, NEWS_SYSTEMS, NEWS_TYPES),
+        "goals": news_goals(metrics),
+        "name_rewrites": names,
+        "failures": failures,
+    }
 
 
 def news_goals(metrics: dict[str, Any]) -> dict[str, Any]:
     """MRR@10 at least NEWS_GOALS[type]; and at least the better baseline's on every type."""
-    floors = {kind: {"mrr10": metrics[kind]["vnsearch"]["mrr10"], "goal": goal,
-                     "met": metrics[kind]["vnsearch"]["mrr10"] >= goal}
-              for kind, goal in NEWS_GOALS.items() if kind in metrics}
+    floors = {
+        kind: {
+            "mrr10": metrics[kind]["vnsearch"]["mrr10"],
+            "goal": goal,
+            "met": metrics[kind]["vnsearch"]["mrr10"] >= goal,
+        }
+        for kind, goal in NEWS_GOALS.items()
+        if kind in metrics
+    }
     versus = {}
     for kind, m in metrics.items():
         best = max(NEWS_SYSTEMS[1:], key=lambda s: m[s]["mrr10"])  # the first of equals
-        versus[kind] = {"best_baseline": best, "mrr10": m[best]["mrr10"],
-                        "met": m["vnsearch"]["mrr10"] >= m[best]["mrr10"]}
-    return {"mrr10_floors": floors, "versus_baselines": versus,
-            "all_met": all(f["met"] for f in floors.values()) and all(v["met"] for v in versus.values())}
+        versus[kind] = {
+            "best_baseline": best,
+            "mrr10": m[best]["mrr10"],
+            "met": m["vnsearch"]["mrr10"] >= m[best]["mrr10"],
+        }
+    return {
+        "mrr10_floors": floors,
+        "versus_baselines": versus,
+        "all_met": all(f["met"] for f in floors.values()) and all(v["met"] for v in versus.values()),
+    }
 
 
 def prepare_news_index(articles: Path, index: Path | None, scratch: Path) -> tuple[Path, dict[str, Any]]:
     """Reuse the vnsearch index at `index` if there is one, else build it there (or in
     `scratch`) from the articles alone."""
-    from indexer.build import index_exists, index_paths
+    from indexer.store.build import index_exists, index_paths
 
     index_dir = index or scratch / "vnsearch"
     if index_exists(index_dir):
         return index_dir, {"reused": True}
     built = index_paths([articles], index_dir, quiet=True)
-    return index_dir, {"reused": False, "added": built.added, "duplicates": len(built.duplicates),
-                       "skipped": len(built.problems)}
+    return index_dir, {
+        "reused": False,
+        "added": built.added,
+        "duplicates": len(built.duplicates),
+        "skipped": len(built.problems),
+    }
 
 
-def run_news(articles: Path, seed: int, targets: int, index: Path | None, work: Path | None,
-             truth: Path | None) -> dict[str, Any]:
+def run_news(
+    articles: Path, seed: int, targets: int, index: Path | None, work: Path | None, truth: Path | None
+) -> dict[str, Any]:
     started = machine()
     truth = truth or find_truth(articles)
     with tempfile.TemporaryDirectory(prefix="vnsearch-relevance-", dir=work) as scratch:
@@ -959,14 +1097,18 @@ def run_news(articles: Path, seed: int, targets: int, index: Path | None, work: 
         "truth": str(truth) if truth else None,
         "seed": seed,
         "machine": started,
-        "versions": {"tantivy": getattr(tantivy, "__version__", None) or _version("tantivy"),
-                     "sqlite": sqlite3.sqlite_version},
+        "versions": {
+            "tantivy": getattr(tantivy, "__version__", None) or _version("tantivy"),
+            "sqlite": sqlite3.sqlite_version,
+        },
         "documents": len(docs),
         "index": index_info,
         "coverage": coverage,
         "queries_per_type": {kind: sum(q.type == kind for q in queries) for kind in NEWS_TYPES},
-        "sample_queries": {kind: next(({"query": q.text, "target": q.target} for q in queries if q.type == kind), None)
-                           for kind in NEWS_TYPES},
+        "sample_queries": {
+            kind: next(({"query": q.text, "target": q.target} for q in queries if q.type == kind), None)
+            for kind in NEWS_TYPES
+        },
         **evaluate_news(queries, results, details, docs),
     }
 
@@ -984,59 +1126,116 @@ def news_table(metrics: dict[str, Any], copies: bool) -> str:
     def cell(m: dict[str, float]) -> str:
         return f"{m['mrr10']:.3f} / {m['recall10']:.3f}"
 
-    rows = [[NEWS_LABELS[kind], metrics[kind]["n"], *([f"{metrics[kind]['mean_relevant']:.2f}"] if copies else []),
-             *(cell(metrics[kind][s]) for s in NEWS_SYSTEMS)] for kind in NEWS_TYPES if kind in metrics]
-    return table(["query type", "n", *(["relevant"] if copies else []),
-                  *(f"{SYSTEM_LABELS[s]} MRR@10 / R@10" for s in NEWS_SYSTEMS)], rows)
+    rows = [
+        [
+            NEWS_LABELS[kind],
+            metrics[kind]["n"],
+            *([f"{metrics[kind]['mean_relevant']:.2f}"] if copies else []),
+            *(cell(metrics[kind][s]) for s in NEWS_SYSTEMS),
+        ]
+        for kind in NEWS_TYPES
+        if kind in metrics
+    ]
+    return table(
+        [
+            "query type",
+            "n",
+            *(["relevant"] if copies else []),
+            *(f"{SYSTEM_LABELS[s]} MRR@10 / R@10" for s in NEWS_SYSTEMS),
+        ],
+        rows,
+    )
 
 
 def news_report(results: dict[str, Any], examples: int = EXAMPLES) -> str:
     coverage, g = results["coverage"], results["goals"]
-    goal_rows = [[f"{NEWS_LABELS[kind]}: MRR@10", f"{f['mrr10']:.3f}", f">= {f['goal']}", "met" if f["met"] else "MISSED"]
-                 for kind, f in g["mrr10_floors"].items()]
-    goal_rows += [[f"{NEWS_LABELS[kind]}: vs the better baseline", f"{results['metrics'][kind]['vnsearch']['mrr10']:.3f}",
-                   f">= {v['mrr10']:.3f} ({SYSTEM_LABELS[v['best_baseline']]})", "met" if v["met"] else "MISSED"]
-                  for kind, v in g["versus_baselines"].items()]
+    goal_rows = [
+        [
+            f"{NEWS_LABELS[kind]}: MRR@10",
+            f"{f['mrr10']:.3f}",
+            f">= {f['goal']}",
+            "met" if f["met"] else "MISSED",
+        ]
+        for kind, f in g["mrr10_floors"].items()
+    ]
+    goal_rows += [
+        [
+            f"{NEWS_LABELS[kind]}: vs the better baseline",
+            f"{results['metrics'][kind]['vnsearch']['mrr10']:.3f}",
+            f">= {v['mrr10']:.3f} ({SYSTEM_LABELS[v['best_baseline']]})",
+            "met" if v["met"] else "MISSED",
+        ]
+        for kind, v in g["versus_baselines"].items()
+    ]
     truth = f" (by {results['truth']}; {coverage['not_in_truth']} not in it)" if results["truth"] else ""
-    head = (f"{results['documents']} articles from {results['articles']} (seed {results['seed']}); "
-            f"{coverage['targets']} targets: {coverage['without_headline']} without a headline{truth}, "
-            f"{coverage['without_title_window']} without a title window, {coverage['without_body_window']} without "
-            f"a body window; {coverage['with_title_tone']} title and {coverage['with_body_tone']} body tone variants; "
-            f"{coverage['title_typo_skipped'] + coverage['body_typo_skipped']} typos impossible; "
-            f"{coverage['with_name']} with a name or code ({coverage['name_already_lowercase']} already lowercase).")
-    text = [head, "",
-            "Found = the target or an article holding the query's words verbatim (`relevant` = their mean number, "
-            "target included):",
-            news_table(results["metrics"], copies=True), "",
-            "The target alone:", news_table(results["strict"], copies=False), "",
-            table(["goal (target or copy)", "vnsearch", "target", ""], goal_rows), "",
-            f"All goals met: {'yes' if g['all_met'] else 'no'}", ""]
+    head = (
+        f"{results['documents']} articles from {results['articles']} (seed {results['seed']}); "
+        f"{coverage['targets']} targets: {coverage['without_headline']} without a headline{truth}, "
+        f"{coverage['without_title_window']} without a title window, "
+        f"{coverage['without_body_window']} without "
+        f"a body window; {coverage['with_title_tone']} title and {coverage['with_body_tone']} body "
+        "tone variants; "
+        f"{coverage['title_typo_skipped'] + coverage['body_typo_skipped']} typos impossible; "
+        f"{coverage['with_name']} with a name or code ({coverage['name_already_lowercase']} already "
+        "lowercase)."
+    )
+    text = [
+        head,
+        "",
+        "Found = the target or an article holding the query's words verbatim (`relevant` = their "
+        "mean number, "
+        "target included):",
+        news_table(results["metrics"], copies=True),
+        "",
+        "The target alone:",
+        news_table(results["strict"], copies=False),
+        "",
+        table(["goal (target or copy)", "vnsearch", "target", ""], goal_rows),
+        "",
+        f"All goals met: {'yes' if g['all_met'] else 'no'}",
+        "",
+    ]
     for kind, n in results["name_rewrites"].items():
-        text.append(f"{NEWS_LABELS[kind]}: {n['rewritten']} of {n['n']} queries had a typed word read as "
-                    f"Telex/VNI/a typo, {n['rewritten_and_dropped']} of them losing the literal reading; "
-                    f"{n['literal_dropped']} in all lost it (relaxed, fewer results than the words quoted one by one, "
-                    f"or the target not among the results).")
+        text.append(
+            f"{NEWS_LABELS[kind]}: {n['rewritten']} of {n['n']} queries had a typed word read as "
+            f"Telex/VNI/a typo, {n['rewritten_and_dropped']} of them losing the literal reading; "
+            f"{n['literal_dropped']} in all lost it (relaxed, fewer results than the words quoted "
+            "one by one, "
+            f"or the target not among the results)."
+        )
         for e in n["dropped"][:examples]:
             said = "; ".join(f"{x['kind']} {x['from']}->{x['to']}" for x in e.get("expansions", []))
-            text.append(f"  {e['query']!r} -> {e['target']}: total {e.get('total')}, quoted {e.get('literal_total')}"
-                        f"{', relaxed' if e.get('relaxed') else ''}{'; read as ' + said if said else ''}")
+            text.append(
+                f"  {e['query']!r} -> {e['target']}: total {e.get('total')}, quoted {e.get('literal_total')}"
+                f"{', relaxed' if e.get('relaxed') else ''}{'; read as ' + said if said else ''}"
+            )
     for kind in NEWS_TYPES:
         found = [f for f in results["failures"] if f["type"] == kind]
         if not found:
             continue
-        text += ["", f"{NEWS_LABELS[kind]}: {len(found)} queries with vnsearch not first or below a baseline, e.g."]
+        text += [
+            "",
+            f"{NEWS_LABELS[kind]}: {len(found)} queries with vnsearch not first or below a baseline, e.g.",
+        ]
         for f in found[:examples]:
-            top = "; ".join(f"{h['id']}{'*' if h['relevant'] else ''} ({h['title'][:40]})"
-                            for h in f["vnsearch_top3"]) or "nothing"
+            top = (
+                "; ".join(
+                    f"{h['id']}{'*' if h['relevant'] else ''} ({h['title'][:40]})" for h in f["vnsearch_top3"]
+                )
+                or "nothing"
+            )
             ranks = ", ".join(f"{SYSTEM_LABELS[s]} {f['ranks'][s] or '-'}" for s in NEWS_SYSTEMS)
             said = "; ".join(f"{e['kind']} {e['from']}->{e['to']}" for e in f.get("expansions", []))
-            text.append(f"  {f['query']!r} -> {f['target']} (+{len(f['relevant']) - 1} copies; ranks: {ranks})"
-                        f"{'; read as ' + said if said else ''}{'; relaxed' if f.get('relaxed') else ''}; "
-                        f"vnsearch top 3 (* relevant): {top}")
+            text.append(
+                f"  {f['query']!r} -> {f['target']} (+{len(f['relevant']) - 1} copies; ranks: {ranks})"
+                f"{'; read as ' + said if said else ''}{'; relaxed' if f.get('relaxed') else ''}; "
+                f"vnsearch top 3 (* relevant): {top}"
+            )
     return "\n".join(text)
 
 
 # --- the run --------------------------------------------------------------------------------
+
 
 @dataclass
 class Scores:
@@ -1050,13 +1249,21 @@ class Scores:
         return {"mrr10": sum(self.reciprocal) / n, "recall10": sum(r > 0 for r in self.reciprocal) / n}
 
 
-def metrics_of(scored: dict[str, dict[str, Scores]], relevant: dict[str, list[int]] | None,
-               systems: tuple[str, ...], types: tuple[str, ...]) -> dict[str, Any]:
+def metrics_of(
+    scored: dict[str, dict[str, Scores]],
+    relevant: dict[str, list[int]] | None,
+    systems: tuple[str, ...],
+    types: tuple[str, ...],
+) -> dict[str, Any]:
     """Each type's number of queries and each system's MRR@10 and recall@10 (types with no
     query left out), with the mean number of relevant articles when `relevant` is given."""
     metrics: dict[str, Any] = {
-        kind: {"n": len(scored[kind]["vnsearch"].reciprocal), **{system: scored[kind][system].summary() for system in systems}}
-        for kind in types if scored[kind]["vnsearch"].reciprocal
+        kind: {
+            "n": len(scored[kind]["vnsearch"].reciprocal),
+            **{system: scored[kind][system].summary() for system in systems},
+        }
+        for kind in types
+        if scored[kind]["vnsearch"].reciprocal
     }
     if relevant is not None:
         for kind in metrics:
@@ -1081,10 +1288,17 @@ def evaluate(queries: list[Query], results: dict[str, list[list[str]]], docs: li
         relevant[query.type].append(len(query.relevant))
 
         def example() -> dict[str, Any]:
-            return {"query": query.text, "target": query.target, "target_title": titles[query.target],
-                    "copies": len(query.relevant) - 1, "ranks": ranks,
-                    "vnsearch_top3": [{"id": hit, "title": titles.get(hit, ""), "relevant": hit in query.relevant}
-                                      for hit in results["vnsearch"][i][:3]]}
+            return {
+                "query": query.text,
+                "target": query.target,
+                "target_title": titles[query.target],
+                "copies": len(query.relevant) - 1,
+                "ranks": ranks,
+                "vnsearch_top3": [
+                    {"id": hit, "title": titles.get(hit, ""), "relevant": hit in query.relevant}
+                    for hit in results["vnsearch"][i][:3]
+                ],
+            }
 
         ours = 1 / ranks["vnsearch"] if ranks["vnsearch"] else 0.0
         best = max(1 / ranks[s] if ranks[s] else 0.0 for s in SYSTEMS[1:])
@@ -1094,9 +1308,13 @@ def evaluate(queries: list[Query], results: dict[str, list[list[str]]], docs: li
             not_first[query.type].append(example())
 
     metrics = metrics_of(scores, relevant, SYSTEMS, TYPES)
-    return {"metrics": metrics, "strict": metrics_of(strict, None, SYSTEMS, TYPES), "goals": goals(metrics),
-            "vnsearch_below_a_baseline": {k: v for k, v in below.items() if v},
-            "vnsearch_not_first": {k: v for k, v in not_first.items() if v}}
+    return {
+        "metrics": metrics,
+        "strict": metrics_of(strict, None, SYSTEMS, TYPES),
+        "goals": goals(metrics),
+        "vnsearch_below_a_baseline": {k: v for k, v in below.items() if v},
+        "vnsearch_not_first": {k: v for k, v in not_first.items() if v},
+    }
 
 
 def compare(ours: float, theirs: float) -> str:
@@ -1105,31 +1323,53 @@ def compare(ours: float, theirs: float) -> str:
 
 def goals(metrics: dict[str, Any]) -> dict[str, Any]:
     """The targets: MRR@10 at least GOALS[type]; above both baselines on every type."""
-    floors = {kind: {"mrr10": metrics[kind]["vnsearch"]["mrr10"], "goal": goal,
-                     "met": metrics[kind]["vnsearch"]["mrr10"] >= goal}
-              for kind, goal in GOALS.items() if kind in metrics}
-    versus = {kind: {system: compare(m["vnsearch"]["mrr10"], m[system]["mrr10"]) for system in SYSTEMS[1:]}
-              for kind, m in metrics.items()}
-    return {"mrr10_floors": floors, "versus_baselines": versus,
-            "all_met": all(f["met"] for f in floors.values())
-            and all(v == "above" for vs in versus.values() for v in vs.values())}
+    floors = {
+        kind: {
+            "mrr10": metrics[kind]["vnsearch"]["mrr10"],
+            "goal": goal,
+            "met": metrics[kind]["vnsearch"]["mrr10"] >= goal,
+        }
+        for kind, goal in GOALS.items()
+        if kind in metrics
+    }
+    versus = {
+        kind: {system: compare(m["vnsearch"]["mrr10"], m[system]["mrr10"]) for system in SYSTEMS[1:]}
+        for kind, m in metrics.items()
+    }
+    return {
+        "mrr10_floors": floors,
+        "versus_baselines": versus,
+        "all_met": all(f["met"] for f in floors.values())
+        and all(v == "above" for vs in versus.values() for v in vs.values()),
+    }
 
 
 def prepare_index(folder: Path, index: Path | None, scratch: Path) -> tuple[Path, dict[str, Any]]:
     """Reuse the vnsearch index at `index` if there is one, else build it there (or in
     `scratch`) from the synthetic corpus and corpus/."""
-    from indexer.build import index_exists, index_paths, shipped_corpus
+    from indexer.store.build import index_exists, index_paths, shipped_corpus
 
     index_dir = index or scratch / "vnsearch"
     if index_exists(index_dir):
         return index_dir, {"reused": True}
     built = index_paths([folder, shipped_corpus()], index_dir, quiet=True)
-    return index_dir, {"reused": False, "added": built.added, "duplicates": len(built.duplicates),
-                       "skipped": len(built.problems)}
+    return index_dir, {
+        "reused": False,
+        "added": built.added,
+        "duplicates": len(built.duplicates),
+        "skipped": len(built.problems),
+    }
 
 
-def run(count: int, seed: int, targets: int, corpus: Path | None, index: Path | None, work: Path | None,
-        quiet: bool) -> dict[str, Any]:
+def run(
+    count: int,
+    seed: int,
+    targets: int,
+    corpus: Path | None,
+    index: Path | None,
+    work: Path | None,
+    quiet: bool,
+) -> dict[str, Any]:
     started = machine()  # before any work of ours: its load average says what else ran
     folder = corpus_dir(count, seed, corpus, quiet=quiet)
     with tempfile.TemporaryDirectory(prefix="vnsearch-relevance-", dir=work) as scratch:
@@ -1151,8 +1391,10 @@ def run(count: int, seed: int, targets: int, corpus: Path | None, index: Path | 
         "index": index_info,
         "coverage": coverage,
         "queries_per_type": {kind: sum(q.type == kind for q in queries) for kind in TYPES},
-        "sample_queries": {kind: next(({"query": q.text, "target": q.target} for q in queries if q.type == kind), None)
-                           for kind in TYPES},
+        "sample_queries": {
+            kind: next(({"query": q.text, "target": q.target} for q in queries if q.type == kind), None)
+            for kind in TYPES
+        },
         **evaluate(queries, results, docs),
     }
 
@@ -1161,66 +1403,146 @@ def score_table(metrics: dict[str, Any], copies: bool) -> str:
     def cell(m: dict[str, float]) -> str:
         return f"{m['mrr10']:.3f} / {m['recall10']:.3f}"
 
-    rows = [[LABELS[kind], metrics[kind]["n"], *([f"{metrics[kind]['mean_relevant']:.1f}"] if copies else []),
-             *(cell(metrics[kind][s]) for s in SYSTEMS)] for kind in TYPES if kind in metrics]
-    return table(["query type", "n", *(["relevant"] if copies else []),
-                  *(f"{SYSTEM_LABELS[s]} MRR@10 / R@10" for s in SYSTEMS)], rows)
+    rows = [
+        [
+            LABELS[kind],
+            metrics[kind]["n"],
+            *([f"{metrics[kind]['mean_relevant']:.1f}"] if copies else []),
+            *(cell(metrics[kind][s]) for s in SYSTEMS),
+        ]
+        for kind in TYPES
+        if kind in metrics
+    ]
+    return table(
+        [
+            "query type",
+            "n",
+            *(["relevant"] if copies else []),
+            *(f"{SYSTEM_LABELS[s]} MRR@10 / R@10" for s in SYSTEMS),
+        ],
+        rows,
+    )
 
 
 def report(results: dict[str, Any]) -> str:
     coverage, g = results["coverage"], results["goals"]
-    goal_rows = [[f"{LABELS[kind]}: MRR@10", f"{f['mrr10']:.3f}", f">= {f['goal']}", "ok" if f["met"] else "MISSED"]
-                 for kind, f in g["mrr10_floors"].items()]
-    goal_rows += [[f"{LABELS[kind]}: vs FTS5, Whoosh", "", "above both",
-                   f"{v['fts5']}, {v['whoosh']}" + ("" if set(v.values()) == {"above"} else " MISSED")]
-                  for kind, v in g["versus_baselines"].items()]
-    head = (f"{results['documents']} articles ({results['count']} synthetic, seed {results['seed']}, + corpus/); "
-            f"{coverage['targets']} targets: {coverage['with_tone_variant']} with an oa/oe/uy tone variant, "
-            f"{coverage['with_abbreviation']} with a built-in abbreviation's expansion "
-            f"({coverage['abbreviation_also_written']} also with the abbreviation written), "
-            f"{coverage['typo_skipped']} without a typo query.")
-    text = [head, "",
-            "Found = the target or one of its copies (articles holding the query's source words verbatim; "
-            "`relevant` = their mean number, target included):",
-            score_table(results["metrics"], copies=True), "",
-            "The target alone (copies count as misses):", score_table(results["strict"], copies=False), "",
-            table(["goal (target or copy)", "measured", "target", ""], goal_rows), "",
-            f"All goals met: {'yes' if g['all_met'] else 'no'}"]
+    goal_rows = [
+        [f"{LABELS[kind]}: MRR@10", f"{f['mrr10']:.3f}", f">= {f['goal']}", "ok" if f["met"] else "MISSED"]
+        for kind, f in g["mrr10_floors"].items()
+    ]
+    goal_rows += [
+        [
+            f"{LABELS[kind]}: vs FTS5, Whoosh",
+            "",
+            "above both",
+            f"{v['fts5']}, {v['whoosh']}" + ("" if set(v.values()) == {"above"} else " MISSED"),
+        ]
+        for kind, v in g["versus_baselines"].items()
+    ]
+    head = (
+        f"{results['documents']} articles ({results['count']} synthetic, seed {results['seed']}, + corpus/); "
+        f"{coverage['targets']} targets: {coverage['with_tone_variant']} with an oa/oe/uy tone variant, "
+        f"{coverage['with_abbreviation']} with a built-in abbreviation's expansion "
+        f"({coverage['abbreviation_also_written']} also with the abbreviation written), "
+        f"{coverage['typo_skipped']} without a typo query."
+    )
+    text = [
+        head,
+        "",
+        "Found = the target or one of its copies (articles holding the query's source words verbatim; "
+        "`relevant` = their mean number, target included):",
+        score_table(results["metrics"], copies=True),
+        "",
+        "The target alone (copies count as misses):",
+        score_table(results["strict"], copies=False),
+        "",
+        table(["goal (target or copy)", "measured", "target", ""], goal_rows),
+        "",
+        f"All goals met: {'yes' if g['all_met'] else 'no'}",
+    ]
     for kind, found in results["vnsearch_below_a_baseline"].items():
         text += ["", f"{LABELS[kind]}: vnsearch ranks the target (or a copy) below a baseline, e.g."]
         for e in found:
-            top = "; ".join(f"{h['id']}{'*' if h['relevant'] else ''} ({h['title'][:40]})"
-                            for h in e["vnsearch_top3"]) or "nothing"
+            top = (
+                "; ".join(
+                    f"{h['id']}{'*' if h['relevant'] else ''} ({h['title'][:40]})" for h in e["vnsearch_top3"]
+                )
+                or "nothing"
+            )
             ranks = ", ".join(f"{SYSTEM_LABELS[s]} {e['ranks'][s] or '-'}" for s in SYSTEMS)
-            text.append(f"  {e['query']!r} -> {e['target']} +{e['copies']} copies (ranks: {ranks}); "
-                        f"vnsearch top 3 (* relevant): {top}")
+            text.append(
+                f"  {e['query']!r} -> {e['target']} +{e['copies']} copies (ranks: {ranks}); "
+                f"vnsearch top 3 (* relevant): {top}"
+            )
     return "\n".join(text)
 
 
 @click.command()
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Real news: a folder of articles vnsearch reads; the queries are made from them "
-                   "(see the docstring), against FTS5 and Tantivy. Without it: the synthetic corpus.")
-@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --articles: real_news.py's truth file, which says which files hold their headline "
-                   "[default: the one in the folder or its parent, if any].")
-@click.option("--count", default=2000, show_default=True, type=click.IntRange(min=1), help="Synthetic articles.")
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus, target and query seed.")
-@click.option("--targets", type=click.IntRange(min=1),
-              help=f"Target articles [default: 200; {NEWS_TARGETS} with --articles].")
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].")
-@click.option("--index", type=click.Path(file_okay=False, path_type=Path),
-              help="vnsearch index of this corpus and corpus/ (or of --articles) to reuse; built there (and kept) "
-                   "if absent.")
-@click.option("--work", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Where the indexes are built, then removed [default: the system's temporary folder].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON to this file.")
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Real news: a folder of articles vnsearch reads; the queries are made from them "
+    "(see the docstring), against FTS5 and Tantivy. Without it: the synthetic corpus.",
+)
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --articles: real_news.py's truth file, which says which files hold their headline "
+    "[default: the one in the folder or its parent, if any].",
+)
+@click.option(
+    "--count", default=2000, show_default=True, type=click.IntRange(min=1), help="Synthetic articles."
+)
+@click.option(
+    "--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Corpus, target and query seed."
+)
+@click.option(
+    "--targets",
+    type=click.IntRange(min=1),
+    help=f"Target articles [default: 200; {NEWS_TARGETS} with --articles].",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder [default: make_corpus's cache, benchmarks/.cache/corpus-COUNT-SEED].",
+)
+@click.option(
+    "--index",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="vnsearch index of this corpus and corpus/ (or of --articles) to reuse; built there (and kept) "
+    "if absent.",
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Where the indexes are built, then removed [default: the system's temporary folder].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the results as JSON to this file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
-@click.option("--examples", default=EXAMPLES, show_default=True, type=click.IntRange(min=0),
-              help="With --articles: failures printed per query type (--json and --out have them all).")
-def main(articles: Path | None, truth: Path | None, count: int, seed: int, targets: int | None, corpus: Path | None,
-         index: Path | None, work: Path | None, out: Path | None, as_json: bool, examples: int) -> None:
+@click.option(
+    "--examples",
+    default=EXAMPLES,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="With --articles: failures printed per query type (--json and --out have them all).",
+)
+def main(
+    articles: Path | None,
+    truth: Path | None,
+    count: int,
+    seed: int,
+    targets: int | None,
+    corpus: Path | None,
+    index: Path | None,
+    work: Path | None,
+    out: Path | None,
+    as_json: bool,
+    examples: int,
+) -> None:
     """Known-item relevance of vnsearch against SQLite FTS5 and default Whoosh (synthetic
     text), or against SQLite FTS5 and Tantivy (real news, --articles)."""
     if articles is not None:
@@ -1233,6 +1555,7 @@ def main(articles: Path | None, truth: Path | None, count: int, seed: int, targe
     write_json(results, out, also_print=as_json)
     if not as_json:
         click.echo(report(results))
+
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""vnsearch's segmenter (`indexer/segmenter.py`) against underthesea's `word_tokenize`.
+"""vnsearch's segmenter (`indexer/text/segmenter.py`) against underthesea's `word_tokenize`.
 
     python benchmarks/segment_bench.py [--rounds 3] [--sentences N]
     python benchmarks/segment_bench.py --articles DIR [--sample 300] [--rounds 3]
@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 from benchmarks.articles import Corpus
 from benchmarks.common import DEFAULT_SEED, table
 from benchmarks.make_corpus import vlsp_sentences
-from indexer import segmenter
+from indexer.text import segmenter
 
 
 def our_words(line: str) -> list[str]:
@@ -83,22 +83,38 @@ def measure(lines: list[str], rounds: int) -> tuple[list[Round], int]:
 def report(lines: list[str], timed: list[Round], mismatches: int) -> str:
     count = len(lines)
     rows = [
-        [number, f"{count / t.underthesea:.0f}/s", f"{count / t.first_time:.0f}/s",
-         f"{t.underthesea / t.first_time:.1f}x", f"{count / t.seen_before:.0f}/s", f"{t.underthesea / t.seen_before:.1f}x"]
+        [
+            number,
+            f"{count / t.underthesea:.0f}/s",
+            f"{count / t.first_time:.0f}/s",
+            f"{t.underthesea / t.first_time:.1f}x",
+            f"{count / t.seen_before:.0f}/s",
+            f"{t.underthesea / t.seen_before:.1f}x",
+        ]
         for number, t in enumerate(timed, start=1)
     ]
     headers = ["round", "underthesea", "ours, first time", "ratio", "ours, n-grams seen", "ratio"]
-    return (f"{count} lines, {sum(map(len, lines))} characters; segmented differently from underthesea: "
-            f"{mismatches}\n\n" + table(headers, rows))
+    return (
+        f"{count} lines, {sum(map(len, lines))} characters; segmented differently from underthesea: "
+        f"{mismatches}\n\n" + table(headers, rows)
+    )
 
 
 @click.command()
 @click.option("--rounds", default=3, show_default=True, type=click.IntRange(min=1), help="Timed rounds.")
 @click.option("--sentences", type=click.IntRange(min=1), help="Only the first N lines [default: all].")
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Segment the lines of real articles from this folder instead of the VLSP sentences.")
-@click.option("--sample", default=300, show_default=True, type=click.IntRange(min=1),
-              help="Articles drawn at random (seeded) from --articles.")
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Segment the lines of real articles from this folder instead of the VLSP sentences.",
+)
+@click.option(
+    "--sample",
+    default=300,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Articles drawn at random (seeded) from --articles.",
+)
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="The sample's seed.")
 def main(rounds: int, sentences: int | None, articles: Path | None, sample: int, seed: int) -> None:
     """Time vnsearch's segmenter against underthesea's word_tokenize, side by side."""

@@ -19,11 +19,18 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from indexer.build import (
+from indexer.ingest.dates import to_iso
+from indexer.ingest.decode import MAX_FILE_BYTES, decode
+from indexer.ingest.errors import IngestError
+from indexer.ingest.read import Extracted, Problem, read_articles
+from indexer.query.language import QueryError
+from indexer.query.search import FILTERS, SORTS, search
+from indexer.store.build import (
     BuildReport,
     IndexUnavailable,
     add_text,
     check_index,
+    counted,
     default_index_dir,
     index_exists,
     index_paths,
@@ -32,15 +39,8 @@ from indexer.build import (
     shipped_corpus,
     watch,
 )
-from indexer.manifest import indexed_roots, read_manifest
-from indexer.dates import to_iso
-from indexer.decode import MAX_FILE_BYTES, decode
-from indexer.errors import IngestError
-from indexer.ingest import Extracted, Problem, read_articles
-from indexer.query import QueryError
-from indexer.search import FILTERS, SORTS, search
-from indexer.wording import counted
-from indexer.stats import index_stats
+from indexer.store.manifest import indexed_roots, read_manifest
+from indexer.store.stats import index_stats
 
 
 class Fail(click.ClickException):
@@ -75,15 +75,25 @@ def cli() -> None:
 @click.option("--page", "-p", default=1, show_default=True, help="Page of results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
-    "--filter", "-f", "filter_args", multiple=True, metavar="FIELD=VALUE",
+    "--filter",
+    "-f",
+    "filter_args",
+    multiple=True,
+    metavar="FIELD=VALUE",
     help=f"Only results with this value ({', '.join(FILTERS)}); repeat to combine.",
 )
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @index_option
 @quiet_option
 def search_command(
-    words: tuple[str, ...], limit: int, page: int, as_json: bool, filter_args: tuple[str, ...],
-    sort: str, index_dir: Path | None, quiet: bool,
+    words: tuple[str, ...],
+    limit: int,
+    page: int,
+    as_json: bool,
+    filter_args: tuple[str, ...],
+    sort: str,
+    index_dir: Path | None,
+    quiet: bool,
 ) -> None:
     """Search the index. WORDS may use "phrases", OR, -word, title:, source:, author:, date:.
 
@@ -97,8 +107,12 @@ def search_command(
     try:
         with ix.searcher() as searcher:
             result = search(
-                searcher, " ".join(words), page=page, per_page=limit,
-                filters=_parse_filters(filter_args), sort=sort,
+                searcher,
+                " ".join(words),
+                page=page,
+                per_page=limit,
+                filters=_parse_filters(filter_args),
+                sort=sort,
             )
     except QueryError as error:
         raise Fail(str(error)) from None
@@ -137,7 +151,9 @@ def index_command(
 
 @cli.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=Path))
-@click.option("--id", "article_id", help="Id of the article read from standard input (default: from its hash).")
+@click.option(
+    "--id", "article_id", help="Id of the article read from standard input (default: from its hash)."
+)
 @index_option
 @quiet_option
 def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path | None, quiet: bool) -> None:
@@ -186,8 +202,16 @@ def remove_command(ids: tuple[str, ...], index_dir: Path | None) -> None:
 
 
 @cli.command("watch")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between checks.")
+@click.argument(
+    "folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--interval",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds between checks.",
+)
 @index_option
 @quiet_option
 def watch_command(folders: tuple[Path, ...], interval: float, index_dir: Path | None, quiet: bool) -> None:
@@ -217,18 +241,32 @@ def check_command(index_dir: Path | None) -> None:
         counts, changes, gone = check_index(index_dir)
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
-    click.echo(f"{counted(counts['articles'], 'article')} from {counted(counts['files'], 'file')} in "
-               f"{counted(counts['folders'], 'folder')}: the index is readable.")
+    click.echo(
+        f"{counted(counts['articles'], 'article')} from {counted(counts['files'], 'file')} in "
+        f"{counted(counts['folders'], 'folder')}: the index is readable."
+    )
     if counts["skipped"]:
-        click.echo(f"{counted(counts['skipped'], 'file')} gave no article when last read (unreadable, or copies of "
-                   "articles indexed): read again when they change.")
-    for noun, after, paths in [("new file", ", not indexed", changes.new), ("file", " changed since indexed", changes.changed),
-                               ("indexed file", " gone", changes.missing), ("indexed folder", " gone", gone)]:
+        click.echo(
+            f"{counted(counts['skipped'], 'file')} gave no article when last read (unreadable, or copies of "
+            "articles indexed): read again when they change."
+        )
+    for noun, after, paths in [
+        ("new file", ", not indexed", changes.new),
+        ("file", " changed since indexed", changes.changed),
+        ("indexed file", " gone", changes.missing),
+        ("indexed folder", " gone", gone),
+    ]:
         if paths:
-            click.echo(f"{counted(len(paths), noun)}{after}: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else ""))
+            click.echo(
+                f"{counted(len(paths), noun)}{after}: "
+                + ", ".join(paths[:5])
+                + (" …" if len(paths) > 5 else "")
+            )
     if gone:
-        click.echo("To drop the articles of folders that are gone: vnsearch index --rebuild " + " ".join(
-            sorted({str(p) for p in _existing_roots(index_dir)})))
+        click.echo(
+            "To drop the articles of folders that are gone: vnsearch index --rebuild "
+            + " ".join(sorted({str(p) for p in _existing_roots(index_dir)}))
+        )
     if changes:
         click.echo("To bring the index up to date: vnsearch index")
     if changes or gone:
@@ -287,8 +325,10 @@ def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
     try:
         stats = index_stats(ix)
     except Exception as error:  # a segment damaged where opening the index does not read
-        raise Fail(f"the index at {ix.storage.folder} cannot be read ({type(error).__name__}: {error}); "
-                   f"run `vnsearch index --rebuild --index {shlex.quote(ix.storage.folder)}`") from None
+        raise Fail(
+            f"the index at {ix.storage.folder} cannot be read ({type(error).__name__}: {error}); "
+            f"run `vnsearch index --rebuild --index {shlex.quote(ix.storage.folder)}`"
+        ) from None
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
@@ -340,7 +380,10 @@ def _open_or_build(index_dir: Path | None, quiet: bool) -> Any:
     """Open the index; on first use, build it from the shipped corpus and say so."""
     if index_dir is not None and not index_exists(index_dir):
         # Only the default location gets the demo: a mistyped --index must not become one.
-        raise Fail(f"no index at {index_dir}; build one with: vnsearch index PATH --index {shlex.quote(str(index_dir))}")
+        raise Fail(
+            f"no index at {index_dir}; build one with: vnsearch index PATH --index "
+            f"{shlex.quote(str(index_dir))}"
+        )
     index_dir = _index_dir(index_dir)
     if not index_exists(index_dir):
         if not quiet:
@@ -357,7 +400,9 @@ def _warn(message: str) -> None:
 
 
 def _build(index_dir: Path, quiet: bool, paths: list[Path], **options: Any) -> BuildReport:
-    return _report(lambda warn: index_paths(paths, index_dir, quiet=quiet, warn=warn, **options), index_dir, quiet)
+    return _report(
+        lambda warn: index_paths(paths, index_dir, quiet=quiet, warn=warn, **options), index_dir, quiet
+    )
 
 
 def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path, quiet: bool) -> BuildReport:
@@ -367,8 +412,10 @@ def _report(run: Callable[[Callable[[str], None]], BuildReport], index_dir: Path
     except IndexUnavailable as error:
         raise Fail(str(error)) from None
     if report.demo_replaced:
-        click.echo("The index held only the shipped demo articles: they were removed, your articles replace them.",
-                   err=True)
+        click.echo(
+            "The index held only the shipped demo articles: they were removed, your articles replace them.",
+            err=True,
+        )
     if report.committed and (not quiet or report.warnings):  # else the error says what was not done
         click.echo(f"{report.summary()} in {index_dir}.", err=True)
     return report
@@ -402,7 +449,12 @@ def _print_result(result: dict[str, Any]) -> None:
     for number, hit in enumerate(result["hits"], start=first + 1):
         click.echo()
         click.echo(click.style(f"{number}. {hit['title']}", bold=True))
-        details = [hit["date"][:16].replace("T", " ") if hit["date"] else None, hit["source"], hit["author"], hit["id"]]
+        details = [
+            hit["date"][:16].replace("T", " ") if hit["date"] else None,
+            hit["source"],
+            hit["author"],
+            hit["id"],
+        ]
         click.echo("   " + " · ".join(d for d in details if d))
         click.echo("   " + _terminal_snippet(hit["snippet"]))
 
@@ -411,8 +463,7 @@ def _terminal_snippet(snippet: str) -> str:
     """The snippet's <mark>s in bold (click drops the styling when output is not a terminal)."""
     parts = re.split(r"<mark>(.*?)</mark>", snippet)
     return "".join(
-        click.style(unescape(part), bold=True) if i % 2 else unescape(part)
-        for i, part in enumerate(parts)
+        click.style(unescape(part), bold=True) if i % 2 else unescape(part) for i, part in enumerate(parts)
     )
 
 

@@ -10,18 +10,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, settings
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from whoosh.searching import Searcher
 
-from indexer.build import index_paths, open_index, shipped_corpus
+from indexer.store.build import index_paths, open_index, shipped_corpus
 from webui import create_app
 
 # Property tests (test_properties.py): the same examples on every run, so that CI is not
 # flaky; the "thorough" profile draws ten times as many, new each time.
 settings.register_profile(
-    "default", max_examples=150, deadline=None, database=None, derandomize=True,
+    "default",
+    max_examples=150,
+    deadline=None,
+    database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile("thorough", settings.get_profile("default"), max_examples=1500, derandomize=False)

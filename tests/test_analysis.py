@@ -4,13 +4,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from whoosh.analysis import StandardAnalyzer
 
-from indexer.analysis import fold_term, folded_analyzer, index_terms, name_analyzer, syllable_analyzer
-from indexer.build import shipped_corpus
-from indexer.normalize import normalize
-from indexer.segment import segment
+from indexer.store.build import shipped_corpus
+from indexer.text.analysis import fold_term, folded_analyzer, index_terms, name_analyzer, syllable_analyzer
+from indexer.text.normalize import normalize
+from indexer.text.segment import segment
 
 CORPUS_FILES = sorted(shipped_corpus().glob("*.txt"))
 ANALYZERS = {
@@ -20,10 +19,7 @@ ANALYZERS = {
 
 
 def tokens(analyzer, text: str) -> list[tuple[str, int, int, int]]:
-    return [
-        (t.text, t.pos, t.startchar, t.endchar)
-        for t in analyzer(text, positions=True, chars=True)
-    ]
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
 
 
 def test_the_corpus_ships_the_five_seeds() -> None:
@@ -68,7 +64,10 @@ def test_punctuation_is_not_a_token() -> None:
 
 def test_tone_placement_does_not_change_tokens() -> None:
     assert tokens(syllable_analyzer, "Thành uỷ khoá XIII") == [
-        ("thành", 0, 0, 5), ("ủy", 1, 6, 8), ("khóa", 2, 9, 13), ("xiii", 3, 14, 18),
+        ("thành", 0, 0, 5),
+        ("ủy", 1, 6, 8),
+        ("khóa", 2, 9, 13),
+        ("xiii", 3, 14, 18),
     ]
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import open_index, shipped_corpus
 from indexer.cli import cli
-from indexer.search import search
+from indexer.query.search import search
+from indexer.store.build import open_index, shipped_corpus
 from webui import create_app
 
 from .conftest import write_articles
@@ -59,8 +59,16 @@ def test_malformed_queries_never_give_a_traceback(runner: CliRunner, query: str)
 
 @pytest.mark.parametrize(
     "args",
-    [["search", "(((", ], ["search", "date:2023-13"], ["search", "Mai", "-f", "year"],
-     ["search", "Mai", "-f", "colour=red"], ["search", "Mai", "--limit", "0"]],
+    [
+        [
+            "search",
+            "(((",
+        ],
+        ["search", "date:2023-13"],
+        ["search", "Mai", "-f", "year"],
+        ["search", "Mai", "-f", "colour=red"],
+        ["search", "Mai", "--limit", "0"],
+    ],
 )
 def test_errors_are_one_line_and_exit_2(runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(cli, args)
@@ -84,11 +92,16 @@ def test_a_missing_index_given_with_index_is_an_error_not_a_demo(tmp_path: Path,
     mistyped = tmp_path / "idnex"
     result = CliRunner().invoke(cli, [*command, "--index", str(mistyped)])
     assert result.exit_code == 2
-    assert result.stderr == f"Error: no index at {mistyped}; build one with: vnsearch index PATH --index {mistyped}\n"
+    assert (
+        result.stderr
+        == f"Error: no index at {mistyped}; build one with: vnsearch index PATH --index {mistyped}\n"
+    )
     assert not mistyped.exists()
 
 
-def test_the_first_index_of_ones_own_folder_replaces_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_index_of_ones_own_folder_replaces_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("VNSEARCH_INDEX", str(tmp_path / "fresh"))
     assert CliRunner().invoke(cli, ["search", "Mai"]).exit_code == 0  # the demo, built on first use
     news = write_articles(tmp_path / "news", {"tin": "Tin riêng của tôi\nNội dung về Đà Lạt mùa hoa.\n"})
@@ -111,20 +124,26 @@ def test_a_damaged_language_model_is_said_once_searched_without_and_rebuilt(
     assert CliRunner().invoke(cli, ["index", str(shipped_corpus()), *index, "-q"]).exit_code == 0
     counts = index_dir / "vnsearch-language.sqlite"
     data = counts.read_bytes()
-    counts.write_bytes(data[:100] + b"\xff" * 4000 + data[4100:] if damage == "garbled" else data[: len(data) // 2])
+    counts.write_bytes(
+        data[:100] + b"\xff" * 4000 + data[4100:] if damage == "garbled" else data[: len(data) // 2]
+    )
     found = CliRunner().invoke(cli, ["search", "thanh", "uy", "hai", "phong", *index])
     assert found.exit_code == 0 and "1 result for" in found.output
     # On stderr through logging (pytest takes the records here): once, however often it is met.
     assert CliRunner().invoke(cli, ["search", "thanh", "uy", *index]).exit_code == 0
     said = [record.getMessage() for record in caplog.records if "is damaged" in record.getMessage()]
     assert len(said) == 1 and "vnsearch index --rebuild" in said[0]
-    alone = subprocess.run([sys.executable, "-m", "indexer", "search", "thanh uy", *index], capture_output=True, text=True)
+    alone = subprocess.run(
+        [sys.executable, "-m", "indexer", "search", "thanh uy", *index], capture_output=True, text=True
+    )
     assert alone.returncode == 0 and alone.stderr.count("is damaged") == 1 and "Traceback" not in alone.stderr
     for command in (["check"], ["index"], ["remove", "x"]):
         blocked = CliRunner().invoke(cli, [*command, *index])
         assert blocked.exit_code == 2 and "Traceback" not in blocked.output
-        assert blocked.stderr == (f"Error: the language model {counts} is damaged ({blocked.stderr.split('(')[1].split(')')[0]}); "
-                                  f"run `vnsearch index --rebuild --index {index_dir}` to build it again\n")
+        assert blocked.stderr == (
+            f"Error: the language model {counts} is damaged ({blocked.stderr.split('(')[1].split(')')[0]}); "
+            f"run `vnsearch index --rebuild --index {index_dir}` to build it again\n"
+        )
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     assert client.get("/api/search?q=thanh+uy+hai+phong").get_json()["total"] == 1
     assert client.get("/api/suggest?q=thanh+u").status_code == 200
@@ -149,20 +168,31 @@ def test_a_copy_of_a_demo_article_in_ones_folder_is_kept_and_add_leaves_the_demo
     demo = next(shipped_corpus().glob("*.txt"))
     shutil.copy(demo, news / demo.name)
     result = CliRunner().invoke(cli, ["index", str(news)])
-    assert "shipped demo" in result.stderr and "(1 added, 0 updated, 5 removed, 0 unchanged, 0 duplicates" in result.stderr
+    assert (
+        "shipped demo" in result.stderr
+        and "(1 added, 0 updated, 5 removed, 0 unchanged, 0 duplicates" in result.stderr
+    )
     assert CliRunner().invoke(cli, ["check"]).exit_code == 0
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as below
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # as below
 def test_an_index_without_its_table_of_contents_is_not_written_over(tmp_path: Path) -> None:
-    news = write_articles(tmp_path / "news", {"a": "Tin một\nNội dung về Huế.\n", "b": "Tin hai\nNội dung về Vinh.\n"})
+    news = write_articles(
+        tmp_path / "news", {"a": "Tin một\nNội dung về Huế.\n", "b": "Tin hai\nNội dung về Vinh.\n"}
+    )
     extra = write_articles(tmp_path / "extra", {"x": "Tin thêm\nNội dung về Huế.\n"})
     index = ["--index", str(tmp_path / "ix")]
     CliRunner().invoke(cli, ["index", str(news), *index])
     for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
         toc.unlink()
     refused = CliRunner().invoke(cli, ["add", str(extra / "x.txt"), *index])
-    assert refused.exit_code == 2 and "lost its table of contents" in refused.stderr and "--rebuild" in refused.stderr
+    assert (
+        refused.exit_code == 2
+        and "lost its table of contents" in refused.stderr
+        and "--rebuild" in refused.stderr
+    )
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index]).exit_code == 0
     found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
     assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
@@ -184,13 +214,18 @@ def test_a_corrupt_index_is_one_clear_error(tmp_path: Path) -> None:
     gc.collect()  # the leaked file is reported now, under this test's warning filter
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # as above
 @pytest.mark.parametrize("pattern", ["_MAIN_*.toc", "*.seg"])
 @pytest.mark.parametrize("damage", ["truncated", "garbled"])
 def test_a_damaged_index_is_rebuilt_from_its_folders(tmp_path: Path, pattern: str, damage: str) -> None:
     index_dir = tmp_path / "ix"
     index = ["--index", str(index_dir)]
-    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"})
+    news = write_articles(
+        tmp_path / "news",
+        {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"},
+    )
     other = write_articles(tmp_path / "other", {"c": "Tin thứ ba\nNội dung về Cần Thơ.\n"})
     for folder in (news, other):
         assert CliRunner().invoke(cli, ["index", str(folder), *index, "-q"]).exit_code == 0
@@ -199,7 +234,10 @@ def test_a_damaged_index_is_rebuilt_from_its_folders(tmp_path: Path, pattern: st
         file.write_bytes(data[: len(data) // 3] if damage == "truncated" else data[:8] + bytes(len(data) - 8))
     result = CliRunner().invoke(cli, ["search", "Huế", *index])
     assert result.exit_code == 2 and "cannot be read" in result.stderr
-    assert f"run `vnsearch index --rebuild --index {index_dir}` to build it again from its folders" in result.stderr
+    assert (
+        f"run `vnsearch index --rebuild --index {index_dir}` to build it again from its folders"
+        in result.stderr
+    )
     assert CliRunner().invoke(cli, ["index", *index]).exit_code == 2  # not built over without being asked
     rebuilt = CliRunner().invoke(cli, ["index", "--rebuild", *index])
     assert rebuilt.exit_code == 0 and "3 added" in rebuilt.stderr, rebuilt.output
@@ -209,17 +247,31 @@ def test_a_damaged_index_is_rebuilt_from_its_folders(tmp_path: Path, pattern: st
     gc.collect()
 
 
-INDEX_FILES = ["_MAIN_*.toc", "*.seg", "vnsearch-language.sqlite", "vnsearch-folders.json", "vnsearch-skipped.json",
-               "MAIN_WRITELOCK", "vnsearch-checksums.json"]
+INDEX_FILES = [
+    "_MAIN_*.toc",
+    "*.seg",
+    "vnsearch-language.sqlite",
+    "vnsearch-folders.json",
+    "vnsearch-skipped.json",
+    "MAIN_WRITELOCK",
+    "vnsearch-checksums.json",
+]
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # as above
 @pytest.mark.parametrize("pattern", INDEX_FILES)
 @pytest.mark.parametrize("damage", ["truncated", "garbled"])
-def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path, pattern: str, damage: str) -> None:
+def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(
+    tmp_path: Path, pattern: str, damage: str
+) -> None:
     index_dir = tmp_path / "ix"
     index = ["--index", str(index_dir)]
-    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"})
+    news = write_articles(
+        tmp_path / "news",
+        {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"},
+    )
     (news / "broken.txt").write_bytes(b"\x00binary")
     assert CliRunner().invoke(cli, ["index", str(news), *index, "-q"]).exit_code == 0
     files = list(index_dir.glob(pattern))
@@ -234,7 +286,9 @@ def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path,
         if result.exit_code == 2:  # blocked: one line that names the way out
             assert result.stderr.count("\n") == 1 and "--rebuild" in result.stderr, (command, result.stderr)
         if command == ["check"] and pattern in INDEX_FILES[:3]:  # the index's own data: named, not ignored
-            assert result.exit_code == 2 and ("cannot be read" in result.stderr or "is damaged" in result.stderr)
+            assert result.exit_code == 2 and (
+                "cannot be read" in result.stderr or "is damaged" in result.stderr
+            )
     rebuilt = CliRunner().invoke(cli, ["index", "--rebuild", *index])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
@@ -243,14 +297,19 @@ def test_damage_to_any_file_of_an_index_is_one_line_then_rebuilt(tmp_path: Path,
     gc.collect()
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # as above
 def test_damage_inside_a_segment_is_found_by_check_and_blocks_writers(tmp_path: Path) -> None:
     # Bytes changed in the middle of a segment, where opening the index does not look:
     # searches may go on (and miss articles), but `check` compares each file with the size
     # and CRC-32 it had when committed.
     index_dir = tmp_path / "ix"
     index = ["--index", str(index_dir)]
-    news = write_articles(tmp_path / "news", {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"})
+    news = write_articles(
+        tmp_path / "news",
+        {"a": "Tin thứ nhất\nNội dung về Hà Nội.\n", "b": "Tin thứ hai\nNội dung về Huế.\n"},
+    )
     assert CliRunner().invoke(cli, ["index", str(news), *index, "-q"]).exit_code == 0
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
     (segment,) = index_dir.glob("*.seg")
@@ -263,7 +322,9 @@ def test_damage_inside_a_segment_is_found_by_check_and_blocks_writers(tmp_path: 
     # Writers refuse too, before a merge reads the damaged segment and fails halfway.
     for command in (["add", "-", "--id", "c"], ["remove", "a"], ["index", str(news)]):
         refused = CliRunner().invoke(cli, [*command, *index], input="Tin thứ ba\nNội dung về Vinh.\n")
-        assert refused.exit_code == 2 and f"{segment.name} is not as it was written" in refused.stderr, command
+        assert refused.exit_code == 2 and f"{segment.name} is not as it was written" in refused.stderr, (
+            command
+        )
         assert refused.stderr.count("\n") == 1 and "vnsearch index --rebuild" in refused.stderr
     assert list(index_dir.glob("*.seg")) == [segment]
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
@@ -271,7 +332,9 @@ def test_damage_inside_a_segment_is_found_by_check_and_blocks_writers(tmp_path: 
     gc.collect()
 
 
-@pytest.mark.parametrize("refusal", [PermissionError(13, "Permission denied"), OSError(24, "Too many open files")])
+@pytest.mark.parametrize(
+    "refusal", [PermissionError(13, "Permission denied"), OSError(24, "Too many open files")]
+)
 def test_an_index_the_system_will_not_let_us_read_is_not_called_damaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: OSError
 ) -> None:
@@ -282,25 +345,38 @@ def test_an_index_the_system_will_not_let_us_read_is_not_called_damaged(
     def refused(*args: object, **kwargs: object) -> None:
         raise refusal
 
-    monkeypatch.setattr("indexer.build.MappedStorage.open_index", refused)
+    monkeypatch.setattr("indexer.store.build.MappedStorage.open_index", refused)
     result = CliRunner().invoke(cli, ["search", "Huế", *index])
-    assert result.exit_code == 2 and "cannot read the index" in result.stderr and "--rebuild" not in result.stderr
+    assert (
+        result.exit_code == 2
+        and "cannot read the index" in result.stderr
+        and "--rebuild" not in result.stderr
+    )
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index]).exit_code == 2  # not built over
 
 
 def test_an_index_that_knows_no_folders_is_not_filled_with_the_demo(tmp_path: Path) -> None:
     index = ["--index", str(tmp_path / "ix")]
-    typed = CliRunner().invoke(cli, ["add", "-", "--id", "typed", *index], input="Tin gõ tay\nNội dung về Huế.\n")
+    typed = CliRunner().invoke(
+        cli, ["add", "-", "--id", "typed", *index], input="Tin gõ tay\nNội dung về Huế.\n"
+    )
     assert typed.exit_code == 0
     result = CliRunner().invoke(cli, ["index", *index])
-    assert result.exit_code == 2 and "no folders are known" in result.stderr and "vnsearch index PATH..." in result.stderr
+    assert (
+        result.exit_code == 2
+        and "no folders are known" in result.stderr
+        and "vnsearch index PATH..." in result.stderr
+    )
 
 
 def test_index_adds_then_skips_unchanged_then_updates(tmp_path: Path) -> None:
     articles = write_articles(tmp_path / "news", {"a": "Tiêu đề A\nNội dung về Hà Nội.\n"})
     index = ["--index", str(tmp_path / "index")]
     first = CliRunner().invoke(cli, ["index", str(articles), *index])
-    assert first.exit_code == 0 and "(1 added, 0 updated, 0 removed, 0 unchanged, 0 duplicates, 0 skipped)" in first.stderr
+    assert (
+        first.exit_code == 0
+        and "(1 added, 0 updated, 0 removed, 0 unchanged, 0 duplicates, 0 skipped)" in first.stderr
+    )
     second = CliRunner().invoke(cli, ["index", str(articles), *index])
     assert "(0 added, 0 updated, 0 removed, 1 unchanged, 0 duplicates, 0 skipped)" in second.stderr
     (articles / "a.txt").write_text("Tiêu đề A\nNội dung về Hải Phòng.\n", encoding="utf-8")
@@ -342,7 +418,9 @@ def test_stats(runner: CliRunner) -> None:
 def test_python_dash_m_indexer_runs_the_cli(corpus_index_dir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "indexer", "search", "thanh uy", "--json", "--index", str(corpus_index_dir)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total"] >= 1
@@ -368,7 +446,9 @@ def test_a_rebuild_does_not_drop_a_folder_that_is_not_there(tmp_path: Path) -> N
     for folder in (news, drive):
         assert CliRunner().invoke(cli, ["index", str(folder), *index, "-q"]).exit_code == 0
     empty = write_articles(tmp_path / "empty", {"nothing": ""})  # recorded, but gave no article
-    assert CliRunner().invoke(cli, ["index", str(empty), *index, "-q"]).exit_code == 1  # a warning: no article
+    assert (
+        CliRunner().invoke(cli, ["index", str(empty), *index, "-q"]).exit_code == 1
+    )  # a warning: no article
     shutil.rmtree(empty)  # nothing of it to lose: no refusal for it
     drive.rename(tmp_path / "unmounted")
     for mount_point in (False, True):  # gone, then an empty folder where it was mounted
@@ -379,12 +459,16 @@ def test_a_rebuild_does_not_drop_a_folder_that_is_not_there(tmp_path: Path) -> N
         found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *index])
         assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["a", "b"]
     drive.rmdir()
-    assert CliRunner().invoke(cli, ["index", "--rebuild", str(news), *index, "-q"]).exit_code == 0  # named: as asked
+    assert (
+        CliRunner().invoke(cli, ["index", "--rebuild", str(news), *index, "-q"]).exit_code == 0
+    )  # named: as asked
     (tmp_path / "unmounted").rename(drive)
     assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # as above
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)  # as above
 def test_a_refused_rebuild_of_a_damaged_index_leaves_it_as_it_was(tmp_path: Path) -> None:
     # The refusal comes before the damaged index is replaced; and a new index in the same
     # folder forgets the old checksums (its first table of contents may take an old name).

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.dates import parse_date, to_iso
+from indexer.ingest.dates import parse_date, to_iso
 
 
 @pytest.mark.parametrize(

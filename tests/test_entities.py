@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from indexer.entities import find_entities
+from indexer.ingest.entities import find_entities
 
 
 def test_people_places_and_organisations() -> None:
@@ -12,11 +12,15 @@ def test_people_places_and_organisations() -> None:
     )
     assert set(found.people) == {"Trương Thị Mai", "Lê Tiến Châu", "Ksor Tuối"}
     assert set(found.places) == {"Hải Phòng", "Nghệ An", "Nga Sơn"}
-    assert {"Bộ Chính trị", "Ban Tổ chức Trung ương", "Thành ủy Hải Phòng", "Sở Nội vụ"} <= set(found.organisations)
+    assert {"Bộ Chính trị", "Ban Tổ chức Trung ương", "Thành ủy Hải Phòng", "Sở Nội vụ"} <= set(
+        found.organisations
+    )
 
 
 def test_names_do_not_run_across_punctuation_or_into_the_next_name() -> None:
-    found = find_entities("Sáng nay, tại Hà Nội, Ban Tổ chức Trung ương họp. Bí thư Tỉnh ủy Đỗ Trọng Hưng phát biểu.")
+    found = find_entities(
+        "Sáng nay, tại Hà Nội, Ban Tổ chức Trung ương họp. Bí thư Tỉnh ủy Đỗ Trọng Hưng phát biểu."
+    )
     assert "Hà Nội" in found.places and "Ban Tổ chức Trung ương" in found.organisations
     assert found.people == ("Đỗ Trọng Hưng",)
     assert not any("Đỗ" in name for name in found.organisations + found.places)
@@ -38,6 +42,7 @@ def test_tone_placement_of_names_is_canonical() -> None:
 
 # --- what the real news showed (hand-written sentences, not news text) ---------------------------
 
+
 def test_countries_lunar_years_districts_and_leagues_are_not_people() -> None:
     found = find_entities(
         "Năm Đinh Dậu, đội tuyển Thái Lan sang Hà Lan. Người dân quận Hà Đông và quận Hoàng Mai "
@@ -53,14 +58,25 @@ def test_a_district_written_alone_is_a_place() -> None:
 
 
 def test_every_form_of_ho_chi_minh_city_is_one_place() -> None:
-    forms = ["TP.HCM", "TP HCM", "Tp.HCM", "TPHCM", "TP. HCM", "TP Hồ Chí Minh", "Thành phố Hồ Chí Minh",
-             "thành phố Hồ Chí Minh", "TP. Hồ Chí Minh"]
+    forms = [
+        "TP.HCM",
+        "TP HCM",
+        "Tp.HCM",
+        "TPHCM",
+        "TP. HCM",
+        "TP Hồ Chí Minh",
+        "Thành phố Hồ Chí Minh",
+        "thành phố Hồ Chí Minh",
+        "TP. Hồ Chí Minh",
+    ]
     for form in forms:
         found = find_entities(f"Mưa lớn ở {form} chiều nay.")
         assert found.places == ("TP Hồ Chí Minh",), form
         assert found.people == (), form
     assert find_entities("Sở Y tế TP.HCM họp cùng UBND TP HCM.").organisations == (
-        "Sở Y tế TP Hồ Chí Minh", "UBND TP Hồ Chí Minh")
+        "Sở Y tế TP Hồ Chí Minh",
+        "UBND TP Hồ Chí Minh",
+    )
 
 
 def test_ho_chi_minh_the_person_stays_a_person() -> None:
@@ -80,19 +96,27 @@ def test_ministries_have_their_full_name_whatever_the_short_form() -> None:
         "Bộ Văn hóa - Thể thao và Du lịch, Bộ LĐ-TB&XH và Bộ Công thương họp."
     )
     assert found.organisations == (
-        "Bộ Kế hoạch và Đầu tư", "Bộ Giáo dục và Đào tạo", "Bộ Văn hóa, Thể thao và Du lịch",
-        "Bộ Lao động - Thương binh và Xã hội", "Bộ Công Thương")
+        "Bộ Kế hoạch và Đầu tư",
+        "Bộ Giáo dục và Đào tạo",
+        "Bộ Văn hóa, Thể thao và Du lịch",
+        "Bộ Lao động - Thương binh và Xã hội",
+        "Bộ Công Thương",
+    )
 
 
 def test_administrative_bodies_are_not_cut_short() -> None:
-    found = find_entities("UBND TP. Hà Nội và Ủy ban nhân dân thành phố Hà Nội, UBND Nghệ An, Công an tỉnh Nghệ An.")
+    found = find_entities(
+        "UBND TP. Hà Nội và Ủy ban nhân dân thành phố Hà Nội, UBND Nghệ An, Công an tỉnh Nghệ An."
+    )
     assert found.organisations == ("UBND TP Hà Nội", "UBND tỉnh Nghệ An", "Công an tỉnh Nghệ An")
     chairman = find_entities("Chủ tịch UBND TP Nguyễn Đức Chung phát biểu.")
     assert chairman.organisations == () and chairman.people == ("Nguyễn Đức Chung",)
 
 
 def test_a_department_is_named_as_its_ministry_is() -> None:
-    found = find_entities("Sở GTVT Hà Nội và Sở Giao thông vận tải Hà Nội cùng Sở Văn hóa và Thể thao Hà Nội.")
+    found = find_entities(
+        "Sở GTVT Hà Nội và Sở Giao thông vận tải Hà Nội cùng Sở Văn hóa và Thể thao Hà Nội."
+    )
     assert found.organisations == ("Sở Giao thông vận tải Hà Nội", "Sở Văn hóa và Thể thao Hà Nội")
 
 
@@ -117,7 +141,13 @@ def test_foreign_names_after_a_title_are_people() -> None:
         "Tổng thống Mỹ Donald Trump tiếp Thủ tướng Thái Lan Prayuth Chan-o-cha. HLV Park Hang-seo và "
         "ca sĩ Hari Won dự tiệc cùng ông George W. Bush."
     )
-    assert found.people == ("Donald Trump", "Prayuth Chan-o-cha", "Park Hang-seo", "Hari Won", "George W. Bush")
+    assert found.people == (
+        "Donald Trump",
+        "Prayuth Chan-o-cha",
+        "Park Hang-seo",
+        "Hari Won",
+        "George W. Bush",
+    )
     assert found.places == ("Mỹ", "Thái Lan")
     assert find_entities("Donald Trump và Hari Won.").people == ()  # no title, no Vietnamese family name
 
@@ -133,8 +163,10 @@ def test_a_one_syllable_country_stands_alone_mid_sentence() -> None:
 
 
 def test_streets_and_two_syllable_names_alone_are_not_people() -> None:
-    found = find_entities("Nhà ở đường Nguyễn Trãi, gần Bệnh viện Bạch Mai và Hồ Tây, số 12 Trần Hưng Đạo. "
-                          "Ngập ở các tuyến đường Trường Sơn, Phạm Văn Đồng và giao lộ Tô Ngọc Vân – Lê Văn Việt.")
+    found = find_entities(
+        "Nhà ở đường Nguyễn Trãi, gần Bệnh viện Bạch Mai và Hồ Tây, số 12 Trần Hưng Đạo. "
+        "Ngập ở các tuyến đường Trường Sơn, Phạm Văn Đồng và giao lộ Tô Ngọc Vân – Lê Văn Việt."
+    )
     assert found.people == ()
     assert "Bệnh viện Bạch Mai" in found.organisations
 
@@ -156,5 +188,7 @@ def test_the_facet_benchmark_counts_the_shipped_corpus() -> None:
 
 
 def test_a_korean_name_is_one_value_however_it_is_spelled() -> None:
-    found = find_entities("Tổng thống Moon Jae In, ông Moon Jae-In và Tổng thống Moon Jae-in. Bà Kim Ngọc Lan đến.")
+    found = find_entities(
+        "Tổng thống Moon Jae In, ông Moon Jae-In và Tổng thống Moon Jae-in. Bà Kim Ngọc Lan đến."
+    )
     assert found.people == ("Moon Jae-in", "Kim Ngọc Lan")

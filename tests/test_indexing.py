@@ -14,13 +14,13 @@ from whoosh.fields import TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
-from indexer import build
-from indexer.analysis import WordTokenizer
-from indexer.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
 from indexer.cli import cli
-from indexer.schema import build_schema
-from indexer.search import search
-from indexer.storage import MappedStorage
+from indexer.query.search import search
+from indexer.store import build
+from indexer.store.build import MIN_PARALLEL_FILES, index_paths, open_index, shipped_corpus
+from indexer.store.schema import build_schema
+from indexer.store.storage import MappedStorage
+from indexer.text.analysis import WordTokenizer
 
 from .conftest import write_articles
 
@@ -45,12 +45,17 @@ def test_bad_files_are_warned_about_and_the_rest_is_indexed(tmp_path: Path) -> N
     assert any("empty.txt: empty file" in w for w in warnings)
     assert any("feed.jsonl:2: invalid JSON" in w for w in warnings)
     assert any("good.txt: the same article as copy_of_good" in w for w in warnings)
-    assert "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicate, 3 skipped)" in result.stderr
+    assert (
+        "2 articles indexed (2 added, 0 updated, 0 removed, 0 unchanged, 1 duplicate, 3 skipped)"
+        in result.stderr
+    )
 
 
 def test_links_that_leave_the_folder_or_lead_nowhere_are_skipped_with_a_warning(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", GOOD)
-    secret = write_articles(tmp_path / "outside", {"secret": "Mật khẩu quản trị\nMật khẩu máy chủ là ngựa vằn.\n"})
+    secret = write_articles(
+        tmp_path / "outside", {"secret": "Mật khẩu quản trị\nMật khẩu máy chủ là ngựa vằn.\n"}
+    )
     (news / "passwd.txt").symlink_to(secret / "secret.txt")
     (news / "outside").symlink_to(secret, target_is_directory=True)
     (news / "dangling.txt").symlink_to(tmp_path / "gone.txt")
@@ -61,8 +66,10 @@ def test_links_that_leave_the_folder_or_lead_nowhere_are_skipped_with_a_warning(
     assert result.exit_code == 0, result.output
     warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("warning:"))
     assert len(warnings) == 4, warnings
-    assert f"passwd.txt: a link to {secret / 'secret.txt'}, outside {news}; to index it on purpose: " \
-           f"vnsearch index {secret / 'secret.txt'}" in "\n".join(warnings)
+    assert (
+        f"passwd.txt: a link to {secret / 'secret.txt'}, outside {news}; to index it on purpose: "
+        f"vnsearch index {secret / 'secret.txt'}" in "\n".join(warnings)
+    )
     assert any(f"outside: a link to {secret}, outside" in w for w in warnings)
     assert any("dangling.txt: a link to" in w and "leads nowhere" in w for w in warnings)
     assert any("loop.txt: a link to" in w for w in warnings)
@@ -90,7 +97,9 @@ def test_a_hostile_folder_costs_nothing_but_warnings(tmp_path: Path) -> None:
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 3, warnings
     assert any("its name is not UTF-8 text: rename the file to index it" in w for w in warnings)
-    assert any("empty.txt: empty file" in w for w in warnings) and any("huge.txt: too large" in w for w in warnings)
+    assert any("empty.txt: empty file" in w for w in warnings) and any(
+        "huge.txt: too large" in w for w in warnings
+    )
     found = CliRunner().invoke(cli, ["search", "nội dung", "--json", *ix])
     assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == ["good", "new\nline"]
     assert CliRunner().invoke(cli, ["check", *ix]).exit_code == 0
@@ -98,7 +107,9 @@ def test_a_hostile_folder_costs_nothing_but_warnings(tmp_path: Path) -> None:
     assert "warning" not in again.stderr and "3 skipped before and unchanged" in again.stderr
 
 
-def test_a_file_that_changes_while_it_is_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_changes_while_it_is_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     news = write_articles(tmp_path / "news", GOOD)
     stamp = build.file_stamp
 
@@ -151,8 +162,19 @@ def test_strict_fails_on_any_warning_and_commits_nothing(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "words",
-    ["Văn Điển", "mask", "0237 3721150", "Lượt xem", "captcha", "Hiền Kiệt", "Quang Chiểu",
-     "Phóng sự ảnh", "Bản tin Pháp luật", "hinh anh 1", "Ý kiến bạn đọc"],
+    [
+        "Văn Điển",
+        "mask",
+        "0237 3721150",
+        "Lượt xem",
+        "captcha",
+        "Hiền Kiệt",
+        "Quang Chiểu",
+        "Phóng sự ảnh",
+        "Bản tin Pháp luật",
+        "hinh anh 1",
+        "Ý kiến bạn đọc",
+    ],
 )
 def test_words_only_in_boilerplate_find_nothing(corpus_searcher: Searcher, words: str) -> None:
     assert search(corpus_searcher, f'"{words}"')["total"] == 0
@@ -182,12 +204,19 @@ def test_inspect_shows_the_record_and_what_was_left_out() -> None:
     assert "Title:         Hội nghị toàn quốc tổng kết Ngành Tổ chức xây dựng Đảng" in result.output
     assert "Title source:  headline line" in result.output
     assert "Date:          2023-12-28T09:47:00+07:00" in result.output
-    assert "line    1  above the headline (site header or ad) Công ty Phân lân nung chảy Văn Điển" in result.output
+    assert (
+        "line    1  above the headline (site header or ad) Công ty Phân lân nung chảy Văn Điển"
+        in result.output
+    )
 
 
 def test_inspect_json(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"")
-    data = json.loads(CliRunner().invoke(cli, ["inspect", "--json", str(shipped_corpus() / "004_b09fdb954b2a7c93.txt")]).output)
+    data = json.loads(
+        CliRunner()
+        .invoke(cli, ["inspect", "--json", str(shipped_corpus() / "004_b09fdb954b2a7c93.txt")])
+        .output
+    )
     assert data[0]["author"] == "Hồng Thanh" and data[0]["date"] == "2023-06-23T10:15:00+07:00"
     assert {"line": 3, "text": "10:15 23/06/2023", "reason": "publication date"} in data[0]["dropped"]
     bad = json.loads(CliRunner().invoke(cli, ["inspect", "--json", str(tmp_path / "bad.txt")]).output)
@@ -196,7 +225,7 @@ def test_inspect_json(tmp_path: Path) -> None:
 
 def test_worker_processes_index_every_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Jobs go to the workers a window at a time: several windows, the last one short.
-    from indexer import build
+    from indexer.store import build
 
     monkeypatch.setattr(build, "IN_FLIGHT", 7)
     articles = {f"tin{n:02d}": f"Tiêu đề số {n}\nNội dung bài số {n} về Hà Nội.\n" for n in range(20)}
@@ -216,7 +245,9 @@ def _underthesea_s_words_indexed(schema: Schema) -> None:
 
 
 @pytest.mark.parametrize("earlier", [_positions_in_whoosh_s_postings, _underthesea_s_words_indexed])
-def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(tmp_path: Path, earlier: Callable[[Schema], None]) -> None:
+def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(
+    tmp_path: Path, earlier: Callable[[Schema], None]
+) -> None:
     news = write_articles(tmp_path / "news", GOOD)
     old_schema = build_schema()
     earlier(old_schema)
@@ -229,7 +260,7 @@ def test_an_index_of_an_earlier_format_is_refused_until_rebuilt(tmp_path: Path, 
     assert "vnsearch index --rebuild" in query.stderr
     assert index(str(news), "--index", str(tmp_path / "ix")).exit_code != 0
     assert index(str(news), "--rebuild", "--index", str(tmp_path / "ix")).exit_code == 0
-    query = CliRunner().invoke(cli, ["search", "\"Hà Nội\"", "--index", str(tmp_path / "ix"), "--json"])
+    query = CliRunner().invoke(cli, ["search", '"Hà Nội"', "--index", str(tmp_path / "ix"), "--json"])
     assert query.exit_code == 0 and json.loads(query.stdout)["total"] == 1
 
 
@@ -249,10 +280,16 @@ def test_records_of_one_file_whose_ids_come_out_the_same_keep_their_own_words(tm
     docs.mkdir()
     filler = "Hà Nội là thủ đô của nước Việt Nam, với nhiều hồ nước đẹp và di tích lịch sử."
     for number in range(MIN_PARALLEL_FILES):  # enough files for worker processes
-        (docs / f"f{number:02}.txt").write_text(f"Bài số {number} về thời tiết\n\n{filler}\n", encoding="utf-8")
-    records = [{"id": "tin a", "title": "Giá vàng tăng", "body": f"Giá vàng hôm nay tăng mạnh. {filler}"},
-               {"id": "tin/a", "title": "Bóng đá thắng", "body": f"Đội bóng thắng trận chung kết. {filler}"}]
-    (docs / "feed.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+        (docs / f"f{number:02}.txt").write_text(
+            f"Bài số {number} về thời tiết\n\n{filler}\n", encoding="utf-8"
+        )
+    records = [
+        {"id": "tin a", "title": "Giá vàng tăng", "body": f"Giá vàng hôm nay tăng mạnh. {filler}"},
+        {"id": "tin/a", "title": "Bóng đá thắng", "body": f"Đội bóng thắng trận chung kết. {filler}"},
+    ]
+    (docs / "feed.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
+    )
     index_paths([docs], tmp_path / "index", quiet=True, workers=2)
     with open_index(tmp_path / "index").searcher() as searcher:
         for word in ("vàng", "bóng"):

@@ -10,25 +10,37 @@ import pytest
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.abbreviations import defined_pairs, key
-from indexer.interpret import Alternative, _in_context, _written_like
-from indexer.language_model import Counts, LanguageModel
-from indexer.marks import TextLexicon, restore
-from indexer.query import Clause
-from indexer.ranking import WHOLE_RUNS, Analysed, QueryBuilder, WholeRun, analyse
-from indexer.search import search
-from indexer.typing import decode
+from indexer.query.interpret import Alternative, _in_context, _written_like
+from indexer.query.language import Clause
+from indexer.query.ranking import WHOLE_RUNS, Analysed, QueryBuilder, WholeRun, analyse
+from indexer.query.search import search
+from indexer.store.language_model import Counts, LanguageModel
+from indexer.text.abbreviations import defined_pairs, key
+from indexer.text.input_methods import decode
+from indexer.text.marks import TextLexicon, restore
 
 from .conftest import searcher_of
 
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("toor", ("tổ", "telex")), ("chuwcs", ("chức", "telex")), ("ddangr", ("đảng", "telex")),
-     ("nguowif", ("người", "telex")), ("hoaf", ("hòa", "telex")), ("vieetj", ("việt", "telex")),
-     ("ddawks", ("đắk", "telex")), ("lawks", ("lắk", "telex")),  # final k: Central Highlands names
-     ("to63", ("tổ", "vni")), ("chu71c", ("chức", "vni")), ("d9a3ng", ("đảng", "vni")),
-     ("viet", None), ("xin", None), ("tổ", None), ("2023", None)],
+    [
+        ("toor", ("tổ", "telex")),
+        ("chuwcs", ("chức", "telex")),
+        ("ddangr", ("đảng", "telex")),
+        ("nguowif", ("người", "telex")),
+        ("hoaf", ("hòa", "telex")),
+        ("vieetj", ("việt", "telex")),
+        ("ddawks", ("đắk", "telex")),
+        ("lawks", ("lắk", "telex")),  # final k: Central Highlands names
+        ("to63", ("tổ", "vni")),
+        ("chu71c", ("chức", "vni")),
+        ("d9a3ng", ("đảng", "vni")),
+        ("viet", None),
+        ("xin", None),
+        ("tổ", None),
+        ("2023", None),
+    ],
 )
 def test_decode_telex_and_vni(typed: str, meant: tuple[str, str] | None) -> None:
     assert decode(typed) == meant
@@ -54,7 +66,10 @@ def language_model(folder: Path, *texts: str) -> Iterator[LanguageModel]:
 
 
 def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
-    texts = ("Thành ủy Hải Phòng họp. Thành ủy Hải Phòng chỉ đạo.", "Thanh Hóa và thanh niên. Đảng viên đang học.")
+    texts = (
+        "Thành ủy Hải Phòng họp. Thành ủy Hải Phòng chỉ đạo.",
+        "Thanh Hóa và thanh niên. Đảng viên đang học.",
+    )
     with language_model(tmp_path, *texts) as model:
         assert model.restore(["thanh", "uy", "hai", "phong"]) == ["thành", "ủy", "hải", "phòng"]
         assert model.restore(["thanh", "hoa"]) == ["thanh", "hóa"]
@@ -62,10 +77,20 @@ def test_marks_are_restored_from_the_counts(tmp_path: Path) -> None:
 
 
 def test_a_slug_gets_the_marks_its_own_article_gives_it() -> None:
-    text = ("Người mẫu Demi Rose vừa chia sẻ bức ảnh gợi cảm trên trang cá nhân.\n"
-            "Demi Rose từng vướng tin đồn nâng ngực, nhưng cô phủ nhận.")
+    text = (
+        "Người mẫu Demi Rose vừa chia sẻ bức ảnh gợi cảm trên trang cá nhân.\n"
+        "Demi Rose từng vướng tin đồn nâng ngực, nhưng cô phủ nhận."
+    )
     assert restore("demi rose phu nhan tin don nang nguc".split(), TextLexicon(text)) == [
-        "demi", "rose", "phủ", "nhận", "tin", "đồn", "nâng", "ngực"]
+        "demi",
+        "rose",
+        "phủ",
+        "nhận",
+        "tin",
+        "đồn",
+        "nâng",
+        "ngực",
+    ]
     # A syllable the article does not hold gets the marks of the language's common words.
     assert restore(["hoc", "sinh"], TextLexicon("Bài viết.")) == ["học", "sinh"]
 
@@ -88,8 +113,18 @@ def test_a_typo_keeps_the_marks_typed(tmp_path: Path) -> None:
 def test_words_side_by_side_are_ranked_as_typed_and_as_corrected() -> None:
     typed = analyse(Clause("kế hoac năm"))
     corrected = Analysed(typed.clause, typed.words, typed.units, ("kế", "hoạch", "năm"))
-    terms = {bonus.terms for bonus in QueryBuilder(use_marks=False).bonus([[corrected]]) if bonus.field == "body_fold"}
-    assert {("ke", "hoac"), ("ke", "hoach"), ("hoach", "nam"), ("ke", "hoach", "nam"), ("ke", "hoac", "nam")} <= terms
+    terms = {
+        bonus.terms
+        for bonus in QueryBuilder(use_marks=False).bonus([[corrected]])
+        if bonus.field == "body_fold"
+    }
+    assert {
+        ("ke", "hoac"),
+        ("ke", "hoach"),
+        ("hoach", "nam"),
+        ("ke", "hoach", "nam"),
+        ("ke", "hoac", "nam"),
+    } <= terms
 
 
 def test_whole_runs_try_each_typo_s_near_spellings_and_stay_few() -> None:
@@ -104,8 +139,14 @@ def test_whole_runs_try_each_typo_s_near_spellings_and_stay_few() -> None:
     body = [run.phrase.words for run in runs if run.phrase.fieldname == "body_fold"]
     as_meant = ["dang"] * 11 + ["ban"]
     assert len(body) == WHOLE_RUNS
-    assert body == [as_meant, ["dann"] * 11 + ["bann"], ["dan", *as_meant[1:]], ["danh", *as_meant[1:]],
-                    ["dang", "dan", *as_meant[2:]], ["dang", "danh", *as_meant[2:]]]
+    assert body == [
+        as_meant,
+        ["dann"] * 11 + ["bann"],
+        ["dan", *as_meant[1:]],
+        ["danh", *as_meant[1:]],
+        ["dang", "dan", *as_meant[2:]],
+        ["dang", "danh", *as_meant[2:]],
+    ]
 
 
 def test_a_whole_run_is_as_rare_as_the_live_articles_holding_it() -> None:
@@ -122,6 +163,7 @@ def test_whole_runs_with_marks_count_the_marks_typed() -> None:
     assert [run.marks for run in body] == [(), tuple(q.Term("body_syl", s) for s in ("ứng", "phó", "trước"))]
     assert body[1].weight > body[0].weight
 
+
 INTELLIGENCE = {
     "ubnd-short": "Tin A về hành chính\nUBND tỉnh Quảng Trị họp bàn kế hoạch phòng chống lũ lụt.\n",
     "ubnd-long": "Tin B về hành chính\nỦy ban nhân dân thành phố Đà Nẵng công bố quy hoạch bến cảng.\n",
@@ -129,7 +171,10 @@ INTELLIGENCE = {
     "expansion-only": "Tin D về dự báo\nTrung tâm Dự báo cho biết nắng nóng kéo dài tại Hà Nội.\n",
     "technique": "Tin E về kĩ thuật\nCác kĩ sư bàn về kĩ thuật xây dựng cầu treo và lí luận mới.\n",
     "party": "Tin F về tổ chức\nTổ chức cơ sở Đảng ở xã được củng cố vững mạnh.\n",
-    "singer": "Tin G về giải trí\nCa sĩ Hari Won hát cùng các nghệ sĩ trong đêm nhạc ở Hải Phòng.\nBài cuối là Six Days.\n",
+    "singer": (
+        "Tin G về giải trí\nCa sĩ Hari Won hát cùng các nghệ sĩ trong đêm nhạc ở Hải Phòng.\n"
+        "Bài cuối là Six Days.\n"
+    ),
     "seafood": "Tin H về hải sản\nGiá hải sản ở chợ Hải Phòng tăng, tàu hải quân cập cảng.\n",
     "codes": "Tin I về xe\nXe biển số 80B bị phạt; giá xăng RON92 tăng, đội U23 thắng.\n",
 }

@@ -1,37 +1,46 @@
-"""When segments are merged (`indexer.merge`): one segment after a first build, few after
+"""When segments are merged (`indexer.store.merge`): one segment after a first build, few after
 many small runs, and nothing lost or duplicated on the way."""
 
 from pathlib import Path
 
 import pytest
 
-from indexer.build import index_paths, open_index
-from indexer.merge import _how_many_to_merge
+from indexer.store.build import index_paths, open_index
+from indexer.store.merge import _how_many_to_merge
 
 from .conftest import write_articles
 
 
-@pytest.mark.parametrize(("sizes", "merged"), [
-    ([500] * 100, 100),  # a first build, committed in batches: one segment
-    ([500, 50_000], 0),  # a small run beside a large index: left alone
-    ([500, 500, 50_000], 2),
-    ([500, 1_000, 50_000], 0),
-    ([500, 500, 1_000, 50_000], 3),  # carried over, as in a binary counter
-    ([30_000, 40_000], 0),
-    ([30_000, 30_000], 2),  # the largest merged once the rest is as large
-    ([7], 0),
-    ([], 0),
-])
-def test_a_segment_is_merged_with_the_smaller_ones_when_they_hold_as_much(sizes: list[int], merged: int) -> None:
+@pytest.mark.parametrize(
+    ("sizes", "merged"),
+    [
+        ([500] * 100, 100),  # a first build, committed in batches: one segment
+        ([500, 50_000], 0),  # a small run beside a large index: left alone
+        ([500, 500, 50_000], 2),
+        ([500, 1_000, 50_000], 0),
+        ([500, 500, 1_000, 50_000], 3),  # carried over, as in a binary counter
+        ([30_000, 40_000], 0),
+        ([30_000, 30_000], 2),  # the largest merged once the rest is as large
+        ([7], 0),
+        ([], 0),
+    ],
+)
+def test_a_segment_is_merged_with_the_smaller_ones_when_they_hold_as_much(
+    sizes: list[int], merged: int
+) -> None:
     assert _how_many_to_merge(sizes) == merged
 
 
 def _articles(folder: Path, first: int, count: int) -> Path:
-    return write_articles(folder, {f"a{n}": f"Tin số {n}\nNội dung bài {n} về Hà Nội.\n" for n in range(first, first + count)})
+    return write_articles(
+        folder, {f"a{n}": f"Tin số {n}\nNội dung bài {n} về Hà Nội.\n" for n in range(first, first + count)}
+    )
 
 
 def test_a_first_build_in_batches_ends_as_one_segment(tmp_path: Path) -> None:
-    report = index_paths([_articles(tmp_path / "news", 0, 30)], tmp_path / "ix", quiet=True, batch_size=4, workers=1)
+    report = index_paths(
+        [_articles(tmp_path / "news", 0, 30)], tmp_path / "ix", quiet=True, batch_size=4, workers=1
+    )
     assert report.added == 30
     with open_index(tmp_path / "ix").searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 1 and searcher.doc_count() == 30

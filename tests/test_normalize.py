@@ -2,23 +2,43 @@ import unicodedata
 
 import pytest
 
-from indexer.normalize import AlignedText, canonical_tone, fold, has_marks, normalize
+from indexer.text.normalize import AlignedText, canonical_tone, fold, has_marks, normalize
 
 
 @pytest.mark.parametrize(
     ("written", "canonical"),
     [
         # Open syllables with two vowels: the tone goes on the first (hòa, ủy, khóa).
-        ("hoà", "hòa"), ("uỷ", "ủy"), ("khoá", "khóa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"),
-        ("Uỷ", "Ủy"), ("HOÀ", "HÒA"), ("xoè", "xòe"), ("tuỳ", "tùy"),
+        ("hoà", "hòa"),
+        ("uỷ", "ủy"),
+        ("khoá", "khóa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Uỷ", "Ủy"),
+        ("HOÀ", "HÒA"),
+        ("xoè", "xòe"),
+        ("tuỳ", "tùy"),
         # Already canonical, or placed by a final consonant or a modified vowel: unchanged.
-        ("hòa", "hòa"), ("hoàn", "hoàn"), ("thuyền", "thuyền"), ("người", "người"),
-        ("quý", "quý"), ("gì", "gì"), ("giữa", "giữa"), ("huỳnh", "huỳnh"), ("khuỷu", "khuỷu"),
-        ("mùa", "mùa"), ("ngoài", "ngoài"),
+        ("hòa", "hòa"),
+        ("hoàn", "hoàn"),
+        ("thuyền", "thuyền"),
+        ("người", "người"),
+        ("quý", "quý"),
+        ("gì", "gì"),
+        ("giữa", "giữa"),
+        ("huỳnh", "huỳnh"),
+        ("khuỷu", "khuỷu"),
+        ("mùa", "mùa"),
+        ("ngoài", "ngoài"),
         # Wrong placements are corrected the same way.
-        ("ngoaì", "ngoài"), ("hoàng", "hoàng"), ("hoáng", "hoáng"), ("hóang", "hoáng"),
+        ("ngoaì", "ngoài"),
+        ("hoàng", "hoàng"),
+        ("hoáng", "hoáng"),
+        ("hóang", "hoáng"),
         # Not Vietnamese syllables: left alone.
-        ("Ksor", "Ksor"), ("café", "café"), ("naïve", "naïve"),
+        ("Ksor", "Ksor"),
+        ("café", "café"),
+        ("naïve", "naïve"),
     ],
 )
 def test_canonical_tone(written: str, canonical: str) -> None:
@@ -66,7 +86,14 @@ def test_has_marks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("one", "other"), [("kĩ thuật", "kỹ thuật"), ("lí luận", "lý luận"), ("Quí", "Quý"), ("bác sĩ", "bác sỹ"), ("tỉ lệ", "tỷ lệ")]
+    ("one", "other"),
+    [
+        ("kĩ thuật", "kỹ thuật"),
+        ("lí luận", "lý luận"),
+        ("Quí", "Quý"),
+        ("bác sĩ", "bác sỹ"),
+        ("tỉ lệ", "tỷ lệ"),
+    ],
 )
 def test_i_and_y_variants_are_one(one: str, other: str) -> None:
     assert normalize(one) == normalize(other)

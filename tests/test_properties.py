@@ -22,26 +22,79 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import fold_term
-from indexer.build import open_index
-import indexer.normalize as normalize_module
-from indexer.normalize import UNFOLDED, AlignedText, fold_in_place, normalize
-from indexer.query import QueryError, parse_query
-from indexer.schema import FORMS
-from indexer.search import search
-from indexer.segment import plain_syllables, segment
-from indexer.snippets import make_snippet
+import indexer.text.normalize as normalize_module
+from indexer.query.language import QueryError, parse_query
+from indexer.query.search import search
+from indexer.query.snippets import make_snippet
+from indexer.store.build import open_index
+from indexer.store.schema import FORMS
+from indexer.text.analysis import fold_term
+from indexer.text.normalize import UNFOLDED, AlignedText, fold_in_place, normalize
+from indexer.text.segment import plain_syllables, segment
 
 # Pieces real text and hostile input are made of, mixed with arbitrary characters.
 PIECES = [
-    "Hà Nội", "Thành uỷ", "thành ủy", "Hoà", "hòa", "Đảng", "đang", "khoá", "U23", "80B", "COVID-19",
-    "TP.HCM", "iPhone7", "Hari Won", " ", "  ", "\n", "\t", "\u00a0", "\u200b", "\ufeff", "\u00ad",
-    "\u0301", "\u0300\u0323", "\u031b", "a\u0301", "\x00", "\x1b[31m", "\ud800", "\udfff", "\u202e",
-    "مرحبا", "שלום", "😀", "👨‍👩‍👧", "北京", "ß", "ǂ", "İ", "ﬁ", "\u1100\u1161", "-", "\"", "(", ")",
-    "OR", "AND", "NOT", "title:", "source:", "date:", "2023-06", "..", "*", "<script>", "&amp;",
+    "Hà Nội",
+    "Thành uỷ",
+    "thành ủy",
+    "Hoà",
+    "hòa",
+    "Đảng",
+    "đang",
+    "khoá",
+    "U23",
+    "80B",
+    "COVID-19",
+    "TP.HCM",
+    "iPhone7",
+    "Hari Won",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\u00a0",
+    "\u200b",
+    "\ufeff",
+    "\u00ad",
+    "\u0301",
+    "\u0300\u0323",
+    "\u031b",
+    "a\u0301",
+    "\x00",
+    "\x1b[31m",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "مرحبا",
+    "שלום",
+    "😀",
+    "👨‍👩‍👧",
+    "北京",
+    "ß",
+    "ǂ",
+    "İ",
+    "ﬁ",
+    "\u1100\u1161",
+    "-",
+    '"',
+    "(",
+    ")",
+    "OR",
+    "AND",
+    "NOT",
+    "title:",
+    "source:",
+    "date:",
+    "2023-06",
+    "..",
+    "*",
+    "<script>",
+    "&amp;",
 ]
 ANY_CHARACTER = st.characters(blacklist_categories=())  # surrogates and unassigned code points too
-TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=4)), max_size=30).map("".join)
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ANY_CHARACTER, max_size=4)), max_size=30).map(
+    "".join
+)
 
 
 @given(TEXT)
@@ -68,7 +121,7 @@ def test_words_and_syllables_point_into_the_original(text: str) -> None:
             assert word.start <= syllable.start < syllable.end <= word.end
             # What the offsets cover holds the syllable, marks, case and tone placement aside
             # (they cover whole characters with their marks: a stray mark may be left out of it).
-            covered = unicodedata.normalize("NFC", text[syllable.start:syllable.end])
+            covered = unicodedata.normalize("NFC", text[syllable.start : syllable.end])
             assert fold_term(syllable.text).replace(" ", "") in fold_term(normalize(covered)).replace(" ", "")
     for syllable in plain_syllables(text):
         assert 0 <= syllable.start < syllable.end <= len(text)
@@ -80,7 +133,9 @@ def test_folding_in_place_is_the_translation_it_stands_for(text: str) -> None:
     # say what the translation table and the regular expression it was made from say.
     folded = fold_in_place(text)
     if folded is not None:
-        assert folded == normalize_module._UNFOLDED_LETTER.sub(UNFOLDED, text.translate(normalize_module._FOLD_ONE_FOR_ONE))
+        assert folded == normalize_module._UNFOLDED_LETTER.sub(
+            UNFOLDED, text.translate(normalize_module._FOLD_ONE_FOR_ONE)
+        )
 
 
 @given(TEXT)
@@ -129,11 +184,14 @@ def test_ten_thousand_characters_of_anything(corpus_index_dir: Path) -> None:
 
 
 # What Hypothesis found, kept as plain examples: each failed before its fix.
-@pytest.mark.parametrize("text", [
-    "Thành uỷ\u0301",  # a stray mark after a syllable whose tone would move
-    "\x1b[31mİ",  # lowercase İ is i + U+0307: `mi` must not become `my` before it
-    "Hà Nội\ud800\u0301",  # a dropped character's mark, which would land on the i
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thành uỷ\u0301",  # a stray mark after a syllable whose tone would move
+        "\x1b[31mİ",  # lowercase İ is i + U+0307: `mi` must not become `my` before it
+        "Hà Nội\ud800\u0301",  # a dropped character's mark, which would land on the i
+    ],
+)
 def test_normalize_found_not_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
 

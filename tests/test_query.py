@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.query import Clause, DateRange, QueryError, parse_date_range, parse_query
+from indexer.query.language import Clause, DateRange, QueryError, parse_date_range, parse_query
 
 
 def test_plain_words_form_one_run() -> None:

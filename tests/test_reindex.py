@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import build
-from indexer.build import IndexUnavailable, index_paths, open_index, watch
 from indexer.cli import cli
-from indexer.manifest import RUN_FILE, SKIPPED_FILE
-from indexer.search import search
+from indexer.query.search import search
+from indexer.store import build
+from indexer.store.build import IndexUnavailable, index_paths, open_index, watch
+from indexer.store.manifest import RUN_FILE, SKIPPED_FILE
 
 from .conftest import write_articles
 from .test_ingest import cp1258
@@ -63,7 +63,6 @@ def test_add_change_delete_then_reindex_shows_exactly_the_files(tmp_path: Path) 
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 2)
 
 
-
 def test_an_index_whose_articles_are_all_gone_answers_every_sort(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1), "b": article(2)})
     index_dir = tmp_path / "ix"
@@ -75,6 +74,7 @@ def test_an_index_whose_articles_are_all_gone_answers_every_sort(tmp_path: Path)
         for sort in ("relevance", "newest", "oldest"):
             assert search(searcher, "bản tin", sort=sort)["total"] == 0
             assert search(searcher, "", sort=sort, filters={"year": ["2024"]})["total"] == 0
+
 
 def test_index_without_paths_updates_the_folders_already_indexed(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1)})
@@ -102,12 +102,18 @@ def test_add_files_and_standard_input_then_remove(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["add", str(news / "a.txt"), *index, "-q"]).exit_code == 0
     text = CliRunner().invoke(cli, ["add", "-", "--id", "tu-ban-phim", *index], input=article(7, "Vũng Tàu"))
     assert text.exit_code == 0 and "1 added" in text.stderr
-    as_json = json.dumps({"title": "Tin JSON", "body": "Nội dung gửi qua JSON về Phú Quốc."}, ensure_ascii=False)
+    as_json = json.dumps(
+        {"title": "Tin JSON", "body": "Nội dung gửi qua JSON về Phú Quốc."}, ensure_ascii=False
+    )
     assert CliRunner().invoke(cli, ["add", "-", *index, "-q"], input=as_json).exit_code == 0
     assert found_ids(tmp_path / "ix", "bản tin") == ["a", "tu-ban-phim"]  # b was not added
     assert len(found_ids(tmp_path / "ix", "Phú Quốc")) == 1
     removed = CliRunner().invoke(cli, ["remove", "a", "nope", *index])
-    assert removed.exit_code == 1 and "Removed 1 article" in removed.stderr and "not in the index: nope" in removed.stderr
+    assert (
+        removed.exit_code == 1
+        and "Removed 1 article" in removed.stderr
+        and "not in the index: nope" in removed.stderr
+    )
     assert found_ids(tmp_path / "ix", "bản tin") == ["tu-ban-phim"]
     empty = CliRunner().invoke(cli, ["add", "-", *index], input="   ")
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
@@ -126,15 +132,25 @@ def test_standard_input_is_decoded_as_files_are(tmp_path: Path, encoding: str) -
 
 
 def test_standard_input_that_is_not_text_is_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["add", "-", "--index", str(tmp_path / "ix")], input=b"\x00\x01\xff binary")
+    result = CliRunner().invoke(
+        cli, ["add", "-", "--index", str(tmp_path / "ix")], input=b"\x00\x01\xff binary"
+    )
     assert result.exit_code == 2 and result.stderr.strip() == "Error: standard input: binary file, not text"
-    latin = CliRunner().invoke(cli, ["add", "-", "--index", str(tmp_path / "ix")], input="caf\xe9 \xff".encode("latin-1"))
-    assert latin.exit_code == 2 and "standard input: not UTF-8 text" in latin.stderr and "Traceback" not in latin.output
+    latin = CliRunner().invoke(
+        cli, ["add", "-", "--index", str(tmp_path / "ix")], input="caf\xe9 \xff".encode("latin-1")
+    )
+    assert (
+        latin.exit_code == 2
+        and "standard input: not UTF-8 text" in latin.stderr
+        and "Traceback" not in latin.output
+    )
 
 
 def test_two_files_never_share_an_id(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"tin": article(1)})
-    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    (news / "tin.json").write_text(
+        json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8"
+    )
     index = ["--index", str(tmp_path / "ix")]
     first = CliRunner().invoke(cli, ["index", str(news), *index])
     assert first.exit_code == 0 and "2 added" in first.stderr
@@ -167,7 +183,10 @@ def test_check_comes_back_clean_after_skipped_and_touched_files(tmp_path: Path) 
     clean = check()
     assert clean.exit_code == 0 and "2 files gave no article when last read" in clean.output
     second = run()  # neither is read again, nor warned about
-    assert "warning" not in second.stderr and "1 unchanged, 0 duplicates, 0 skipped, 2 skipped before" in second.stderr
+    assert (
+        "warning" not in second.stderr
+        and "1 unchanged, 0 duplicates, 0 skipped, 2 skipped before" in second.stderr
+    )
     os.utime(news / "a.txt", ns=(time.time_ns(), time.time_ns() + 10**9))  # touched, not changed
     assert check().exit_code == 1
     assert "0 updated" in run().stderr and check().exit_code == 0
@@ -188,7 +207,9 @@ def test_a_damaged_record_of_skipped_files_only_means_reading_them_again(tmp_pat
     (tmp_path / "ix" / SKIPPED_FILE).write_bytes(b"\x00{garbage")
     assert "1 new file" in CliRunner().invoke(cli, ["check", *index]).output
     again = CliRunner().invoke(cli, ["index", *index])
-    assert again.exit_code == 0 and "binary.txt: binary file" in again.stderr and "Traceback" not in again.output
+    assert (
+        again.exit_code == 0 and "binary.txt: binary file" in again.stderr and "Traceback" not in again.output
+    )
     assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
 
 
@@ -257,7 +278,9 @@ def test_rebuild_keeps_every_files_id(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"tin": article(1)})
     index = ["--index", str(tmp_path / "ix")]
     CliRunner().invoke(cli, ["index", str(news), *index])
-    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    (news / "tin.json").write_text(
+        json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8"
+    )
     CliRunner().invoke(cli, ["index", *index])
     before = found_ids(tmp_path / "ix", "mãsố1x")
     CliRunner().invoke(cli, ["index", "--rebuild", *index])  # tin.json comes first in order
@@ -270,7 +293,9 @@ def test_an_id_made_unique_takes_no_other_files_id(tmp_path: Path) -> None:
     write_articles(news, {taken: article(3)})
     index = ["--index", str(tmp_path / "ix")]
     CliRunner().invoke(cli, ["index", str(news), *index])
-    (news / "tin.json").write_text(json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8")
+    (news / "tin.json").write_text(
+        json.dumps({"title": "Tin JSON số 2", "body": article(2)}), encoding="utf-8"
+    )
     assert "1 added" in CliRunner().invoke(cli, ["index", *index]).stderr
     assert len(found_ids(tmp_path / "ix", "bản tin")) == 3
 
@@ -278,7 +303,9 @@ def test_an_id_made_unique_takes_no_other_files_id(tmp_path: Path) -> None:
 def test_records_of_one_file_never_share_an_id(tmp_path: Path) -> None:
     news = tmp_path / "news"
     news.mkdir()
-    records = [{"id": key, "title": f"Tin {n}", "body": article(n)} for n, key in enumerate(["a", "a", "a b", "a-b"])]
+    records = [
+        {"id": key, "title": f"Tin {n}", "body": article(n)} for n, key in enumerate(["a", "a", "a b", "a-b"])
+    ]
     (news / "x.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     index = ["--index", str(tmp_path / "ix")]
     assert "4 added" in CliRunner().invoke(cli, ["index", str(news), *index]).stderr
@@ -297,7 +324,11 @@ def test_rebuild_replaces_the_index_while_readers_keep_the_old_one(tmp_path: Pat
     (news / "b.txt").unlink()
     report = index_paths([news], index_dir, quiet=True, rebuild=True, remove_missing=True)
     assert report.added == 2  # a, and the article typed on standard input, kept
-    assert sorted(hit["id"] for hit in search(old_reader, "bản tin", per_page=10)["hits"]) == ["a", "b", "typed"]
+    assert sorted(hit["id"] for hit in search(old_reader, "bản tin", per_page=10)["hits"]) == [
+        "a",
+        "b",
+        "typed",
+    ]
     old_reader.close()
     assert found_ids(index_dir, "bản tin") == ["a", "typed"]
 
@@ -317,9 +348,21 @@ def test_watch_command_until_interrupted(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1)})
     index_dir = tmp_path / "ix"
     process = subprocess.Popen(
-        [sys.executable, "-X", "faulthandler", "-m", "indexer", "watch", str(news), "--interval", "0.2",
-         "--index", str(index_dir)],
-        stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "indexer",
+            "watch",
+            str(news),
+            "--interval",
+            "0.2",
+            "--index",
+            str(index_dir),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
         # A test run started in the background (`... &`) ignores Ctrl-C, and so would the
         # process it starts, which would never stop: it gets the default handling back.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
@@ -382,12 +425,14 @@ def test_check_says_what_to_do(tmp_path: Path) -> None:
 KILLER = """
 import sys
 from pathlib import Path
-from indexer.build import index_paths
+from indexer.store.build import index_paths
 index_paths([Path(sys.argv[1])], Path(sys.argv[2]), quiet=True, batch_size=int(sys.argv[3]))
 """
 
 
-def test_kill_9_while_indexing_leaves_a_searchable_index_and_the_next_run_completes_it(tmp_path: Path) -> None:
+def test_kill_9_while_indexing_leaves_a_searchable_index_and_the_next_run_completes_it(
+    tmp_path: Path,
+) -> None:
     count, batch = 300, 15
     news = write_articles(tmp_path / "news", {f"{n:03d}": article(n) for n in range(count)})
     index_dir = tmp_path / "ix"
@@ -433,7 +478,7 @@ def test_kill_9_before_the_first_commit_is_carried_on_by_the_next_run(tmp_path: 
 INJECTED = """
 import os, signal, sys
 from pathlib import Path
-from indexer import build, language_model
+from indexer.store import build, language_model
 
 news, index_dir, batch, owner, name, nth, when = sys.argv[1:]
 target = language_model.Counts if owner == "Counts" else build
@@ -479,7 +524,9 @@ def test_kill_9_at_each_point_of_a_run_is_carried_on_truthfully(tmp_path: Path, 
     news = write_articles(tmp_path / "news", {f"{n:03d}": article(n) for n in range(count)})
     (news / "broken.txt").write_bytes(b"\x00binary")  # a file to remember as skipped
     index_dir = tmp_path / "ix"
-    killed = subprocess.run([sys.executable, "-c", INJECTED, str(news), str(index_dir), "15", *map(str, KILL_POINTS[point])])
+    killed = subprocess.run(
+        [sys.executable, "-c", INJECTED, str(news), str(index_dir), "15", *map(str, KILL_POINTS[point])]
+    )
     assert killed.returncode == -signal.SIGKILL
     held = _doc_count(index_dir)
     if held:  # what was committed is searchable
@@ -489,7 +536,9 @@ def test_kill_9_at_each_point_of_a_run_is_carried_on_truthfully(tmp_path: Path, 
     if held < count:  # the truth: each article not committed is a new file, and so is the
         # broken one unless its skipping was recorded
         new = re.search(r"(\d+) new files?, not indexed", check.output)
-        assert check.exit_code == 1 and new and int(new.group(1)) in (count - held, count - held + 1), check.output
+        assert check.exit_code == 1 and new and int(new.group(1)) in (count - held, count - held + 1), (
+            check.output
+        )
     finished = CliRunner().invoke(cli, ["index", *index])  # no paths: carries on with the folder
     assert finished.exit_code == 0, finished.output
     assert found_ids(index_dir, "bản tin") == [f"{n:03d}" for n in range(count)]  # each exactly once
@@ -501,7 +550,9 @@ def test_kill_9_takes_the_workers_with_it_silently(tmp_path: Path) -> None:
     news = write_articles(tmp_path / "news", {f"{n:04d}": article(n) for n in range(1500)})  # still at work
     index_dir = tmp_path / "ix"
     with (tmp_path / "stderr").open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", KILLER, str(news), str(index_dir), "15"], stderr=stderr)
+        process = subprocess.Popen(
+            [sys.executable, "-c", KILLER, str(news), str(index_dir), "15"], stderr=stderr
+        )
         _wait_for(lambda: _doc_count(index_dir) >= 15, poll=0.02)  # the workers are at work
         workers = _children(process.pid)
         assert workers
@@ -556,7 +607,9 @@ def test_a_live_server_answers_while_articles_arrive(tmp_path: Path, corpus_inde
         for thread in clients:
             thread.start()
         for batch in range(8):  # 200 new articles, committed 25 at a time while clients query
-            write_articles(news, {f"new{n:03d}": article(n) for n in range(1 + batch * 25, 1 + (batch + 1) * 25)})
+            write_articles(
+                news, {f"new{n:03d}": article(n) for n in range(1 + batch * 25, 1 + (batch + 1) * 25)}
+            )
             index_paths([news], index_dir, quiet=True)
         for thread in clients:
             thread.join(timeout=120)

@@ -17,9 +17,20 @@ COUNT, TARGETS = 60, 15
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     corpus, work = tmp_path_factory.mktemp("corpus"), tmp_path_factory.mktemp("work")
-    result = CliRunner().invoke(relevance.main, [
-        "--count", str(COUNT), "--targets", str(TARGETS), "--corpus", str(corpus), "--work", str(work), "--json",
-    ])
+    result = CliRunner().invoke(
+        relevance.main,
+        [
+            "--count",
+            str(COUNT),
+            "--targets",
+            str(TARGETS),
+            "--corpus",
+            str(corpus),
+            "--work",
+            str(work),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert not any(work.iterdir())  # the indexes were built in a temporary folder, then removed
     return json.loads(result.stdout)
@@ -56,20 +67,36 @@ def test_coverage_and_goals_are_reported(results: dict[str, Any]) -> None:
     goals = results["goals"]
     assert set(goals["mrr10_floors"]) == set(relevance.GOALS) & set(results["metrics"])
     assert set(goals["versus_baselines"]) == set(results["metrics"])
-    assert all(v in ("above", "tie", "below") for vs in goals["versus_baselines"].values() for v in vs.values())
+    assert all(
+        v in ("above", "tie", "below") for vs in goals["versus_baselines"].values() for v in vs.values()
+    )
     assert isinstance(goals["all_met"], bool)
     assert {"nproc", "python", "date"} <= set(results["machine"])
 
 
 def test_queries_are_made_as_described() -> None:
     assert relevance.telex("Đảng") == "ddangr"
-    assert [relevance.telex(s) for s in "tổ chức người khỏe".split()] == ["toor", "chuwcs", "nguwowif", "khoer"]
-    assert [relevance.flip_tone(s) for s in ("hòa", "thuỷ", "Ủy", "hoàn", "quý")] == ["hoà", "thủy", "Uỷ", "hoàn", "quý"]
+    assert [relevance.telex(s) for s in "tổ chức người khỏe".split()] == [
+        "toor",
+        "chuwcs",
+        "nguwowif",
+        "khoer",
+    ]
+    assert [relevance.flip_tone(s) for s in ("hòa", "thuỷ", "Ủy", "hoàn", "quý")] == [
+        "hoà",
+        "thủy",
+        "Uỷ",
+        "hoàn",
+        "quý",
+    ]
     assert relevance.fold("Đảng Ủy") == "dang uy"
     assert relevance.fts5_quote('say "hi" NEAR TP.HCM') == '"say" """hi""" "NEAR" "TP.HCM"'
     # Windows stay inside a run of syllables: not across punctuation, nor across `⅔`.
     assert [w for _, w in relevance.windows("Tổ chức, xây dựng Đảng ⅔ năm", 2)] == [
-        ("Tổ", "chức"), ("xây", "dựng"), ("dựng", "Đảng")]
+        ("Tổ", "chức"),
+        ("xây", "dựng"),
+        ("dựng", "Đảng"),
+    ]
 
 
 def test_report_is_a_table(results: dict[str, Any]) -> None:
@@ -80,9 +107,18 @@ def test_report_is_a_table(results: dict[str, Any]) -> None:
 
 
 def test_copies_hold_the_words_in_any_i_y_spelling_and_with_their_marks() -> None:
-    docs = [relevance.Doc(id, title, "") for id, title in (
-        ("a", "Các chí sĩ yêu nước"), ("b", "nhân sỹ trí thức"), ("c", "sì sụp"),
-        ("d", "tỉ lệ"), ("e", "Tỷ giá"), ("f", "cần tránh"), ("g", "chiến tranh"))]
+    docs = [
+        relevance.Doc(id, title, "")
+        for id, title in (
+            ("a", "Các chí sĩ yêu nước"),
+            ("b", "nhân sỹ trí thức"),
+            ("c", "sì sụp"),
+            ("d", "tỉ lệ"),
+            ("e", "Tỷ giá"),
+            ("f", "cần tránh"),
+            ("g", "chiến tranh"),
+        )
+    ]
     stats = relevance.Stats(docs)
     assert stats.verbatim(["sỹ"], title_only=True) == {"a", "b"}
     assert stats.verbatim(["tỷ"], title_only=True) == {"d", "e"}
@@ -96,38 +132,47 @@ def test_copies_hold_the_words_in_any_i_y_spelling_and_with_their_marks() -> Non
 # committed): names, codes, both tone placements. The shipped corpus/ is added to them.
 NEWS = {
     "hari.txt": "Ca sĩ Hari Won trở lại sân khấu Đà Lạt\n"
-                "Tối qua, ca sĩ Hari Won hát trước hàng nghìn khán giả ở quảng trường Lâm Viên. "
-                "Buổi diễn kéo dài hai giờ, khán giả đội mưa phùn ở lại tới cuối.\n",
+    "Tối qua, ca sĩ Hari Won hát trước hàng nghìn khán giả ở quảng trường Lâm Viên. "
+    "Buổi diễn kéo dài hai giờ, khán giả đội mưa phùn ở lại tới cuối.\n",
     "u23.txt": "Đội tuyển U23 Việt Nam hội quân chuẩn bị vòng loại châu Á\n"
-               "Ba mươi cầu thủ U23 tập trung ở Trung tâm đào tạo bóng đá trẻ. Huấn luyện viên "
-               "cho biết đội sẽ đá giao hữu với câu lạc bộ Hoàng Anh Gia Lai trong tuần tới.\n",
+    "Ba mươi cầu thủ U23 tập trung ở Trung tâm đào tạo bóng đá trẻ. Huấn luyện viên "
+    "cho biết đội sẽ đá giao hữu với câu lạc bộ Hoàng Anh Gia Lai trong tuần tới.\n",
     "vios.txt": "Toyota Vios vẫn bán chạy nhất tháng Ba\n"
-                "Mẫu Toyota Vios bán được hơn hai nghìn xe, dù thị trường ô tô chững lại. "
-                "Hãng Toyota tặng kèm bảo hiểm thân vỏ cho khách mua xe trong tháng.\n",
+    "Mẫu Toyota Vios bán được hơn hai nghìn xe, dù thị trường ô tô chững lại. "
+    "Hãng Toyota tặng kèm bảo hiểm thân vỏ cho khách mua xe trong tháng.\n",
     "iphone.txt": "Apple ra mắt iPhone mới, giá từ hai mươi triệu đồng\n"
-                  "Chiếc iPhone mới có camera tốt hơn và pin dùng trọn một ngày. Người dùng ở "
-                  "Hà Nội xếp hàng từ sáng sớm để mua máy ngày đầu mở bán.\n",
+    "Chiếc iPhone mới có camera tốt hơn và pin dùng trọn một ngày. Người dùng ở "
+    "Hà Nội xếp hàng từ sáng sớm để mua máy ngày đầu mở bán.\n",
     "a92.txt": "Bắt giữ đối tượng vận chuyển ma túy, phòng A92 vào cuộc\n"
-               "Phòng A92 phối hợp với công an huyện Sơn Hòa bắt quả tang hai đối tượng. "
-               "Vụ án đang được mở rộng điều tra, tang vật gồm sáu bánh heroin.\n",
+    "Phòng A92 phối hợp với công an huyện Sơn Hòa bắt quả tang hai đối tượng. "
+    "Vụ án đang được mở rộng điều tra, tang vật gồm sáu bánh heroin.\n",
     "covid.txt": "Thêm ca mắc COVID-19 ở Đà Nẵng, thủy thủ tàu hàng được cách ly\n"
-                 "Bệnh nhân là thuỷ thủ trên tàu hàng cập cảng Tiên Sa. Những người tiếp xúc gần "
-                 "được xét nghiệm COVID-19 và theo dõi sức khoẻ ở khu cách ly tập trung.\n",
+    "Bệnh nhân là thuỷ thủ trên tàu hàng cập cảng Tiên Sa. Những người tiếp xúc gần "
+    "được xét nghiệm COVID-19 và theo dõi sức khoẻ ở khu cách ly tập trung.\n",
 }
 
 
 @pytest.fixture(scope="module")
 def news(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from indexer.build import shipped_corpus
+    from indexer.store.build import shipped_corpus
 
     folder, work = tmp_path_factory.mktemp("news"), tmp_path_factory.mktemp("news-work")
     for name, text in NEWS.items():
         (folder / name).write_text(text, encoding="utf-8")
     for path in shipped_corpus().glob("*.txt"):
         (folder / path.name).write_bytes(path.read_bytes())
-    result = CliRunner().invoke(relevance.main, [
-        "--articles", str(folder), "--targets", "20", "--work", str(work), "--json",
-    ])
+    result = CliRunner().invoke(
+        relevance.main,
+        [
+            "--articles",
+            str(folder),
+            "--targets",
+            "20",
+            "--work",
+            str(work),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert not any(work.iterdir())
     return json.loads(result.stdout)
@@ -168,18 +213,55 @@ def test_news_queries_follow_the_rules(news: dict[str, Any]) -> None:
 
 def test_name_tokens() -> None:
     abbreviations = relevance._abbreviation_syllables()
-    names = ["Hari", "Won", "iPhone", "Toyota", "Vios", "U23", "A92", "COVID-19", "80B", "Jong-un", "NATO",
-             "internet", "37B-016"]
+    names = [
+        "Hari",
+        "Won",
+        "iPhone",
+        "Toyota",
+        "Vios",
+        "U23",
+        "A92",
+        "COVID-19",
+        "80B",
+        "Jong-un",
+        "NATO",
+        "internet",
+        "37B-016",
+    ]
     assert all(relevance.is_name_token(t, abbreviations) for t in names)
-    not_names = ["Việt", "Nam", "hòa", "UBND", "TP", "HCM", "XIII", "2017", "Đắk", "B", "Kim", "Ch", "PV", "TBT",
-                 "7km", "2h45"]
+    not_names = [
+        "Việt",
+        "Nam",
+        "hòa",
+        "UBND",
+        "TP",
+        "HCM",
+        "XIII",
+        "2017",
+        "Đắk",
+        "B",
+        "Kim",
+        "Ch",
+        "PV",
+        "TBT",
+        "7km",
+        "2h45",
+    ]
     assert not any(relevance.is_name_token(t, abbreviations) for t in not_names)
 
 
 def test_name_copies_hold_whole_tokens() -> None:
-    docs = [relevance.Doc(id, title, body) for id, title, body in (
-        ("a", "Hari Won hát", ""), ("b", "", "ca sĩ hari won, Won-bin"), ("c", "Won-bin", "Hari"),
-        ("d", "COVID-19 tại Hà Nội", ""), ("e", "covid 19", "U23 Việt Nam"), ("f", "U230", ""))]
+    docs = [
+        relevance.Doc(id, title, body)
+        for id, title, body in (
+            ("a", "Hari Won hát", ""),
+            ("b", "", "ca sĩ hari won, Won-bin"),
+            ("c", "Won-bin", "Hari"),
+            ("d", "COVID-19 tại Hà Nội", ""),
+            ("e", "covid 19", "U23 Việt Nam"),
+            ("f", "U230", ""),
+        )
+    ]
     stats = relevance.NewsStats(docs)
     assert stats.name_verbatim("Hari Won") == {"a", "b"}
     assert stats.name_verbatim("Won") == {"a", "b"}  # not `Won-bin`
@@ -196,20 +278,37 @@ def test_a_name_query_that_lost_its_literal_reading_is_counted() -> None:
     docs = [relevance.Doc("a", "Hari Won", ""), relevance.Doc("b", "Hải", "")]
     query = relevance.Query("name", "Hari Won", "a", frozenset({"a"}))
     results = {"vnsearch": [["b"]], "fts5": [["a"]], "tantivy": [["a"]]}
-    details = [{"total": 0, "relaxed": True, "literal_total": 1,
-                "expansions": [{"kind": "telex", "from": "hari", "to": "hải"}]}]
+    details = [
+        {
+            "total": 0,
+            "relaxed": True,
+            "literal_total": 1,
+            "expansions": [{"kind": "telex", "from": "hari", "to": "hải"}],
+        }
+    ]
     evaluated = relevance.evaluate_news([query], results, details, docs)
     names = evaluated["name_rewrites"]["name"]
     assert {k: v for k, v in names.items() if k not in ("examples", "dropped")} == {
-        "n": 1, "rewritten": 1, "rewritten_and_dropped": 1, "literal_dropped": 1}
+        "n": 1,
+        "rewritten": 1,
+        "rewritten_and_dropped": 1,
+        "literal_dropped": 1,
+    }
     assert [e["query"] for e in names["dropped"]] == [e["query"] for e in names["examples"]] == ["Hari Won"]
     assert [f["query"] for f in evaluated["failures"]] == ["Hari Won"]
     assert evaluated["goals"]["versus_baselines"]["name"]["met"] is False
 
 
 def test_rare_words_are_counted_verbatim_with_their_marks() -> None:
-    docs = [relevance.Doc(id, title, "") for id, title in (
-        ("a", "tổ chức Đảng"), ("b", "tổ chức đang họp"), ("c", "to chuc"), ("d", "chức tổ"))]
+    docs = [
+        relevance.Doc(id, title, "")
+        for id, title in (
+            ("a", "tổ chức Đảng"),
+            ("b", "tổ chức đang họp"),
+            ("c", "to chuc"),
+            ("d", "chức tổ"),
+        )
+    ]
     stats = relevance.NewsStats(docs)  # under 200 articles: rare means in fewer than 2
     assert stats.rare_below == 2
     assert not stats.is_rare_word(relevance.stream("tổ chức")) and not stats.is_rare_word(" tổ ")

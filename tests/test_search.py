@@ -4,13 +4,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from whoosh.searching import Searcher
 
-from indexer import search as search_module
-from indexer.query import QueryError
-from indexer.search import search
+from indexer.query import search as search_module
+from indexer.query.language import QueryError
+from indexer.query.search import search
 
 from .conftest import searcher_of
 
@@ -38,11 +39,7 @@ def test_tone_placement_and_marks_find_thanh_uy(corpus_searcher: Searcher, query
 
 
 def test_one_syllable_finds_the_compound(corpus_searcher: Searcher) -> None:
-    mentions = {
-        path.stem
-        for path in _corpus_files()
-        if "Trương Thị Mai" in path.read_text(encoding="utf-8")
-    }
+    mentions = {path.stem for path in _corpus_files() if "Trương Thị Mai" in path.read_text(encoding="utf-8")}
     assert mentions and mentions <= found(corpus_searcher, "Mai")
 
 
@@ -64,7 +61,17 @@ def normalize_marked(text: str) -> str:
 
 def test_result_shape(corpus_searcher: Searcher) -> None:
     result = search(corpus_searcher, "Hải Phòng", per_page=2)
-    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed", "expansions"}
+    assert set(result) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "hits",
+        "facets",
+        "suggestion",
+        "relaxed",
+        "expansions",
+    }
     assert result["query"] == "Hải Phòng" and result["page"] == 1 and result["per_page"] == 2
     hit = result["hits"][0]
     assert set(hit) == {"id", "title", "date", "source", "author", "url", "score", "snippet"}
@@ -101,9 +108,32 @@ def test_all_words_required_then_any_word(corpus_searcher: Searcher) -> None:
 
 
 MALFORMED = [
-    '"unclosed', "AND", "OR", "NOT", "(((", ")))", "title:", "*", "-", "--", '""', "date:",
-    "x" * 5000, "tổ chức " * 400, "\x00\x01\x02", "a\x1bb", "\ud800", "Mai \udcff", "\u200b",
-    "title:(((", "source:***", "date:..", "NOT NOT", "-(", "OR OR OR Mai", "a" * 300,
+    '"unclosed',
+    "AND",
+    "OR",
+    "NOT",
+    "(((",
+    ")))",
+    "title:",
+    "*",
+    "-",
+    "--",
+    '""',
+    "date:",
+    "x" * 5000,
+    "tổ chức " * 400,
+    "\x00\x01\x02",
+    "a\x1bb",
+    "\ud800",
+    "Mai \udcff",
+    "\u200b",
+    "title:(((",
+    "source:***",
+    "date:..",
+    "NOT NOT",
+    "-(",
+    "OR OR OR Mai",
+    "a" * 300,
 ]
 
 
@@ -120,8 +150,13 @@ def test_malformed_queries_give_an_error_or_results(corpus_searcher: Searcher, q
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"page": 0}, "page"), ({"per_page": 0}, "per page"), ({"per_page": 1000}, "per page"),
-     ({"sort": "random"}, "sort"), ({"filters": {"colour": ["red"]}}, "filter")],
+    [
+        ({"page": 0}, "page"),
+        ({"per_page": 0}, "per page"),
+        ({"per_page": 1000}, "per page"),
+        ({"sort": "random"}, "sort"),
+        ({"filters": {"colour": ["red"]}}, "filter"),
+    ],
 )
 def test_bad_options_are_query_errors(corpus_searcher: Searcher, options: dict, message: str) -> None:
     with pytest.raises(QueryError, match=message):
@@ -159,7 +194,9 @@ WRITTEN = {
     "spaced": "Xe tải 92C - 046 gặp nạn\n\nXe tải biển số 92C - 046 va chạm với tàu hỏa.\n",
     "joined": "Tàu hỏa tông xe tải 92C-046.13\n\nMột đoàn tàu đâm vào xe tải ở Quảng Nam.\n",
     # The code as typed once, in a long story about something else: far below the others.
-    "passing": "Tin vắn trong ngày\n\n" + "Hôm nay trời nắng, giá rau tăng ở chợ. " * 60 + "Xe 92C-046 đã sửa xong.\n",
+    "passing": "Tin vắn trong ngày\n\n"
+    + "Hôm nay trời nắng, giá rau tăng ở chợ. " * 60
+    + "Xe 92C-046 đã sửa xong.\n",
 }
 
 
@@ -169,11 +206,14 @@ def written_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searc
         yield opened
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("92C-046", ["joined", "spaced", "passing"]),  # a passing mention, far below, is not lifted
-    ("92c-046", ["joined", "spaced", "passing"]),
-    ("xe 92C-046", ["passing", "spaced", "joined"]),  # the whole clause as typed is first by its words
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("92C-046", ["joined", "spaced", "passing"]),  # a passing mention, far below, is not lifted
+        ("92c-046", ["joined", "spaced", "passing"]),
+        ("xe 92C-046", ["passing", "spaced", "joined"]),  # the whole clause as typed is first by its words
+    ],
+)
 def test_a_code_as_typed_ranks_first(written_searcher: Searcher, query: str, expected: list[str]) -> None:
     result = search(written_searcher, query)
     assert ids(result) == expected
@@ -249,7 +289,8 @@ def test_facets_count_the_whole_result_set(fixture_searcher: Searcher) -> None:
 def test_facet_values_combine_with_or_within_and_and_across(fixture_searcher: Searcher) -> None:
     query = "lịch OR hội nghị"
     assert found(fixture_searcher, query, filters={"year": ["2021", "2022"]}) == {
-        "words/compound", "words/scattered",
+        "words/compound",
+        "words/scattered",
     }
     both = search(fixture_searcher, query, filters={"year": ["2023"], "source": ["Báo Mẫu"]})
     assert set(ids(both)) == {"marks/exact", "marks/folded"}
@@ -258,7 +299,8 @@ def test_facet_values_combine_with_or_within_and_and_across(fixture_searcher: Se
     assert year == {"2023": (2, True)}
     source = search(fixture_searcher, query, filters={"source": ["Báo Mẫu"]})["facets"]["source"]
     assert {f["value"]: (f["count"], f["selected"]) for f in source} == {
-        "Báo Mẫu": (2, True), "Tin Tổng Hợp": (2, False),
+        "Báo Mẫu": (2, True),
+        "Tin Tổng Hợp": (2, False),
     }
 
 
@@ -267,7 +309,7 @@ def test_a_filter_alone_lists_its_articles(fixture_searcher: Searcher) -> None:
 
 
 def _corpus_files():
-    from indexer.build import shipped_corpus
+    from indexer.store.build import shipped_corpus
 
     return sorted(shipped_corpus().glob("*.txt"))
 
@@ -278,3 +320,14 @@ def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(corpus_searcher: S
     assert marked and all(m == "Thành uỷ Hải Phòng" for m in marked)
     plain = search(corpus_searcher, "thanh uy hai phong")["hits"][0]["snippet"]
     assert "<mark>Thành uỷ</mark>" in plain  # the words alone are marked when not quoted
+
+
+def test_the_readmes_python_example_runs_as_written(
+    corpus_index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("from indexer import ") and len(example.strip().splitlines()) == 3
+    monkeypatch.setenv("VNSEARCH_INDEX", str(corpus_index_dir))
+    exec(compile(example, "README.md", "exec"), {})
+    assert "Hải Phòng" in capsys.readouterr().out

@@ -14,8 +14,8 @@ from underthesea_core import CRFFeaturizer
 from benchmarks.make_corpus import vlsp_sentences
 from benchmarks.segment_bench import our_words as word_tokenize
 from benchmarks.segment_bench import underthesea_words
-from indexer import segmenter
-from indexer.segmenter import syllables
+from indexer.text import segmenter
+from indexer.text.segmenter import syllables
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,9 @@ EDGE_LINES = [
 
 def corpus_lines() -> list[str]:
     texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpus").glob("*.txt"))]
-    texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "tests/fixtures/scraped").glob("*.txt"))]
+    texts += [
+        path.read_text(encoding="utf-8") for path in sorted((REPO / "tests/fixtures/scraped").glob("*.txt"))
+    ]
     return [line for text in texts for line in text.splitlines() if line.strip()]
 
 
@@ -81,33 +83,36 @@ def test_each_syllable_is_where_its_offsets_say() -> None:
     for line in corpus_lines() + EDGE_LINES:
         line = unicodedata.normalize("NFC", line)
         for syllable in syllables(line):
-            assert line[syllable.start:syllable.end] == syllable.text
+            assert line[syllable.start : syllable.end] == syllable.text
 
 
 def test_eth_reads_as_d_bar_in_its_own_place() -> None:
     line = "Ðà Nẵng"
-    assert [(s.text, line[s.start:s.end]) for s in syllables(line)] == [("Đà", "Ðà"), ("Nẵng", "Nẵng")]
+    assert [(s.text, line[s.start : s.end]) for s in syllables(line)] == [("Đà", "Ðà"), ("Nẵng", "Nẵng")]
 
 
-@pytest.mark.parametrize("line", [
-    unicodedata.normalize("NFD", "Hà Nội mưa lớn"),
-    "Tin \u1100\u1161 và Hà Nội",  # Hangul jamo: NFC composes them across characters
-    "\ufb1d Hà a\u0301",  # NFC makes one character two, and two one: the same length
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        unicodedata.normalize("NFD", "Hà Nội mưa lớn"),
+        "Tin \u1100\u1161 và Hà Nội",  # Hangul jamo: NFC composes them across characters
+        "\ufb1d Hà a\u0301",  # NFC makes one character two, and two one: the same length
+    ],
+)
 def test_text_that_is_not_nfc_keeps_its_offsets(line: str) -> None:
     def nfc(text: str) -> str:
         return unicodedata.normalize("NFC", text)
 
     found = syllables(line)
     # Each syllable points at the characters it came from (one character may give two).
-    assert found and all(nfc(s.text) in nfc(line[s.start:s.end]) for s in found)
+    assert found and all(nfc(s.text) in nfc(line[s.start : s.end]) for s in found)
     assert [s.text for s in found if s.text in ("Hà", "á")]
 
 
 def test_a_stray_mark_after_a_moved_tone_gives_underthesea_s_words() -> None:
     # Moving the tone of `khoá` to the `o` leaves the stray acute after the `a`: NFC composes them.
-    from indexer.normalize import AlignedText
-    from indexer.segment import segment
+    from indexer.text.normalize import AlignedText
+    from indexer.text.segment import segment
 
     text = "Quốc hội khoá\u0301 XII này"
     words = [unicodedata.normalize("NFC", w.cased) for w in segment(text)]
@@ -115,10 +120,10 @@ def test_a_stray_mark_after_a_moved_tone_gives_underthesea_s_words() -> None:
 
 
 def test_hangul_jamo_in_an_article_are_segmented_without_error() -> None:
-    from indexer.segment import segment
+    from indexer.text.segment import segment
 
     text = "Tin \u1100\u1161 và Hà Nội\u200b"  # a dropped character: the path that maps offsets
-    assert [text[w.start:w.end] for w in segment(text)][-1] == "Hà Nội"
+    assert [text[w.start : w.end] for w in segment(text)][-1] == "Hà Nội"
 
 
 def test_an_empty_line_has_no_words() -> None:
@@ -144,12 +149,44 @@ def test_a_file_that_is_not_a_crfsuite_model_is_refused() -> None:
         segmenter._read_crfsuite(b"PK\x03\x04" + bytes(60))
 
 
-@pytest.mark.parametrize("token", [
-    "Hà", "HÀ", "hà", "TP.HCM", "COVID-19", "iPhone", "12", "-5", "+12", "007", "2147483647",
-    "2147483648", "-2147483648", "-2147483649", "1,5", "²", "١٢", "12a", "-", "+", "ǅa", "ß",
-    "ΑΣ", "İ", "Mc'Donald", "o'Neil", "Ab Cd", "Á b",
-    "ɤ", "Ɤ", "âm ɤ", "ƛ", "ꟛ",  # letters whose case Unicode changed after Python 3.11's version
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "Hà",
+        "HÀ",
+        "hà",
+        "TP.HCM",
+        "COVID-19",
+        "iPhone",
+        "12",
+        "-5",
+        "+12",
+        "007",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "1,5",
+        "²",
+        "١٢",
+        "12a",
+        "-",
+        "+",
+        "ǅa",
+        "ß",
+        "ΑΣ",
+        "İ",
+        "Mc'Donald",
+        "o'Neil",
+        "Ab Cd",
+        "Á b",
+        "ɤ",
+        "Ɤ",
+        "âm ɤ",
+        "ƛ",
+        "ꟛ",  # letters whose case Unicode changed after Python 3.11's version
+    ],
+)
 def test_the_features_are_the_ones_underthesea_computes(token: str) -> None:
     """`isdigit`, `istitle`, `is_in_dict` and `lower` as underthesea_core's featurizer has them,
     which are not Python's `str.isdigit` and `str.istitle`."""

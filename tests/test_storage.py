@@ -1,4 +1,4 @@
-"""Index files read through shared memory maps (`indexer.storage`) read as Whoosh's own files do."""
+"""Index files read through shared memory maps (`indexer.store.storage`) read as Whoosh's own files do."""
 
 import os
 import pickle
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.structfile import StructFile
 
-from indexer.storage import MappedFile, MappedStorage
+from indexer.store.storage import MappedFile, MappedStorage
 
 
 @pytest.fixture
@@ -55,4 +55,3 @@ def test_an_empty_file_opens(tmp_path: Path) -> None:
     (tmp_path / "empty.bin").write_bytes(b"")
     with MappedStorage(str(tmp_path)).open_file("empty.bin") as empty:  # an ordinary file
         assert empty.read() == b""
-

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.build import IndexUnavailable, index_paths, shipped_corpus
+from indexer.store.build import IndexUnavailable, index_paths, shipped_corpus
 from webui import create_app
 
 from .conftest import write_articles
@@ -81,10 +81,19 @@ def test_relaxed_search_is_explained(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/search?q=(((", "/search?q=title:", "/search?q=Mai&page=abc", "/search?q=Mai&page=0",
-     "/search?q=Mai&per_page=1000", "/search?q=Mai&sort=random", "/search?q=Mai&from=june",
-     "/search?q=" + "x" * 5000, "/search?q=Mai&from=2024&to=2023", "/search?q=-Mai",
-     "/search?q=%21%21%21"],
+    [
+        "/search?q=(((",
+        "/search?q=title:",
+        "/search?q=Mai&page=abc",
+        "/search?q=Mai&page=0",
+        "/search?q=Mai&per_page=1000",
+        "/search?q=Mai&sort=random",
+        "/search?q=Mai&from=june",
+        "/search?q=" + "x" * 5000,
+        "/search?q=Mai&from=2024&to=2023",
+        "/search?q=-Mai",
+        "/search?q=%21%21%21",
+    ],
 )
 def test_bad_queries_are_400_pages_with_a_message(client: FlaskClient, url: str) -> None:
     response = client.get(url)
@@ -94,12 +103,24 @@ def test_bad_queries_are_400_pages_with_a_message(client: FlaskClient, url: str)
     assert api.status_code == 400 and set(api.get_json()) == {"error"}
     # One language in the web interface: Vietnamese (the command line says it in English).
     message = api.get_json()["error"]
-    assert re.search(r"[^\x00-\x7f]", message) and not re.search(r"\b(the|must|query|use)\b", message), message
+    assert re.search(r"[^\x00-\x7f]", message) and not re.search(r"\b(the|must|query|use)\b", message), (
+        message
+    )
 
 
 def test_api_search_is_the_result_dict(client: FlaskClient) -> None:
     data = client.get("/api/search?q=Mai&per_page=2&year=2023").get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "suggestion", "relaxed", "expansions"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "hits",
+        "facets",
+        "suggestion",
+        "relaxed",
+        "expansions",
+    ]
     assert data["total"] == 3 and len(data["hits"]) == 2
     assert {"value": "2023", "count": 3, "selected": True} in data["facets"]["year"]
     assert "Trương Thị <mark>Mai</mark>" in client.get("/api/search?q=Mai").get_data(as_text=True)
@@ -107,7 +128,10 @@ def test_api_search_is_the_result_dict(client: FlaskClient) -> None:
 
 def test_article_page_marks_the_search_and_lists_related(client: FlaskClient) -> None:
     page = text_of(client.get(f"/article/{HAI_PHONG}?q=thanh+uy"))
-    assert "<h1>Hội nghị giao ban công tác tổ chức xây dựng Đảng khu vực miền Bắc năm 2023 tại Hải Phòng</h1>" in page
+    assert (
+        "<h1>Hội nghị giao ban công tác tổ chức xây dựng Đảng khu vực miền Bắc năm 2023 tại Hải Phòng</h1>"
+        in page
+    )
     assert "<mark>Thành uỷ</mark>" in page
     assert "Bài liên quan" in page and "/article/00" in page
     assert "Nhân vật:" in page and "Lê Tiến Châu" in page
@@ -178,13 +202,18 @@ LINKED = """\
 
 
 def test_only_web_addresses_become_links(tmp_path: Path) -> None:
-    folder = write_articles(tmp_path / "news", {
-        "script": LINKED.format(url=JAVASCRIPT_URL),
-        "web": LINKED.format(url="https://baomoi.com/bai-viet.epi").replace("Đà Nẵng", "Huế"),
-    })
+    folder = write_articles(
+        tmp_path / "news",
+        {
+            "script": LINKED.format(url=JAVASCRIPT_URL),
+            "web": LINKED.format(url="https://baomoi.com/bai-viet.epi").replace("Đà Nẵng", "Huế"),
+        },
+    )
     warnings: list[str] = []
     report = index_paths([folder], tmp_path / "ix", quiet=True, warn=warnings.append)
-    assert report.indexed == 2 and report.notices == [f"{folder / 'script.txt'}: {warnings[0].split(': ', 2)[2]}"]
+    assert report.indexed == 2 and report.notices == [
+        f"{folder / 'script.txt'}: {warnings[0].split(': ', 2)[2]}"
+    ]
     assert "url left out, not an http(s) address" in warnings[0] and len(warnings) == 1
     client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
     assert client.get("/api/articles/script").get_json()["url"] is None
@@ -192,9 +221,11 @@ def test_only_web_addresses_become_links(tmp_path: Path) -> None:
     assert 'href="https://baomoi.com/bai-viet.epi"' in text_of(client.get("/article/web"))
 
 
-def test_an_index_made_before_the_check_links_no_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_index_made_before_the_check_links_no_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = write_articles(tmp_path / "news", {"script": LINKED.format(url=JAVASCRIPT_URL)})
-    monkeypatch.setattr("indexer.ingest.web_link", lambda url: url)  # ingestion as it was
+    monkeypatch.setattr("indexer.ingest.read.web_link", lambda url: url)  # ingestion as it was
     index_paths([folder], tmp_path / "ix", quiet=True)
     monkeypatch.undo()
     client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
@@ -204,20 +235,34 @@ def test_an_index_made_before_the_check_links_no_script(tmp_path: Path, monkeypa
     assert client.get("/api/search?q=da+nang").get_json()["hits"][0]["url"] is None
 
 
-@pytest.mark.parametrize("url", ["/", "/search?q=to+chuc", "/api/search?q=to+chuc", "/static/style.css",
-                                 "/article/missing", "/api/articles/missing", "/search?q=%22"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/search?q=to+chuc",
+        "/api/search?q=to+chuc",
+        "/static/style.css",
+        "/article/missing",
+        "/api/articles/missing",
+        "/search?q=%22",
+    ],
+)
 def test_every_response_carries_the_security_headers(client: FlaskClient, url: str) -> None:
     with client.get(url) as response:  # closed: a static file's response holds the file open
         headers = response.headers
     policy = headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert (
+        "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
 
 
 # Whoosh leaves a damaged file open when it fails to read it (see test_cli.py): its warning.
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
-def test_a_damaged_index_is_a_503_that_says_what_to_run(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_damaged_index_is_a_503_that_says_what_to_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     index_dir = tmp_path / "ix"
     index_paths([shipped_corpus()], index_dir, quiet=True)
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
@@ -229,12 +274,15 @@ def test_a_damaged_index_is_a_503_that_says_what_to_run(tmp_path: Path, caplog: 
     assert str(index_dir) not in text_of(page)  # the server's folders are for its log
     api = client.get("/api/search?q=Mai")
     assert api.status_code == 503 and "vnsearch index --rebuild" in api.get_json()["error"]
-    assert any(f"vnsearch index --rebuild --index {index_dir}" in record.getMessage() for record in caplog.records)
+    assert any(
+        f"vnsearch index --rebuild --index {index_dir}" in record.getMessage() for record in caplog.records
+    )
     gc.collect()
 
 
-def test_a_bug_is_a_500_page_in_vietnamese_and_logged(client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_a_bug_is_a_500_page_in_vietnamese_and_logged(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(args: object) -> None:
         raise RuntimeError("a bug")
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.build import default_index_dir, open_index
+from indexer.store.build import default_index_dir, open_index
 from webui import articles, errors, searching, security
 from webui.index import close_searcher
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app. Config: `INDEX_DIR` (default: the same index as the command line). Raises
-    `indexer.build.IndexUnavailable` when there is no usable index there."""
+    `indexer.store.build.IndexUnavailable` when there is no usable index there."""
     app = Flask(__name__)
     app.config.from_mapping(INDEX_DIR=str(default_index_dir()), JSON_AS_ASCII=False)
     if config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
-from indexer.articles import ArticleNotFound, get_article
+from indexer.query.article import ArticleNotFound, get_article
 from webui.index import get_searcher
 
 blueprint = Blueprint("articles", __name__)

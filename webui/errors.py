@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.build import IndexUnavailable, open_index
+from indexer.store.build import IndexUnavailable, open_index
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",

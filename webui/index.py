@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from whoosh.index import Index
-from whoosh.searching import Searcher
+
+from indexer.store import Index, Searcher
 
 
 def get_index() -> Index:

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import QueryError
-from indexer.schema import FACET_FIELDS
-from indexer.search import MAX_PER_PAGE, SORTS, search
-from indexer.stats import index_stats
-from indexer.suggest import suggest
+from indexer.query.language import QueryError
+from indexer.query.search import MAX_PER_PAGE, SORTS, search
+from indexer.query.suggest import suggest
+from indexer.store.schema import FACET_FIELDS
+from indexer.store.stats import index_stats
 from webui.index import get_index, get_searcher
 
 blueprint = Blueprint("searching", __name__)
@@ -25,8 +25,13 @@ blueprint = Blueprint("searching", __name__)
 PER_PAGE = 10
 EXAMPLES = ["thanh uy hai phong", "Trương Thị Mai", '"xây dựng Đảng"', "khóa XIII"]
 FACET_LABELS = {
-    "source": "Nguồn", "author": "Tác giả", "year": "Năm", "month": "Tháng",
-    "people": "Nhân vật", "places": "Địa danh", "organisations": "Tổ chức",
+    "source": "Nguồn",
+    "author": "Tác giả",
+    "year": "Năm",
+    "month": "Tháng",
+    "people": "Nhân vật",
+    "places": "Địa danh",
+    "organisations": "Tổ chức",
 }
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 
@@ -45,11 +50,18 @@ def search_page() -> tuple[str, int] | str:
     try:
         result = run_search(request.args)
     except QueryError as error:
-        return render_template("search.html", result=None, error=error.vietnamese, form=_form(request.args)), 400
+        return render_template(
+            "search.html", result=None, error=error.vietnamese, form=_form(request.args)
+        ), 400
     took_ms = (time.perf_counter() - started) * 1000
     return render_template(
-        "search.html", result=result, error=None, form=_form(request.args), took_ms=took_ms,
-        facets=_facet_views(result, request.args), pages=_pages(result, request.args),
+        "search.html",
+        result=result,
+        error=None,
+        form=_form(request.args),
+        took_ms=took_ms,
+        facets=_facet_views(result, request.args),
+        pages=_pages(result, request.args),
         chips=_chips(request.args),
     )
 
@@ -115,8 +127,10 @@ def _json_error(message: str, status: int) -> Response:
 
 def _form(args: MultiDict[str, str]) -> dict[str, Any]:
     return {
-        "q": args.get("q", ""), "sort": args.get("sort", "relevance"),
-        "from": args.get("from", ""), "to": args.get("to", ""),
+        "q": args.get("q", ""),
+        "sort": args.get("sort", "relevance"),
+        "from": args.get("from", ""),
+        "to": args.get("to", ""),
         "sorts": [(name, SORT_LABELS[name]) for name in SORTS],
         "hidden": [(name, value) for name in FACET_FIELDS for value in args.getlist(name)],
     }
@@ -145,7 +159,8 @@ def _facet_views(result: dict[str, Any], args: MultiDict[str, str]) -> list[dict
     """The facets as the sidebar shows them: label, and each value with its toggle URL."""
     return [
         {
-            "name": name, "label": FACET_LABELS[name],
+            "name": name,
+            "label": FACET_LABELS[name],
             "values": [{**value, "toggle_url": _toggle(args, name, value["value"])} for value in values],
         }
         for name, values in result["facets"].items()

@@ -1,0 +1,846 @@
+"""Create, open and update the index on disk.
+
+Indexing is incremental: a file whose size and modification time have not changed since it was
+read is not read again, an article whose content has not changed is not indexed again, and
+articles whose files are gone from an indexed folder are removed. A file that cannot be read is
+reported and skipped; it never costs what is already indexed.
+
+Work is committed in batches, so a crash (even kill -9) leaves the last committed index
+searchable and the next run picks up where it stopped. Whoosh allows one writer at a time; a
+second one waits up to WRITE_LOCK_TIMEOUT seconds, then gets a clear error. Readers are never
+blocked: they see the last commit.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import gc
+import hashlib
+import multiprocessing
+import os
+import shlex
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
+from itertools import chain, count
+from pathlib import Path
+from typing import NamedTuple
+
+from platformdirs import user_data_dir
+from tqdm import tqdm
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
+from whoosh.writing import CLEAR, IndexWriter, LockError
+
+from indexer.ingest.read import Article, Extracted, Problem, articles_from_text, find_files, read_articles
+from indexer.store.language_model import FILENAME as COUNTS_FILE
+from indexer.store.language_model import Counts, damage
+from indexer.store.legacy import keep_old_paths_loadable
+from indexer.store.manifest import (
+    STDIN,
+    Changes,
+    Entry,
+    Skipped,
+    by_path,
+    damaged_files,
+    file_stamp,
+    forget_checksums,
+    indexed_roots,
+    known_roots,
+    pending_changes,
+    read_manifest,
+    read_skipped,
+    record_checksums,
+    record_folders,
+    record_unfinished,
+    skip_stamp,
+    unfinished_roots,
+    write_skipped,
+)
+from indexer.store.merge import merge_small, to_merge
+from indexer.store.postings import Analysed, analyse, has_arrays, read_tables
+from indexer.store.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
+from indexer.store.storage import MappedStorage
+from indexer.store.writer import ArraysIndex
+from indexer.text.normalize import canonical
+
+_INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
+# Seconds a writer waits for another writer to finish before giving up.
+WRITE_LOCK_TIMEOUT = 10.0
+BATCH_SIZE = 500  # articles per commit: a crash loses at most this much work
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`count` and the noun, singular for one: `1 article`, `2 articles` (messages are in English)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used (missing, corrupt, locked); the message says what to do."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """A file of the index cannot be read: `vnsearch index --rebuild` builds it again from
+    the folders recorded beside it."""
+
+
+@dataclass
+class BuildReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, id of the same article)
+    problems: list[Problem] = field(default_factory=list)
+    # Articles indexed all the same, with something changed: a URL left out, an id taken.
+    notices: list[str] = field(default_factory=list)
+    committed: bool = True
+    demo_replaced: bool = False  # the index held only the shipped corpus, and now the user's articles
+    skipped_before: int = 0  # files that gave no article last time, unchanged since: not read
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    @property
+    def warnings(self) -> int:
+        return len(self.duplicates) + len(self.problems) + len(self.notices)
+
+    def summary(self) -> str:
+        counts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.removed} removed",
+            f"{self.unchanged} unchanged",
+            counted(len(self.duplicates), "duplicate"),
+            f"{len(self.problems)} skipped",
+            *([f"{self.skipped_before} skipped before and unchanged"] if self.skipped_before else []),
+        ]
+        return f"{counted(self.indexed, 'article')} indexed ({', '.join(counts)})"
+
+
+def shipped_corpus() -> Path:
+    """The articles that ship with vnsearch (`corpus/` beside the packages)."""
+    return Path(__file__).resolve().parents[2] / "corpus"
+
+
+def default_index_dir() -> Path:
+    """`$VNSEARCH_INDEX` if set, else a folder in the user's data directory."""
+    configured = os.environ.get("VNSEARCH_INDEX")
+    return Path(configured) if configured else Path(user_data_dir("vnsearch")) / "index"
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether an index was ever committed there (its table of contents is there), readable
+    or not: a damaged index must be reported, not silently built over."""
+    return index_dir.is_dir() and any(index_dir.glob(f"_{_INDEX_NAME}_*.toc"))
+
+
+def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
+    """The index, checked to be readable. An index made by an earlier version of vnsearch,
+    in a format this one does not read, is refused unless it is being rebuilt."""
+    if not index_exists(index_dir):
+        raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
+    try:
+        ix = _storage(index_dir).open_index(indexclass=ArraysIndex)
+        outdated = _outdated(ix)
+        with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
+            searcher.doc_count()
+            if not outdated:  # an earlier format has no arrays files
+                read_tables(searcher)
+        problem, blocked = "", False
+    except Exception as error:  # Whoosh raises many types for damaged files
+        problem = f"{type(error).__name__}: {error}"
+        # Not the files' fault: rebuilding would not help, and would cost the index.
+        blocked = (
+            isinstance(error, (PermissionError, MemoryError)) or getattr(error, "errno", None) in _NOT_DAMAGE
+        )
+    # Raised outside the handler so that Whoosh's failed frames (and the files they hold
+    # open) are released now rather than kept alive as this exception's context.
+    if blocked:
+        raise IndexUnavailable(f"cannot read the index at {index_dir} ({problem})")
+    if problem:
+        raise _damaged(index_dir, f"cannot be read ({problem})")
+    if outdated and not rebuilding:
+        raise IndexUnavailable(
+            f"the index at {index_dir} was made by an earlier version of vnsearch; "
+            f"run `vnsearch index --rebuild` to build it again"
+        )
+    return ix
+
+
+def _damaged(index_dir: Path, what: str) -> IndexDamaged:
+    """What is wrong with the index's files, and the command that builds it again."""
+    return IndexDamaged(
+        f"the index at {index_dir} {what}; "
+        f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again "
+        "from its folders"
+    )
+
+
+_NOT_DAMAGE = {errno.EACCES, errno.EPERM, errno.EMFILE, errno.ENFILE, errno.ENOMEM}  # what the system refused
+
+
+def _leftovers(index_dir: Path) -> bool:
+    """Whether the folder holds what only an index leaves (segments, its records)."""
+    return index_dir.is_dir() and any(
+        next(index_dir.glob(pattern), None) is not None
+        for pattern in ("*.seg", "vnsearch-*.json", COUNTS_FILE)
+    )
+
+
+def _check_intact(index_dir: Path) -> None:
+    """Refuse to write to a damaged index: a merge would read the damaged segment and fail
+    halfway, and a damaged language model would be added to. Searches go on without the
+    language model; `--rebuild` writes both anew."""
+    problem = damage(index_dir)
+    if problem:
+        raise IndexUnavailable(
+            f"the language model {index_dir / COUNTS_FILE} is damaged ({problem}); "
+            f"run `vnsearch index --rebuild --index {shlex.quote(str(index_dir))}` to build it again"
+        )
+    damaged = damaged_files(index_dir)
+    if damaged:
+        raise _damaged(index_dir, f"is damaged ({damaged[0]} is not as it was written)")
+
+
+def _outdated(ix: Index) -> bool:
+    """Whether the index's fields are stored otherwise than this version stores them."""
+    current = build_schema()
+    if set(ix.schema.names()) != set(current.names()):  # fields added or dropped since
+        return True
+    return any(ix.schema[name].format != field.format for name, field in current.items())
+
+
+def _storage(index_dir: Path) -> FileStorage:
+    keep_old_paths_loadable()  # an index built before the modules moved into rooms
+    return MappedStorage(str(index_dir))
+
+
+def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
+    """The index, or a new one. Being rebuilt, a damaged index is replaced by a new one
+    in the same folder (the folders to read again are recorded beside it, not in it)."""
+    if not index_exists(index_dir) and not rebuilding and _leftovers(index_dir):
+        raise _damaged(index_dir, "has lost its table of contents")
+    if index_exists(index_dir):
+        try:
+            return open_index(index_dir, rebuilding)
+        except IndexDamaged:
+            if not rebuilding:
+                raise
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        forget_checksums(index_dir)  # a new index may write files by the names the old one used
+        return _storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
+    except OSError as error:
+        raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
+
+
+def index_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    quiet: bool = False,
+    strict: bool = False,
+    rebuild: bool = False,
+    remove_missing: bool = True,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Bring the index up to date with the files under `paths` and report what changed.
+
+    Without paths: the folders already indexed, or the shipped corpus for a new index.
+    `remove_missing`: articles whose files are gone from a folder in `paths` are removed.
+    `rebuild`: every file is read again and the index is replaced by what they give, in one
+    commit (readers see the old index until then). `strict`: any warning (unreadable file,
+    duplicate) cancels the whole run. Warnings also go to `warn` as they happen. Files are
+    read, cleaned and segmented by `workers` processes (default: one per core).
+    """
+    new = not index_exists(index_dir)
+    given = [path.resolve() for path in paths]
+    if rebuild and not given:  # before a damaged index is replaced by a new one
+        _check_folders_there(index_dir)
+    ix = open_or_create_index(index_dir, rebuilding=rebuild)
+    if not rebuild:  # a rebuild writes new segments and counts without reading the old ones
+        _check_intact(index_dir)
+    indexed = read_manifest(ix)
+    entries = {} if rebuild else indexed
+    roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
+    if not roots:
+        raise IndexUnavailable(
+            f"no folders are known for the index at {index_dir}: name them, "
+            f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
+        )
+    links_left_out: list[Problem] = []
+    files = list(find_files(roots, links_left_out))
+    run = _Run(
+        ix,
+        index_dir,
+        entries,
+        warn,
+        batch_size=None if strict or rebuild else batch_size,
+        skipped={} if rebuild else read_skipped(index_dir),
+        roots=roots,
+        earlier=unfinished_roots(index_dir),
+        # A rebuild keeps each file's id: it is claimed for the file that held it.
+        claims={entry.id: entry.path for entry in indexed.values()} if rebuild else {},
+    )
+    for problem in links_left_out:
+        run.skip(problem)
+    # Recorded once this run holds the write lock, so that a run killed before its first
+    # commit is carried on by the next one (and seen by `check`); forgotten once committed,
+    # or when the run stops otherwise (Ctrl-C, --strict): that is no crash to carry on from.
+    record_unfinished(index_dir, [*run.earlier, *map(str, roots)])
+    if rebuild:  # the new index takes this version's schema, whatever the old one's was
+        run.writer.schema = build_schema()
+    try:
+        if given and remove_missing and shipped_corpus() not in given:
+            run.replace_demo()  # first: a copy of a demo article in the user's folder is theirs
+        jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
+        progress = tqdm(
+            total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr
+        )
+        progress.update(len(files) - len(jobs))
+        for (file, root, stamp), prepared in _read_all(jobs, workers or os.cpu_count() or 1):
+            run.index_file(file, root, stamp, prepared)
+            progress.update()
+        progress.close()
+        if remove_missing:
+            run.remove_missing(roots, {str(file) for file, _ in files})
+        if rebuild:  # articles that came from standard input have no file to read again
+            run.index_items(_unprepared(_stdin_articles(ix)), path=STDIN, root=STDIN, stamp="")
+    except BaseException:
+        run.cancel()
+        record_unfinished(index_dir, run.earlier)
+        raise
+    if strict and run.report.warnings:
+        run.cancel()
+        record_unfinished(index_dir, run.earlier)
+        run.report.committed = False
+    else:
+        run.commit(clear=rebuild, quiet=quiet)
+    return run.report
+
+
+def _check_folders_there(index_dir: Path) -> None:
+    """Refuse to rebuild from the recorded folders when one that holds articles gives no file
+    now (gone, or an unmounted drive's empty mount point): the rebuilt index would lose its
+    articles. (A damaged index cannot say which hold articles: then every recorded folder.)"""
+    try:
+        entries = read_manifest(open_index(index_dir))
+    except IndexUnavailable:
+        entries = {}
+    holding = {entry.root for entry in entries.values()}
+    for root in known_roots(entries, index_dir):
+        if (not entries or root in holding) and not any(
+            file.is_file() for file, _ in find_files([Path(root)])
+        ):
+            raise IndexUnavailable(
+                f"the indexed folder or file {root} is not there or gives no file, so a rebuild would drop "
+                f"what was indexed from it: bring it back, or name the folders to rebuild from, "
+                f"`vnsearch index --rebuild FOLDER... --index {shlex.quote(str(index_dir))}`"
+            )
+
+
+def add_text(
+    text: str, index_dir: Path, article_id: str, *, warn: Callable[[str], None] = lambda message: None
+) -> BuildReport:
+    """Add (or replace) the article(s) in `text`, as read from standard input: JSON when it
+    looks like JSON, else text as scraped."""
+    ix = open_or_create_index(index_dir)
+    _check_intact(index_dir)
+    run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
+    try:
+        run.index_items(
+            _unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp=""
+        )
+    except BaseException:
+        run.cancel()
+        raise
+    run.commit()
+    return run.report
+
+
+def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
+    """Remove articles by id; return the ids that were not in the index."""
+    ix = open_index(index_dir)
+    _check_intact(index_dir)
+    entries = read_manifest(ix)
+    run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
+    unknown = []
+    for article_id in ids:
+        if article_id in entries:
+            run.delete(article_id)
+        else:
+            unknown.append(article_id)
+    run.commit()
+    return unknown
+
+
+class _Run:
+    """One indexing run: the writer, the manifest as it stands, and the report."""
+
+    def __init__(
+        self,
+        ix: Index,
+        index_dir: Path,
+        entries: dict[str, Entry],
+        warn: Callable[[str], None],
+        batch_size: int | None,
+        skipped: dict[str, Skipped] | None = None,
+        roots: list[Path] | None = None,
+        claims: dict[str, str] | None = None,
+        earlier: list[str] | None = None,
+    ) -> None:
+        self.ix, self.index_dir, self.warn = ix, index_dir, warn
+        self.entries = entries
+        self.roots = roots or []  # the folders (and files) this run reads
+        self.claims = claims or {}  # id -> path: the ids files held before a rebuild
+        self.earlier = earlier or []  # the roots of runs cut short before this one
+        # Files that gave no article, by path (`indexer.store.manifest.read_skipped`), written back
+        # at the commit when given (a run from standard input reads no file).
+        self.keeps_skipped = skipped is not None
+        self.skipped = skipped or {}
+        self._skip_stamps: dict[str, str] = {}  # by path: skipped files' stamps when they were read
+        self.paths = by_path(entries)
+        self.ids_by_hash = {entry.content_hash: entry.id for entry in entries.values()}
+        self.batch = batch_size  # None: one commit at the end
+        self.pending = 0
+        self.report = BuildReport()
+        self.counts = Counts()
+        self.writer = self._open_writer()
+
+    def needs_reading(self, file: Path, root: Path) -> Job | None:
+        """(file, root, stamp) if the file changed since it was indexed, else None (and it
+        counts as unchanged). An unreadable file is reported here."""
+        previous = self.paths.get(str(file), [])
+        try:
+            stamp = file_stamp(file)
+        except OSError as error:
+            self.skip(Problem(str(file), f"cannot read it ({error.strerror or error})"))
+            return None
+        if previous and all(entry.stamp == stamp for entry in previous):
+            self.report.unchanged += len(previous)
+            return None
+        # Its change time too, only for a file that is read or was skipped (a second stat).
+        with suppress(OSError):
+            skip = self._skip_stamps[str(file)] = skip_stamp(file)
+            if str(file) in self.skipped and self.skipped[str(file)].stamp == skip:
+                self.report.skipped_before += 1
+                return None
+        return file, root, stamp
+
+    def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
+        previous = self.paths.get(str(file), [])
+        problems, copies = len(self.report.problems), len(self.report.duplicates)
+        produced, complete = self.index_items(prepared, str(file), str(root), stamp)
+        if complete:  # articles the file no longer has (a record gone from a JSON Lines file)
+            for entry in previous:
+                if entry.id not in produced:
+                    self.delete(entry.id)
+        self._remember_if_skipped(
+            str(file), stamp, produced, self.report.problems[problems:], self.report.duplicates[copies:]
+        )
+
+    def _remember_if_skipped(
+        self,
+        path: str,
+        stamp: str,
+        produced: set[str],
+        problems: list[Problem],
+        copies: list[tuple[str, str]],
+    ) -> None:
+        """Keep a file that gave no article, so that it is not read (nor reported by `check`)
+        again until it changes; forget it once it gives one. A file whose articles the index
+        still holds is not kept: it stays "changed" until it can be read again."""
+        ids = produced | {entry.id for entry in self.paths.get(path, [])}
+        held = any((entry := self.entries.get(article_id)) and entry.path == path for article_id in ids)
+        stamp = self._skip_stamps.get(path, stamp)
+        if held or not (problems or copies):
+            self.skipped.pop(path, None)
+        elif problems:
+            self.skipped[path] = Skipped(stamp, problems[0].reason)
+        else:
+            self.skipped[path] = Skipped(stamp, f"the same article as {copies[0][1]}", copy_of=copies[0][1])
+
+    def index_items(
+        self,
+        prepared: Iterable[tuple[Extracted | Problem, Analysis | None]],
+        path: str,
+        root: str,
+        stamp: str,
+    ) -> tuple[set[str], bool]:
+        """Index what one file gave, each item with what a worker made of it already (or
+        None); return the ids it holds, and whether it was read whole."""
+        produced: set[str] = set()
+        complete = True
+        for item, analysis in prepared:
+            if isinstance(item, Problem):
+                self.skip(item)
+                complete = False
+                continue
+            for message in item.warnings:
+                self._notice(f"{path}: {message}")
+            article = self._own_id(item.article, path, produced)
+            produced.add(article.id)
+            previous = self.entries.get(article.id)
+            same = self.ids_by_hash.get(article.content_hash)
+            entry = Entry(article.id, path, root, stamp, article.content_hash)
+            if previous is not None and previous.content_hash == article.content_hash:
+                self.report.unchanged += 1
+                if previous != entry:  # touched, not changed: its new stamp, or it is read on every run
+                    self._write(article, entry, analysis, update=True)
+            elif same is not None and same != article.id and same in self.entries:
+                self.report.duplicates.append((article.id, same))
+                self.warn(f"warning: skipped {path}: the same article as {same}")
+            else:
+                analysis = analysis or Analysis({}, _counted(article))
+                self._write(article, entry, analysis, update=previous is not None)
+                self.counts.merge(analysis.counts)
+                self._forget_copies_of(article.id)
+                self.report.added += previous is None
+                self.report.updated += previous is not None
+        return produced, complete
+
+    def _forget_copies_of(self, article_id: str) -> None:
+        """Files skipped as copies of an article that changed or went: read them again."""
+        for path in [path for path, skipped in self.skipped.items() if skipped.copy_of == article_id]:
+            del self.skipped[path]
+
+    def _write(self, article: Article, entry: Entry, analysis: Analysis | None, update: bool) -> None:
+        fields = document_fields(article) | (analysis.fields if analysis else {}) | _manifest_fields(entry)
+        if update:
+            self.writer.update_document(**fields)
+        else:  # not in the index (the manifest is read from it): nothing to replace
+            # Whoosh's update_document looks for the id in every segment, which grows
+            # with the index (up to 100 segments before a first build's final merge).
+            self.writer.add_document(**fields)
+        self.entries[article.id] = entry
+        self.ids_by_hash.setdefault(article.content_hash, article.id)
+        self._count_pending()
+
+    def remove_missing(self, roots: list[Path], seen: set[str]) -> None:
+        """Remove the articles of files that are gone from the folders indexed."""
+        folders = {str(root) for root in roots if root.is_dir()}
+        for entry in list(self.entries.values()):
+            if entry.root in folders and entry.path not in seen:
+                self.delete(entry.id)
+        for path in [path for path in self.skipped if not os.path.lexists(path)]:
+            del self.skipped[path]
+
+    def replace_demo(self) -> None:
+        """Before anything is indexed: remove the shipped corpus's articles when the index
+        holds nothing else, so that the demo the first command built is not mixed with the
+        user's own news."""
+        shipped = str(shipped_corpus())
+        demo = [entry.id for entry in self.entries.values() if entry.root == shipped]
+        if demo and len(demo) == len(self.entries):
+            for article_id in demo:
+                self.delete(article_id)
+            self.report.demo_replaced = True
+
+    def delete(self, article_id: str) -> None:
+        self.writer.delete_by_term("id", article_id)
+        self.entries.pop(article_id, None)
+        self._forget_copies_of(article_id)
+        self.report.removed += 1
+        self._count_pending()
+
+    def commit(self, clear: bool = False, quiet: bool = True) -> None:
+        self._write_records(final=True)
+        if clear:  # the new segments replace every old one in a single new generation
+            self.writer.commit(mergetype=CLEAR)
+        else:
+            # Merging after a large run takes minutes: it gets a progress bar of its own.
+            articles = sum(segment.doc_count() for segment in to_merge(self.writer.segments))
+            with tqdm(
+                total=articles,
+                desc="Merging",
+                unit="article",
+                disable=quiet or not articles or None,
+                file=sys.stderr,
+            ) as progress:
+                self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
+        self.counts.save(self.index_dir, replace=clear)
+        # The commit let the write lock go: the files are recorded under it again, unless
+        # another run has taken it since (that run records them with its own).
+        lock = self.ix.lock("WRITELOCK")
+        if lock.acquire(blocking=False):
+            try:
+                record_checksums(self.index_dir, fresh=clear)
+            finally:
+                lock.release()
+
+    def _write_records(self, final: bool) -> None:
+        """The records beside the index, written while this run holds the write lock: the
+        folders it is built from (those of its articles, and those this run read, whether
+        or not they gave any), the files skipped, and, at the end, the runs still unfinished
+        (those before this one, but for the roots it read and those that are gone)."""
+        folders = {entry.root for entry in self.entries.values()} | {str(root) for root in self.roots}
+        if self.report.demo_replaced:
+            folders.discard(str(shipped_corpus()))
+        record_folders(self.index_dir, folders)
+        if self.keeps_skipped:
+            write_skipped(self.index_dir, self.skipped)
+        if final and self.roots:  # a run over folders (not standard input, not `remove`)
+            read = {str(root) for root in self.roots}
+            record_unfinished(
+                self.index_dir, [root for root in self.earlier if root not in read and os.path.exists(root)]
+            )
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+    def _own_id(self, article: Article, path: str, taken: set[str]) -> Article:
+        """The article, with an id no other article has. When another file that is still
+        there holds its id (`tin.txt` and `tin.json`, or two folders' `tin.txt`), or held it
+        before a rebuild, or an earlier record of the same file has it (`taken`), this one's
+        id gets `~` and 8 hex digits of its file's path (more if those are taken too): the
+        same for this file on every run, so ids stay stable."""
+        if article.id not in taken and not self._held_elsewhere(article.id, path):
+            return article  # new, its own, or its file moved here
+        digest = hashlib.sha256(path.encode()).hexdigest()
+        candidates = chain(
+            [f"{article.id}~{digest[:8]}", f"{article.id}~{digest}"],
+            (f"{article.id}~{digest}-{n}" for n in count(2)),
+        )
+        own_id = next(c for c in candidates if c not in taken and not self._held_elsewhere(c, path))
+        self._notice(f"{path}: the id {article.id} is taken, so this article's id is {own_id}")
+        return replace(article, id=own_id)
+
+    def _held_elsewhere(self, article_id: str, path: str) -> bool:
+        """Whether another file that is still there holds (or, before a rebuild, held) the id."""
+        owner = self.entries.get(article_id)
+        if owner is not None:
+            return owner.path != path and (owner.root == STDIN or os.path.lexists(owner.path))
+        claimed = self.claims.get(article_id)
+        return claimed is not None and claimed != path and (claimed == STDIN or os.path.lexists(claimed))
+
+    def _notice(self, message: str) -> None:
+        self.report.notices.append(message)
+        self.warn(f"warning: {message}")
+
+    def skip(self, problem: Problem) -> None:
+        self.report.problems.append(problem)
+        self.warn(f"warning: skipped {problem}")
+
+    def _count_pending(self) -> None:
+        self.pending += 1
+        if self.batch and self.pending >= self.batch:
+            # No merging between batches: merging rewrites segments that the next batch would
+            # merge again, which grows with the index. The run's last commit merges (merge_small).
+            self._write_records(final=False)
+            self.writer.commit(merge=False)
+            self.counts.save(self.index_dir)
+            self.writer = self._open_writer()
+            record_checksums(self.index_dir)
+            self.pending = 0
+
+    def _open_writer(self) -> IndexWriter:
+        try:
+            return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+        except LockError:
+            raise IndexUnavailable(
+                f"another process is writing the index at {self.index_dir}; try again when it is done"
+            ) from None
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each loads the model)
+IN_FLIGHT = 128  # files sent to the workers at a time
+Job = tuple[Path, Path, str]  # a file, the folder it was found in, its stamp
+
+
+class Analysis(NamedTuple):
+    """What a worker made of an article beside the article itself: its searched text fields
+    analysed (`postings.Analysed`) and its language-model counts."""
+
+    fields: dict[str, Analysed]
+    counts: Counts
+
+
+# A file's articles (or problems), each with what a worker made of it (None: not analysed yet).
+Prepared = list[tuple[Extracted | Problem, Analysis | None]]
+
+
+def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Prepared]]:
+    """Each job with what its file gives, in order. The costly part (reading, cleaning,
+    segmenting, analysing, counting) runs in `workers` processes, so this one only writes the
+    index."""
+    if workers < 2 or len(jobs) < MIN_PARALLEL_FILES:
+        for job in jobs:
+            yield job, _unprepared(read_articles(job[0], job[1]))
+        return
+    # Jobs go to the workers a window at a time, the next window while this one is indexed:
+    # sent all at once, the workers' results pile up in memory whenever they outpace the
+    # indexing here (2.5 GB at 50,000 articles).
+    windows = [jobs[start : start + IN_FLIGHT] for start in range(0, len(jobs), IN_FLIGHT)]
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        results = [pool.imap(_prepare, window, chunksize=4) for window in windows[:1]]
+        for number, window in enumerate(windows):
+            if number + 1 < len(windows):
+                results.append(pool.imap(_prepare, windows[number + 1], chunksize=4))
+            yield from zip(window, results.pop(0))
+
+
+def _unprepared(items: Iterable[Extracted | Problem]) -> Prepared:
+    """Items for this process to analyse itself."""
+    return [(item, None) for item in items]
+
+
+def _start_worker(indexer: int) -> None:
+    # A worker makes millions of short-lived objects (tokens, the tagger's features) and keeps
+    # few: what it inherited is left out of collections, which run less often. About 5% of
+    # its time (docs/benchmarks.md).
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    # Ctrl-C is the indexing process's to handle (it stops the pool): no traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(indexer)
+
+
+def _die_with(indexer: int) -> None:
+    """Be killed when the indexing process dies, even by `kill -9`: a worker left alone waits
+    for work forever, or prints a BrokenPipe traceback. (Linux's prctl; elsewhere the pool's own
+    clean-up is all there is.)"""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != indexer:  # it died before the request was made
+        os._exit(0)
+
+
+def _prepare(job: Job) -> Prepared:
+    """In a worker process: the articles of a file, each with its analysis."""
+    file, root, _ = job
+    prepared: Prepared = []
+    for item in read_articles(file, root):
+        if isinstance(item, Extracted):
+            prepared.append((item, Analysis(_analysed_fields(item.article), _counted(item.article))))
+        else:
+            prepared.append((item, None))
+    return prepared
+
+
+def _analysed_fields(article: Article) -> dict[str, Analysed]:
+    """The article's searched text fields, analysed as the index's writer would."""
+    schema = _schema()
+    return {
+        name: analyse(schema[name], value)
+        for name, value in document_fields(article).items()
+        if has_arrays(schema[name]) and isinstance(value, str)
+    }
+
+
+@cache
+def _schema() -> Schema:  # built once per worker
+    return build_schema()
+
+
+def _counted(article: Article) -> Counts:
+    counts = Counts()
+    counts.add(article.title, article.body)
+    return counts
+
+
+def _stdin_articles(ix: Index) -> list[Extracted]:
+    """The articles added from standard input, rebuilt from what the index stores."""
+    with ix.searcher() as searcher:
+        stored = [fields for fields in searcher.all_stored_fields() if fields.get("path") == STDIN]
+    return [
+        Extracted(
+            Article(
+                id=fields["id"],
+                path=STDIN,
+                title=fields.get("title", ""),
+                body=fields.get("body", ""),
+                date=fields.get("date"),
+                source=fields.get("source"),
+                author=fields.get("author"),
+                url=fields.get("url"),
+                **{name: tuple(split_list(fields.get(name, ""))) for name in LIST_FACETS},
+            )
+        )
+        for fields in stored
+    ]
+
+
+def _manifest_fields(entry: Entry) -> dict[str, str]:
+    return {"path": entry.path, "root": entry.root, "stamp": entry.stamp, "content_hash": entry.content_hash}
+
+
+def document_fields(article: Article) -> dict[str, object]:
+    """The Whoosh fields of one article."""
+    fields: dict[str, object] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+    }
+    for name in TEXT_FIELDS:
+        text = getattr(article, name)
+        fields.update({f"{name}_{form}": text for form in FORMS})
+    if article.url:
+        fields["url"] = article.url
+    if article.date:
+        fields["date"] = article.date
+        fields["year"] = f"{article.date:%Y}"
+        fields["month"] = f"{article.date:%Y-%m}"
+    # Facet values in canonical form, so `Thuỷ` and `Thủy` are one author.
+    for name in ("source", "author"):
+        value = getattr(article, name)
+        if value:
+            fields[name] = canonical(value)
+            fields[f"{name}_fold"] = value
+    for name in LIST_FACETS:
+        values = getattr(article, name)
+        if values:
+            fields[name] = LIST_SEPARATOR.join(canonical(v) for v in values)
+    return fields
+
+
+def watch(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    interval: float = 2.0,
+    on_run: Callable[[BuildReport], None] = lambda report: None,
+    warn: Callable[[str], None] = lambda message: None,
+    rounds: int | None = None,
+) -> None:
+    """Index `paths` whenever their files change, checking every `interval` seconds, until
+    interrupted (or for `rounds` checks). Every run is committed before the next check; a
+    file found unreadable is not tried again until it changes."""
+    roots = [path.resolve() for path in paths]
+    checked = 0
+    while rounds is None or checked < rounds:
+        checked += 1
+        ix = open_or_create_index(index_dir)
+        if pending_changes(read_manifest(ix), roots, read_skipped(index_dir)):
+            on_run(index_paths(roots, index_dir, quiet=True, warn=warn))
+        if rounds is None or checked < rounds:
+            time.sleep(interval)
+
+
+def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
+    """(counts, how the files differ from the index, indexed folders that are gone)."""
+    entries = read_manifest(open_index(index_dir))
+    _check_intact(index_dir)
+    roots = known_roots(entries, index_dir)
+    gone = [root for root in roots if not os.path.exists(root)]
+    skipped = read_skipped(index_dir)
+    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone], skipped)
+    counts = {
+        "articles": len(entries),
+        "files": len(by_path(entries)),
+        "folders": len(roots),
+        "skipped": len(skipped),
+    }
+    return counts, changes, gone
