@@ -245,7 +245,7 @@ def sources_fingerprint() -> str:
     """A hash of indexer/ and webui/ as they are now: the code is changing, and results must
     say which version they measured."""
     digest = hashlib.sha256()
-    for path in sorted([*REPO.glob("indexer/*.py"), *REPO.glob("webui/**/*")]):
+    for path in sorted([*REPO.glob("indexer/**/*.py"), *REPO.glob("webui/**/*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

@@ -9,22 +9,30 @@ disk) and `query` (a query to the result dict). `cli` is the `vnsearch` command.
         print(search(searcher, "thành ủy hải phòng")["hits"][0]["title"])
 """
 
-from indexer.ingest import IngestError
-from indexer.query import ArticleNotFound, QueryError, get_article
-from indexer.query.search import search
-from indexer.query.suggest import suggest
-from indexer.store import IndexDamaged, IndexUnavailable, default_index_dir, index_paths, open_index
+from __future__ import annotations
 
-__all__ = [
-    "ArticleNotFound",
-    "IndexDamaged",
-    "IndexUnavailable",
-    "IngestError",
-    "QueryError",
-    "default_index_dir",
-    "get_article",
-    "index_paths",
-    "open_index",
-    "search",
-    "suggest",
-]
+import importlib
+from typing import Any
+
+# Each public name and the module it comes from, imported on first use (as underthesea loads
+# its models): importing one room, `indexer.text` say, does not load the whole engine.
+_PUBLIC = {
+    "ArticleNotFound": "indexer.query.article",
+    "IndexDamaged": "indexer.store.build",
+    "IndexUnavailable": "indexer.store.build",
+    "IngestError": "indexer.ingest.errors",
+    "QueryError": "indexer.query.language",
+    "default_index_dir": "indexer.store.build",
+    "get_article": "indexer.query.article",
+    "index_paths": "indexer.store.build",
+    "open_index": "indexer.store.build",
+    "search": "indexer.query.search",
+    "suggest": "indexer.query.suggest",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)

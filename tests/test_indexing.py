@@ -1,9 +1,12 @@
 """`vnsearch index` and `vnsearch inspect` on real and broken input."""
 
+import errno
+import gc
 import json
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -295,3 +298,26 @@ def test_records_of_one_file_whose_ids_come_out_the_same_keep_their_own_words(tm
         for word in ("vàng", "bóng"):
             bodies = [hit["body"] for hit in searcher.search(q.Term("body_syl", word), limit=None)]
             assert len(bodies) == 1 and word in bodies[0].lower(), word
+
+
+def test_a_commit_that_fails_leaves_nothing_open_and_lets_the_lock_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk while the commit merges: the run fails with the error, and the new segment's
+    # files are closed and the write lock let go (with either Whoosh), so the next run works.
+    index_dir = tmp_path / "ix"
+    index_paths([write_articles(tmp_path / "a", {"a": "Tin A\nMưa lớn ở Huế.\n"})], index_dir, quiet=True)
+    news = write_articles(tmp_path / "b", {"b": "Tin B\nNắng nóng ở Vinh.\n"})
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("indexer.store.build.merge_small", disk_full)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(OSError, match="No space left"):
+            index_paths([news], index_dir, quiet=True)
+        gc.collect()  # a file left open is reported when it is collected
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    monkeypatch.undo()
+    assert index_paths([news], index_dir, quiet=True).added == 1

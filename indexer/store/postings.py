@@ -319,12 +319,18 @@ class FieldWriter(W3FieldWriter):
         self.finish_field()
 
     def close(self) -> None:
+        # Whoosh's files are closed even when the table cannot be written (a full disk): a
+        # failed commit must leave nothing open.
         file = self._arrays
-        table_offset = file.tell()
-        file.write(pickle.dumps(self._table, protocol=pickle.HIGHEST_PROTOCOL))
-        file.write(_FOOTER.pack(table_offset))
-        file.close()
-        super().close()
+        try:
+            table_offset = file.tell()
+            file.write(pickle.dumps(self._table, protocol=pickle.HIGHEST_PROTOCOL))
+            file.write(_FOOTER.pack(table_offset))
+        finally:
+            try:
+                file.close()
+            finally:
+                super().close()
 
 
 @dataclass(frozen=True)

@@ -74,14 +74,23 @@ class Writer(SegmentWriter):
             super().cancel()
 
     def _abandon(self) -> None:
-        """After a failed commit, close the new segment's files and let the lock go, as both
-        Whooshes need: whoosh-reloaded leaves the writer open, whoosh3 closes it but leaves
-        the segment's files open."""
-        with suppress(Exception):
-            self._close_segment()
-        if not self.is_closed:
+        """After a failed commit: close what the new segment holds open and let the lock go,
+        each step tried whatever the others did. whoosh-reloaded leaves all of it to us;
+        whoosh3 lets the lock go itself but leaves the segment's files open."""
+        for part in (self.perdocwriter, self.fieldwriter):
+            if not part.is_closed:
+                with suppress(Exception):
+                    part.close()
+        searcher, self._searcher = self._searcher, None  # the one kept for deletions, if any
+        for step in (getattr(searcher, "_orig_close", None), self.pool.cleanup, self._tempstorage.destroy):
+            if step is not None:
+                with suppress(Exception):
+                    step()
+        if self.writelock:
             with suppress(Exception):
-                super().cancel()
+                self.writelock.release()
+            self.writelock = None
+        self.is_closed = True
 
     def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict[int, int] | None) -> None:
         """A reader's postings, for a merge: its arrays fields' as a whole segment each, the
