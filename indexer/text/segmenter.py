@@ -263,11 +263,9 @@ class _Grams:
             ids = []
             for at, (gram, lowered, title) in enumerate(zip(line.grams, line.lowered, line.titles)):
                 row = index.get(gram)
-                if row is not None:
-                    pass
-                elif gram in known or lowered in known or not line.usual(at):
+                if row is None and (gram in known or lowered in known or not line.usual(at)):
                     row = self._add(gram, self.features.values(gram, self.functions), new)
-                else:
+                elif row is None:
                     # Most n-grams of real news: the model has no weights for their text (names
                     # and numbers keep coming). They score by their other values only, one row
                     # for each combination of them, kept under the combination: a row for each
@@ -286,8 +284,8 @@ class _Grams:
 
     def _values_of(self, facts: tuple[bool, bool, bool]) -> list[str]:
         """The values of this length's functions for an n-gram the model has no text for."""
-        by_function = dict(zip(("isdigit", "istitle", "is_in_dict"), (str(fact) for fact in facts)))
-        return [by_function.get(function, "\x00") for function in self.functions]  # type: ignore[arg-type]
+        by_function: dict[str | None, str] = dict(zip(("isdigit", "istitle", "is_in_dict"), map(str, facts)))
+        return [by_function.get(function, "\x00") for function in self.functions]
 
     def _add(self, key: str | tuple[bool, ...], values: list[str], new: list[list[list[float]]]) -> int:
         # Summed in Python floats: a numpy operation per weight would cost more than the lookup.
