@@ -448,10 +448,15 @@ def assert_arrays_hold_the_postings(searcher: Searcher, whooshs: Searcher) -> No
                 )
 
 
-def test_arrays_hold_the_postings_after_merges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("batch", [indexer.store.writer.MERGE_BATCH_NUMBERS, 7])
+def test_arrays_hold_the_postings_after_merges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
     # The readers Whoosh merges from: another index's, of two segments with deletions (a
     # MultiReader, whose document numbers run on from segment to segment), then each segment
-    # of this index, with deletions, as every merge does.
+    # of this index, with deletions, as every merge does; the terms merged in batches of a
+    # few (each term and its positions alone) as well as all at once.
+    monkeypatch.setattr(indexer.store.writer, "MERGE_BATCH_NUMBERS", batch)
     schema = Schema(
         id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False)
     )

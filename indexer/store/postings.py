@@ -350,37 +350,23 @@ class FieldPostings:
         """How many postings each term has."""
         return np.diff(self.bounds)
 
-    def term(self, number: int) -> Postings:
-        """One term's postings."""
-        start, end = int(self.bounds[number]), int(self.bounds[number + 1])
+    def slice(self, start: int, end: int) -> FieldPostings:
+        """Terms start to end (not included), with their postings."""
+        first, last = int(self.bounds[start]), int(self.bounds[end])
         found = self.postings
         gaps = found.gaps
         if gaps is not None:
-            gaps = gaps[self._position_bounds[start] : self._position_bounds[end]]
-        return Postings(found.ids[start:end], found.weights[start:end], gaps)
+            gaps = gaps[self._position_bounds[first] : self._position_bounds[last]]
+        return FieldPostings(
+            self.terms[start:end],
+            self.bounds[start : end + 1] - first,
+            Postings(found.ids[first:last], found.weights[first:last], gaps),
+        )
 
     @cached_property
     def _position_bounds(self) -> np.ndarray:
-        # Once for all the terms: worked out per term, a merge's time grew with terms x postings.
+        # Once for all the terms: worked out per slice, a merge's time grew with terms x postings.
         return self.postings.position_bounds()
-
-    @classmethod
-    def of_terms(cls, terms: list[tuple[bytes, Postings]]) -> FieldPostings:
-        """Terms' postings put together (the terms in order, none of them empty)."""
-        with_positions = [found.gaps for _, found in terms if found.gaps is not None]
-        if with_positions and len(with_positions) != len(terms):
-            raise ValueError("the terms of a field all keep positions or none does")
-        return cls(
-            [btext for btext, _ in terms],
-            np.concatenate(([0], np.cumsum([len(found.ids) for _, found in terms]))).astype(np.int64),
-            Postings(
-                np.concatenate([found.ids for _, found in terms]).astype(np.int64),
-                np.concatenate([found.weights for _, found in terms]).astype(np.float32),
-                np.concatenate([gaps.astype(np.uint32) for gaps in with_positions])
-                if with_positions
-                else None,
-            ),
-        )
 
 
 def write_arrays(file: Any, found: FieldPostings) -> list[Entry]:
@@ -468,6 +454,20 @@ def _place(
             data[(destinations[chosen][:, None] + np.arange(size)).ravel()] = (
                 values[chosen].astype(f"<u{size}").view(np.uint8)
             )
+
+
+def _gathered(data: np.ndarray, starts: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The runs `_place` writes, read back: run i's `counts[i]` numbers of sizes[i] bytes each,
+    from starts[i], one run after the other."""
+    sizes_of_values = np.repeat(sizes, counts)
+    within = np.arange(len(sizes_of_values)) - np.repeat(np.cumsum(counts) - counts, counts)
+    sources = np.repeat(starts, counts) + within * sizes_of_values
+    values = np.zeros(len(sources), dtype=np.int64)
+    for size in (1, 2, 4):
+        chosen = sizes_of_values == size
+        if chosen.any():
+            values[chosen] = data[(sources[chosen][:, None] + np.arange(size)).ravel()].view(f"<u{size}")
+    return values
 
 
 class TermSource(Protocol):
@@ -560,6 +560,30 @@ class SegmentArrays:
         weights, at = self._array(at, count, weights_size or 4, "u" if weights_size else "f")
         gaps = self._array(at, positions, gaps_size, "u")[0] if positions else None
         return Postings(np.cumsum(ids, dtype=np.int32), weights.astype(np.float32), gaps)
+
+    def field_postings(self, field: str, terms: list[bytes]) -> FieldPostings:
+        """Several terms' postings at once (the terms in order, each in the table): what
+        `postings` gives for each, one term after the other. Read term by term, numpy's cost
+        per call was most of a merge's time."""
+        table = self.table[field]
+        entries = np.array([table[btext] for btext in terms], dtype=np.int64).reshape(-1, 6)
+        offsets, counts, positions, ids_sizes, weights_sizes, gaps_sizes = entries.T
+        floats = weights_sizes == 0  # weights kept as the bits of 4-byte floats
+        weights_sizes = np.where(floats, 4, weights_sizes)
+        weights_at = _aligned(offsets + counts * ids_sizes, weights_sizes)
+        gaps_at = _aligned(weights_at + counts * weights_sizes, gaps_sizes)
+        ids = sums_within(_gathered(self._data, offsets, counts, ids_sizes), counts)
+        bits = _gathered(self._data, weights_at, counts, weights_sizes)
+        weights = bits.astype(np.float32)
+        as_floats = np.repeat(floats, counts)
+        weights[as_floats] = bits[as_floats].astype(np.uint32).view(np.float32)
+        gaps = _gathered(self._data, gaps_at, positions, gaps_sizes) if positions.any() else None
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        return FieldPostings(
+            terms,
+            bounds,
+            Postings(ids.astype(np.int32), weights, None if gaps is None else gaps.astype(np.uint32)),
+        )
 
     def _array(self, at: int, count: int, size: int, kind: str) -> tuple[np.ndarray, int]:
         """`count` numbers of `size` bytes from `at` (after alignment), and where they end."""
