@@ -267,9 +267,14 @@ def check_command(index_dir: Path | None) -> None:
             "To drop the articles of folders that are gone: vnsearch index --rebuild "
             + " ".join(sorted({str(p) for p in _existing_roots(index_dir)}))
         )
-    if changes:
+    if counts["unrecorded"]:
+        click.echo(
+            f"{counted(counts['unrecorded'], 'index file')} with no checksum recorded (the record is "
+            "missing or damaged): damage inside them cannot be found until the next commit records them."
+        )
+    if changes or counts["unrecorded"]:
         click.echo("To bring the index up to date: vnsearch index")
-    if changes or gone:
+    if changes or gone or counts["unrecorded"]:
         sys.exit(1)
     click.echo("Everything is up to date.")
 

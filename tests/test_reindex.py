@@ -3,6 +3,7 @@ crash safety and a live server that keeps answering while articles arrive."""
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ from indexer.query.search import search
 from indexer.store import build
 from indexer.store.build import IndexUnavailable, index_paths, open_index, watch
 from indexer.store.manifest import RUN_FILE, SKIPPED_FILE
+from indexer.store.stdin import STDIN_FILE
 
 from .conftest import write_articles
 from .test_ingest import cp1258
@@ -119,6 +121,37 @@ def test_add_files_and_standard_input_then_remove(tmp_path: Path) -> None:
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
     missing = CliRunner().invoke(cli, ["add", str(tmp_path / "nope.txt"), *index])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_articles_from_standard_input_outlive_a_lost_index(tmp_path: Path) -> None:
+    # They have no file to read again: their record beside the index follows every add,
+    # change and removal, and a rebuild of an index whose segments are gone takes them from it.
+    index_dir = tmp_path / "ix"
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_paths([news], index_dir, quiet=True)
+    dated = json.dumps(
+        {"title": "Tin JSON", "body": "Nội dung về Phú Quốc.", "date": "2024-03-05", "source": "Báo Mẫu"},
+        ensure_ascii=False,
+    )
+    build.add_text(dated, index_dir, "json")
+    build.add_text(article(7, "Vũng Tàu"), index_dir, "first")
+    build.add_text(article(8, "Vũng Tàu"), index_dir, "gone")
+    build.add_text(article(9, "Cần Thơ"), index_dir, "first")  # replaced
+    assert build.remove_articles(["gone"], index_dir) == []
+    record = json.loads((index_dir / STDIN_FILE).read_text())
+    assert sorted(record) == ["first", "json"] and "Cần Thơ" in record["first"]["title"]
+    for file in [*index_dir.glob("*.seg"), *index_dir.glob("_MAIN_*.toc")]:
+        file.write_bytes(b"garbage")
+    rebuilt = index_paths([], index_dir, quiet=True, rebuild=True)
+    assert rebuilt.added == 3
+    assert found_ids(index_dir, "mãsố9x") == ["first"] and found_ids(index_dir, "mãsố8x") == []
+    with open_index(index_dir).searcher() as searcher:
+        (hit,) = search(searcher, "Phú Quốc")["hits"]
+    assert (hit["id"], hit["date"][:10], hit["source"]) == ("json", "2024-03-05", "Báo Mẫu")
+    # A record lost too is written again from the index by the next commit.
+    (index_dir / STDIN_FILE).unlink()
+    build.add_text(article(10, "Huế"), index_dir, "second")
+    assert sorted(json.loads((index_dir / STDIN_FILE).read_text())) == ["first", "json", "second"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
@@ -232,6 +265,56 @@ def test_a_skipped_file_is_read_again_after_chmod(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["index", str(news), *index])
     os.chmod(news / "b.txt", 0o600)  # what makes an unreadable file readable: only its change time moves
     assert "b.txt: binary file" in CliRunner().invoke(cli, ["index", *index]).stderr
+
+
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # <linux/prctl.h>, <linux/capability.h>
+
+
+def _modes_apply_to_root() -> None:
+    """Before a command runs as root: drop the capabilities that let root read any file, so
+    that file modes apply to it as to everyone else."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def test_unreadable_files_and_folders_are_reported_and_remembered(tmp_path: Path) -> None:
+    # Real modes, in commands run as they would be by a user they apply to (root reads any
+    # file: a test run as root runs them without that power).
+    news = write_articles(tmp_path / "news", {"a": article(1), "secret": article(2)})
+    write_articles(news / "closed", {"c": article(3)})
+    index_dir = tmp_path / "ix"
+
+    def vnsearch(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "indexer", *arguments, "--index", str(index_dir)],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parents[1],
+            preexec_fn=_modes_apply_to_root if os.geteuid() == 0 else None,
+        )
+
+    (news / "secret.txt").chmod(0)
+    (news / "closed").chmod(0)
+    try:
+        first = vnsearch("index", str(news), "-q")
+        assert first.returncode == 0, first.stderr
+        assert "secret.txt: cannot read it (Permission denied)" in first.stderr
+        assert "closed: cannot read the folder (Permission denied)" in first.stderr
+        assert "Traceback" not in first.stderr
+        checked = vnsearch("check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr  # remembered, not new every time
+        assert "gave no article when last read" in checked.stdout
+        assert json.loads(vnsearch("search", "bản tin", "--json").stdout)["total"] == 1
+        (news / "secret.txt").chmod(0o644)
+        (news / "closed").chmod(0o755)
+        assert vnsearch("check").returncode == 1
+        assert vnsearch("index", "-q").returncode == 0
+        assert json.loads(vnsearch("search", "bản tin", "--json").stdout)["total"] == 3
+    finally:
+        (news / "secret.txt").chmod(0o644)
+        (news / "closed").chmod(0o755)
 
 
 def test_a_file_that_turns_unreadable_keeps_its_article_and_check_says_so(tmp_path: Path) -> None:

@@ -134,18 +134,30 @@ def find_files(paths: Iterable[Path], skipped: list[Problem] | None = None) -> I
     """(file, the path given it was found under) for every article file under the given
     files and folders, in a stable order. A symbolic link in a folder is followed only to a
     file inside that folder: a link that leaves it, or leads nowhere, is left out and added to
-    `skipped`. (A file given by name is read wherever it is: that is on purpose.)"""
+    `skipped`, as is a folder that cannot be listed. (A file given by name is read wherever it
+    is: that is on purpose.)"""
     for path in paths:
         if not path.is_dir():
             yield path, path
             continue
-        for file in sorted(path.rglob("*")):  # does not go down linked folders
+        for file in sorted(_everything_under(path, skipped)):
             problem = _link_problem(file, path) if file.is_symlink() else None
             if problem:
                 if skipped is not None:
                     skipped.append(problem)
             elif file.suffix.lower() in SUFFIXES and file.is_file():
                 yield file, path
+
+
+def _everything_under(folder: Path, skipped: list[Problem] | None) -> Iterator[Path]:
+    """Every file, folder and link under `folder`, without going down linked folders."""
+
+    def refused(error: OSError) -> None:
+        if skipped is not None:
+            skipped.append(Problem(str(error.filename), f"cannot read the folder ({error.strerror})"))
+
+    for directory, folders, files in os.walk(folder, onerror=refused):
+        yield from (Path(directory, name) for name in (*folders, *files))
 
 
 def _link_problem(link: Path, folder: Path) -> Problem | None:

@@ -61,11 +61,13 @@ from indexer.store.manifest import (
     record_unfinished,
     skip_stamp,
     unfinished_roots,
+    unrecorded_files,
     write_skipped,
 )
 from indexer.store.merge import merge_small, to_merge
 from indexer.store.postings import Analysed, analyse, has_arrays, read_tables
-from indexer.store.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema, split_list
+from indexer.store.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
+from indexer.store.stdin import Record, article_of, read_records, record_of, stored_records, write_records
 from indexer.store.storage import MappedStorage
 from indexer.store.writer import ArraysIndex
 from indexer.text.normalize import canonical
@@ -273,7 +275,7 @@ def index_paths(
     indexed = read_manifest(ix)
     entries = {} if rebuild else indexed
     roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
-    if not roots:
+    if not roots and not (rebuild and read_records(index_dir)):  # nothing to build from
         raise IndexUnavailable(
             f"no folders are known for the index at {index_dir}: name them, "
             f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
@@ -315,7 +317,7 @@ def index_paths(
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
         if rebuild:  # articles that came from standard input have no file to read again
-            run.index_items(_unprepared(_stdin_articles(ix)), path=STDIN, root=STDIN, stamp="")
+            run.index_items(_unprepared(run.stdin_articles(indexed)), path=STDIN, root=STDIN, stamp="")
     except BaseException:
         run.cancel()
         record_unfinished(index_dir, run.earlier)
@@ -415,6 +417,12 @@ class _Run:
         self.pending = 0
         self.report = BuildReport()
         self.counts = Counts()
+        # The record of the articles from standard input (`indexer.store.stdin`), loaded when
+        # one is written or removed, or when the index holds some and the record is missing.
+        self.stdin: dict[str, Record] | None = None
+        self.stdin_changed = False
+        if any(entry.path == STDIN for entry in entries.values()) and read_records(index_dir) is None:
+            self._stdin_records()
         self.writer = self._open_writer()
 
     def needs_reading(self, file: Path, root: Path) -> Job | None:
@@ -524,6 +532,9 @@ class _Run:
             self.writer.add_document(**fields)
         self.entries[article.id] = entry
         self.ids_by_hash.setdefault(article.content_hash, article.id)
+        if entry.path == STDIN:
+            self._stdin_records()[article.id] = record_of(article)
+            self.stdin_changed = True
         self._count_pending()
 
     def remove_missing(self, roots: list[Path], seen: set[str]) -> None:
@@ -548,7 +559,10 @@ class _Run:
 
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)
-        self.entries.pop(article_id, None)
+        entry = self.entries.pop(article_id, None)
+        if entry is not None and entry.path == STDIN:
+            self._stdin_records().pop(article_id, None)
+            self.stdin_changed = True
         self._forget_copies_of(article_id)
         self.report.removed += 1
         self._count_pending()
@@ -587,6 +601,9 @@ class _Run:
         if self.report.demo_replaced:
             folders.discard(str(shipped_corpus()))
         record_folders(self.index_dir, folders)
+        if self.stdin_changed and self.stdin is not None:
+            write_records(self.index_dir, self.stdin)
+            self.stdin_changed = False
         if self.keeps_skipped:
             write_skipped(self.index_dir, self.skipped)
         if final and self.roots:  # a run over folders (not standard input, not `remove`)
@@ -597,6 +614,25 @@ class _Run:
 
     def cancel(self) -> None:
         self.writer.cancel()
+
+    def _stdin_records(self) -> dict[str, Record]:
+        if self.stdin is None:
+            self.stdin = read_records(self.index_dir)
+            if self.stdin is None:  # missing or damaged: from what the index stores
+                held = [entry.id for entry in self.entries.values() if entry.path == STDIN]
+                self.stdin = stored_records(self.ix, held)
+                self.stdin_changed = True
+        return self.stdin
+
+    def stdin_articles(self, indexed: dict[str, Entry]) -> list[Extracted]:
+        """For a rebuild: the articles that came from standard input, from their record (or,
+        missing or damaged, from what the old index stores of those in `indexed`). The record
+        starts again with those indexed."""
+        records = read_records(self.index_dir)
+        if records is None:
+            records = stored_records(self.ix, [entry.id for entry in indexed.values() if entry.path == STDIN])
+        self.stdin, self.stdin_changed = {}, True
+        return [Extracted(article_of(article_id, record)) for article_id, record in records.items()]
 
     def _own_id(self, article: Article, path: str, taken: set[str]) -> Article:
         """The article, with an id no other article has. When another file that is still
@@ -751,28 +787,6 @@ def _counted(article: Article) -> Counts:
     return counts
 
 
-def _stdin_articles(ix: Index) -> list[Extracted]:
-    """The articles added from standard input, rebuilt from what the index stores."""
-    with ix.searcher() as searcher:
-        stored = [fields for fields in searcher.all_stored_fields() if fields.get("path") == STDIN]
-    return [
-        Extracted(
-            Article(
-                id=fields["id"],
-                path=STDIN,
-                title=fields.get("title", ""),
-                body=fields.get("body", ""),
-                date=fields.get("date"),
-                source=fields.get("source"),
-                author=fields.get("author"),
-                url=fields.get("url"),
-                **{name: tuple(split_list(fields.get(name, ""))) for name in LIST_FACETS},
-            )
-        )
-        for fields in stored
-    ]
-
-
 def _manifest_fields(entry: Entry) -> dict[str, str]:
     return {"path": entry.path, "root": entry.root, "stamp": entry.stamp, "content_hash": entry.content_hash}
 
@@ -842,5 +856,6 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
         "files": len(by_path(entries)),
         "folders": len(roots),
         "skipped": len(skipped),
+        "unrecorded": len(unrecorded_files(index_dir)),
     }
     return counts, changes, gone

@@ -93,10 +93,10 @@ def read_skipped(index_dir: Path) -> dict[str, Skipped]:
 
 def write_skipped(index_dir: Path, skipped: dict[str, Skipped]) -> None:
     """Replace the record of skipped files, whole or not at all."""
-    _write_json(index_dir / SKIPPED_FILE, {path: vars(record) for path, record in sorted(skipped.items())})
+    write_json(index_dir / SKIPPED_FILE, {path: vars(record) for path, record in sorted(skipped.items())})
 
 
-def _write_json(path: Path, data: object) -> None:
+def write_json(path: Path, data: object) -> None:
     """Write a JSON file whole or not at all: a crash leaves the old one or the new one."""
     temporary = path.with_name(f"{path.name}.tmp")
     # ASCII, escapes and all: a path may hold bytes that are not UTF-8 (as lone surrogates).
@@ -129,7 +129,7 @@ def known_roots(entries: dict[str, Entry], index_dir: Path) -> list[str]:
 
 def record_folders(index_dir: Path, roots: set[str]) -> None:
     """Record the folders (and files) the index was built from."""
-    _write_json(index_dir / FOLDERS_FILE, {"roots": sorted(roots - {STDIN})})
+    write_json(index_dir / FOLDERS_FILE, {"roots": sorted(roots - {STDIN})})
 
 
 def unfinished_roots(index_dir: Path) -> list[str]:
@@ -153,7 +153,7 @@ def _roots_in(path: Path) -> list[str]:
 def record_unfinished(index_dir: Path, roots: list[str]) -> None:
     """Record the roots of runs not finished yet (none: remove the record)."""
     if roots:
-        _write_json(index_dir / RUN_FILE, {"roots": sorted(set(roots))})
+        write_json(index_dir / RUN_FILE, {"roots": sorted(set(roots))})
     else:
         with suppress(FileNotFoundError):
             (index_dir / RUN_FILE).unlink()
@@ -168,7 +168,7 @@ def record_checksums(index_dir: Path, fresh: bool = False) -> None:
         sums = {
             name: recorded.get(name) or _checksum(index_dir / name) for name in _committed_files(index_dir)
         }
-        _write_json(index_dir / CHECKSUMS_FILE, sums)
+        write_json(index_dir / CHECKSUMS_FILE, sums)
 
 
 def forget_checksums(index_dir: Path) -> None:
@@ -190,6 +190,14 @@ def damaged_files(index_dir: Path) -> list[str]:
             except FileNotFoundError:  # merged away by a commit meanwhile
                 continue
     return damaged
+
+
+def unrecorded_files(index_dir: Path) -> list[str]:
+    """The committed index files with no checksum recorded (the record missing or damaged, or
+    kept by an earlier version): damage inside them cannot be found until the next commit
+    records them."""
+    recorded = _checksums(index_dir)
+    return [name for name in _committed_files(index_dir) if name not in recorded]
 
 
 def _committed_files(index_dir: Path) -> list[str]:
