@@ -24,6 +24,7 @@ from indexer.ingest.decode import MAX_FILE_BYTES, decode
 from indexer.ingest.errors import IngestError
 from indexer.ingest.read import Extracted, Problem, read_articles
 from indexer.query.language import QueryError
+from indexer.query.opensearch import request
 from indexer.query.search import FILTERS, SORTS, search
 from indexer.store.build import (
     BuildReport,
@@ -39,6 +40,7 @@ from indexer.store.build import (
     shipped_corpus,
     watch,
 )
+from indexer.store.export import write_bulk
 from indexer.store.manifest import indexed_roots, read_manifest
 from indexer.store.stats import index_stats
 
@@ -83,6 +85,11 @@ def cli() -> None:
     help=f"Only results with this value ({', '.join(FILTERS)}); repeat to combine.",
 )
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--opensearch",
+    is_flag=True,
+    help="Print the query as an OpenSearch request body (for `vnsearch export`'s files); do not run it.",
+)
 @index_option
 @quiet_option
 def search_command(
@@ -92,6 +99,7 @@ def search_command(
     as_json: bool,
     filter_args: tuple[str, ...],
     sort: str,
+    opensearch: bool,
     index_dir: Path | None,
     quiet: bool,
 ) -> None:
@@ -106,6 +114,11 @@ def search_command(
     ix = _open_or_build(index_dir, quiet)
     try:
         with ix.searcher() as searcher:
+            if opensearch:
+                filters = _parse_filters(filter_args)
+                body = request(searcher, " ".join(words), filters, size=limit, page=page, sort=sort)
+                click.echo(json.dumps(body, ensure_ascii=False, indent=1))
+                return
             result = search(
                 searcher,
                 " ".join(words),
@@ -342,6 +355,39 @@ def stats_command(as_json: bool, index_dir: Path | None, quiet: bool) -> None:
     click.echo(f"Terms:       {stats['terms']:,}")
     click.echo(f"Size:        {stats['size_bytes'] / 1_000_000:.1f} MB")
     click.echo(f"Last update: {stats['last_update']}")
+
+
+@cli.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["opensearch"]),
+    default="opensearch",
+    show_default=True,
+    help="What to write: an OpenSearch (or Elasticsearch) mapping and bulk files.",
+)
+@index_option
+@quiet_option
+def export_command(folder: Path, export_format: str, index_dir: Path | None, quiet: bool) -> None:
+    """Write the index's articles into FOLDER (new or empty) for another engine: `mapping.json`
+    and `bulk-00001.ndjson`, ... with the searched fields analysed already (docs/scaling.md)."""
+    ix = _open_or_build(index_dir, quiet)
+    with tqdm(
+        total=ix.doc_count(), desc="Exporting", unit="article", disable=quiet or None, file=sys.stderr
+    ) as progress:
+        try:
+            written, files = write_bulk(ix, folder, progress=progress.update)
+        except FileExistsError as error:
+            raise Fail(f"{error}: export into a new or empty folder") from None
+        except OSError as error:
+            raise Fail(f"cannot write into {folder}: {error.strerror or error}") from None
+    if not quiet:
+        click.echo(
+            f"Wrote {counted(written, 'article')} in {counted(len(files), 'bulk file')} and mapping.json "
+            f"into {folder}",
+            err=True,
+        )
 
 
 @cli.command("serve")

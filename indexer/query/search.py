@@ -51,24 +51,12 @@ def search(
     sort: str = "relevance",
 ) -> dict[str, Any]:
     """Run a query; return the result dict. Raises `QueryError` for what cannot be run."""
-    _check_options(page, per_page, sort, filters or {})
+    check_options(page, per_page, sort, filters or {})
     # No words but facets chosen: browse those articles.
     parsed = parse_query(query) if query.strip() or not filters else ParsedQuery()
     with closing(LanguageModel.of(searcher)) as lm:
-        groups, expansions = _interpret(parsed, searcher.reader(), lm)
-        if not groups and not parsed.has_filters and not filters:
-            raise QueryError(
-                "The query has no words to search for (only punctuation or symbols).",
-                "Câu tìm kiếm không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu).",
-            )
-        if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
-            raise QueryError(
-                f"The query has too many words (the limit is {MAX_SYLLABLES}).",
-                f"Câu tìm kiếm có quá nhiều từ (tối đa {MAX_SYLLABLES}).",
-            )
-        use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
-        restored = _restored(groups, lm) if not use_marks else {}
-        builder = QueryBuilder(use_marks, restored)
+        groups, expansions, builder = read_query(parsed, bool(filters), searcher.reader(), lm)
+        use_marks, restored = builder.use_marks, builder.restored
 
         run = _Runner(
             searcher,
@@ -77,12 +65,8 @@ def search(
             builder.bonus(groups),
             _names_as_typed(groups),
         )
-        # Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters.
-        filters = {
-            name: [v if name == "date" else canonical(v) for v in values]
-            for name, values in (filters or {}).items()
-        }
-        allowed = run.docs(_filter_query(parsed, filters))
+        filters = canonical_filters(filters or {})
+        allowed = run.docs(filter_query(parsed, filters))
         matched = run.matches(builder.required(groups))
         if sort == "relevance":
             matched = run.raised_by(matched, builder.whole_runs(groups))
@@ -109,6 +93,27 @@ def search(
         "relaxed": relaxed,
         "expansions": [e.as_dict() for e in expansions],
     }
+
+
+def read_query(
+    parsed: ParsedQuery, filtered: bool, reader: IndexReader, lm: LanguageModel
+) -> tuple[list[list[Analysed]], list[Expansion], QueryBuilder]:
+    """A parsed query as vnsearch reads it: its clauses analysed, the expansions made, and the
+    builder of its queries. `filtered`: facets are chosen (a query of no words browses them)."""
+    groups, expansions = _interpret(parsed, reader, lm)
+    if not groups and not parsed.has_filters and not filtered:
+        raise QueryError(
+            "The query has no words to search for (only punctuation or symbols).",
+            "Câu tìm kiếm không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu).",
+        )
+    if sum(len(a.syllables) for group in groups for a in group) > MAX_SYLLABLES:
+        raise QueryError(
+            f"The query has too many words (the limit is {MAX_SYLLABLES}).",
+            f"Câu tìm kiếm có quá nhiều từ (tối đa {MAX_SYLLABLES}).",
+        )
+    use_marks = any(has_marks(a.clause.text) for group in groups for a in group)
+    restored = _restored(groups, lm) if not use_marks else {}
+    return groups, expansions, QueryBuilder(use_marks, restored)
 
 
 def _interpret(
@@ -197,7 +202,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[^\w\s]+[^\W_]+)*")  # words joined by punctuati
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
+def check_options(page: int, per_page: int, sort: str, filters: dict[str, list[str]]) -> None:
     if page < 1:
         raise QueryError("The page number must be 1 or more.", "Số trang phải từ 1 trở lên.")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -218,7 +223,12 @@ def _check_options(page: int, per_page: int, sort: str, filters: dict[str, list[
         )
 
 
-def _filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query | None:
+def canonical_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Facet values are indexed in canonical form (`Thủy`, not `Thuỷ`); so are the filters."""
+    return {name: [v if name == "date" else canonical(v) for v in values] for name, values in filters.items()}
+
+
+def filter_query(parsed: ParsedQuery, filters: dict[str, list[str]]) -> q.Query | None:
     """Facet selections (OR within one field, AND across fields), `source:`/`author:` and
     `date:` from the query. They restrict the results without changing their scores."""
     parts: list[q.Query] = []
@@ -393,7 +403,7 @@ def _facets(
     counts = facet_counts(searcher, results.found, [name for name in FACET_FIELDS if not filters.get(name)])
     for name in FACET_FIELDS:
         if filters.get(name):
-            others = run.docs(_filter_query(parsed, {k: v for k, v in filters.items() if k != name}))
+            others = run.docs(filter_query(parsed, {k: v for k, v in filters.items() if k != name}))
             source = unfiltered.found if others is None else unfiltered.found & others
             counts.update(facet_counts(searcher, source, [name]))
     return {name: facet_values(counts[name], filters.get(name) or [], FACET_LIMIT) for name in FACET_FIELDS}
