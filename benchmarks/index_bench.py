@@ -164,6 +164,7 @@ def run(
     tokenizer["pool_rate_before"] = tokenizer["pool_rate"]
     tokenizer["pool_rate_after"] = len(sample) / after
     tokenizer["pool_rate"] = (tokenizer["pool_rate_before"] + tokenizer["pool_rate_after"]) / 2
+    tokenizer["pool_seconds"] = len(sample) / tokenizer["pool_rate"]  # of the mean rate
     rate = count / built.seconds
     return {
         "benchmark": "index",

@@ -267,6 +267,7 @@ def check_command(index_dir: Path | None) -> None:
         ("new file", ", not indexed", changes.new),
         ("file", " changed since indexed", changes.changed),
         ("indexed file", " gone", changes.missing),
+        ("indexed file", " in a folder that cannot be read now (its article is kept)", changes.unreachable),
         ("indexed folder", " gone", gone),
     ]:
         if paths:
@@ -283,10 +284,15 @@ def check_command(index_dir: Path | None) -> None:
     if counts["unrecorded"]:
         click.echo(
             f"{counted(counts['unrecorded'], 'index file')} with no checksum recorded (the record is "
-            "missing or damaged): damage inside them cannot be found until the next commit records them."
+            "missing or damaged, or a run was cut short): damage inside them cannot be found until the "
+            "next commit records them."
         )
-    if changes or counts["unrecorded"]:
-        click.echo("To bring the index up to date: vnsearch index")
+    if changes.unreachable:
+        click.echo("To read them again: give the folders read and search permission (chmod u+rx)")
+    if changes.new or changes.changed or changes.missing or counts["unrecorded"]:
+        # An index of articles from standard input alone has no folders for `index` to read.
+        command = "vnsearch index" if counts["folders"] else "vnsearch index --rebuild"
+        click.echo(f"To bring the index up to date: {command}")
     if changes or gone or counts["unrecorded"]:
         sys.exit(1)
     click.echo("Everything is up to date.")

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import indexer.store.writer
 from indexer.cli import cli
 from indexer.query.search import search
 from indexer.store import build
@@ -154,6 +155,92 @@ def test_articles_from_standard_input_outlive_a_lost_index(tmp_path: Path) -> No
     assert sorted(json.loads((index_dir / STDIN_FILE).read_text())) == ["first", "json", "second"]
 
 
+def test_an_index_of_standard_input_alone_is_brought_up_to_date_and_rebuilt(tmp_path: Path) -> None:
+    index = ["--index", str(tmp_path / "ix")]
+    pasted = CliRunner().invoke(cli, ["add", "-", "--id", "dan", *index], input=article(1, "Đà Lạt"))
+    assert pasted.exit_code == 0, pasted.output
+    (tmp_path / "ix" / "vnsearch-checksums.json").write_text("{garbled")
+    checked = CliRunner().invoke(cli, ["check", *index])
+    assert checked.exit_code == 1 and "up to date: vnsearch index --rebuild" in checked.output
+    assert CliRunner().invoke(cli, ["index", "--rebuild", *index, "-q"]).exit_code == 0  # no folders needed
+    assert CliRunner().invoke(cli, ["check", *index]).exit_code == 0
+    (tmp_path / "ix" / STDIN_FILE).unlink()  # as in an index made before the record was kept
+    rebuilt = CliRunner().invoke(cli, ["index", "--rebuild", *index])
+    assert rebuilt.exit_code == 0 and "1 added" in rebuilt.stderr, rebuilt.output
+    assert found_ids(tmp_path / "ix", "mãsố1x") == ["dan"]
+    assert sorted(json.loads((tmp_path / "ix" / STDIN_FILE).read_text())) == ["dan"]
+    # Lost again, it is written from the index by the next run, and not again by runs that
+    # change nothing.
+    (tmp_path / "ix" / STDIN_FILE).unlink()
+    assert CliRunner().invoke(cli, ["remove", "nope", *index]).exit_code == 1
+    written = (tmp_path / "ix" / STDIN_FILE).stat().st_mtime_ns
+    assert CliRunner().invoke(cli, ["remove", "nope", *index]).exit_code == 1
+    assert (tmp_path / "ix" / STDIN_FILE).stat().st_mtime_ns == written
+
+
+def test_the_record_changes_only_with_a_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir = tmp_path / "ix"
+    build.add_text(article(1), index_dir, "dan")
+    before = (index_dir / STDIN_FILE).read_text()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(indexer.store.writer.Writer, "commit", interrupted)
+        for change in (
+            lambda: build.remove_articles(["dan"], index_dir),
+            lambda: build.add_text(article(2), index_dir, "x"),
+        ):
+            with pytest.raises(KeyboardInterrupt):
+                change()
+    assert (index_dir / STDIN_FILE).read_text() == before
+    assert found_ids(index_dir, "bản tin") == ["dan"]  # and the lock was let go:
+    build.add_text(article(3), index_dir, "ba")
+    assert sorted(json.loads((index_dir / STDIN_FILE).read_text())) == ["ba", "dan"]
+
+
+def test_a_rebuild_from_damage_keeps_the_ids_of_pasted_and_file_articles(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    build.add_text(article(1), index_dir, "b")
+    news = write_articles(tmp_path / "news", {"b": article(2)})
+    index_paths([news], index_dir, quiet=True)
+    ids = found_ids(index_dir, "bản tin")
+    assert "b" in ids and len(ids) == 2
+    for file in [*index_dir.glob("*.seg"), *index_dir.glob("_MAIN_*.toc")]:
+        file.write_bytes(b"garbage")
+    index_paths([], index_dir, quiet=True, rebuild=True)
+    assert found_ids(index_dir, "bản tin") == ids and found_ids(index_dir, "mãsố1x") == ["b"]
+
+
+def test_a_damaged_record_is_kept_aside_and_a_hostile_one_never_stops_a_rebuild(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_paths([news], index_dir, quiet=True)
+    hostile = {
+        "\ud800x": {"title": "Tin \ud800 lạ", "body": "Nội dung mãsố7x.", "url": "javascript:alert(1)"},
+        "zone": {"title": "Tin giờ", "body": "Nội dung mãsố8x.", "date": "2024-03-05T10:00:00+05:00"},
+        "empty": {},
+        "odd": {"title": 5, "body": ["x"], "people": [1, "Lê Văn A"]},
+    }
+    (index_dir / STDIN_FILE).write_text(json.dumps(hostile))
+    report = index_paths([], index_dir, quiet=True, rebuild=True)
+    assert report.added == 3 and any("empty has no text" in n for n in report.notices), report.notices
+    with open_index(index_dir).searcher() as searcher:
+        (odd,) = search(searcher, "mãsố7x")["hits"]
+        assert (odd["id"], odd["title"], odd["url"]) == ("x", "Tin  lạ", None)
+        (zone,) = search(searcher, "mãsố8x")["hits"]
+        assert zone["date"].startswith("2024-03-05T12:00")  # Vietnam's time
+    # Damaged record and damaged segments: what can be had is rebuilt, the record kept aside.
+    (index_dir / STDIN_FILE).write_text("{garbled")
+    for file in [*index_dir.glob("*.seg"), *index_dir.glob("_MAIN_*.toc")]:
+        file.write_bytes(b"garbage")
+    report = index_paths([], index_dir, quiet=True, rebuild=True)
+    assert (index_dir / f"{STDIN_FILE}.damaged").read_text() == "{garbled"
+    assert any("is damaged: kept as" in notice for notice in report.notices)
+    assert found_ids(index_dir, "bản tin") == ["a"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
 def test_standard_input_is_decoded_as_files_are(tmp_path: Path, encoding: str) -> None:
     index = ["--index", str(tmp_path / "ix")]
@@ -279,7 +366,18 @@ def _modes_apply_to_root() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-def test_unreadable_files_and_folders_are_reported_and_remembered(tmp_path: Path) -> None:
+def vnsearch_with_modes(index_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run a `vnsearch` command on `index_dir` as a user that file modes apply to."""
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *arguments, "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        preexec_fn=_modes_apply_to_root if os.geteuid() == 0 else None,
+    )
+
+
+def test_unreadable_files_are_remembered_and_unreadable_folders_reported(tmp_path: Path) -> None:
     # Real modes, in commands run as they would be by a user they apply to (root reads any
     # file: a test run as root runs them without that power).
     news = write_articles(tmp_path / "news", {"a": article(1), "secret": article(2)})
@@ -287,13 +385,7 @@ def test_unreadable_files_and_folders_are_reported_and_remembered(tmp_path: Path
     index_dir = tmp_path / "ix"
 
     def vnsearch(*arguments: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "indexer", *arguments, "--index", str(index_dir)],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parents[1],
-            preexec_fn=_modes_apply_to_root if os.geteuid() == 0 else None,
-        )
+        return vnsearch_with_modes(index_dir, *arguments)
 
     (news / "secret.txt").chmod(0)
     (news / "closed").chmod(0)
@@ -315,6 +407,29 @@ def test_unreadable_files_and_folders_are_reported_and_remembered(tmp_path: Path
     finally:
         (news / "secret.txt").chmod(0o644)
         (news / "closed").chmod(0o755)
+
+
+@pytest.mark.parametrize("mode", [0, 0o444])  # nothing, or names without the files
+def test_a_folder_that_turns_unreadable_keeps_its_articles(tmp_path: Path, mode: int) -> None:
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    write_articles(news / "sub", {"c": article(3)})
+    index_dir = tmp_path / "ix"
+
+    def vnsearch(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return vnsearch_with_modes(index_dir, *arguments)
+
+    assert vnsearch("index", str(news), "-q").returncode == 0
+    (news / "sub").chmod(mode)
+    try:
+        again = vnsearch("index")
+        assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+        assert " 0 removed" in again.stderr and "cannot read" in again.stderr
+        checked = vnsearch("check")
+        assert checked.returncode == 1 and "cannot be read now (its article is kept)" in checked.stdout
+        assert json.loads(vnsearch("search", "bản tin", "--json").stdout)["total"] == 2
+    finally:
+        (news / "sub").chmod(0o755)
+    assert vnsearch("check").returncode == 0
 
 
 def test_a_file_that_turns_unreadable_keeps_its_article_and_check_says_so(tmp_path: Path) -> None:

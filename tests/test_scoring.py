@@ -455,7 +455,7 @@ def test_arrays_hold_the_postings_after_merges(
     # The readers Whoosh merges from: another index's, of two segments with deletions (a
     # MultiReader, whose document numbers run on from segment to segment), then each segment
     # of this index, with deletions, as every merge does; the terms merged in batches of a
-    # few (each term and its positions alone) as well as all at once.
+    # few (a batch ends once it holds 7 postings and positions) as well as all at once.
     monkeypatch.setattr(indexer.store.writer, "MERGE_BATCH_NUMBERS", batch)
     schema = Schema(
         id=ID(stored=True, unique=True), body=_counted(positions=True), title=_counted(positions=False)

@@ -141,11 +141,15 @@ def find_files(paths: Iterable[Path], skipped: list[Problem] | None = None) -> I
             yield path, path
             continue
         for file in sorted(_everything_under(path, skipped)):
-            problem = _link_problem(file, path) if file.is_symlink() else None
+            try:
+                problem = _link_problem(file, path) if file.is_symlink() else None
+                wanted = not problem and file.suffix.lower() in SUFFIXES and file.is_file()
+            except OSError as error:  # in a folder whose names can be read, not its files
+                problem, wanted = Problem(str(file), f"cannot read it ({error.strerror})"), False
             if problem:
                 if skipped is not None:
                     skipped.append(problem)
-            elif file.suffix.lower() in SUFFIXES and file.is_file():
+            elif wanted:
                 yield file, path
 
 

@@ -61,13 +61,14 @@ from indexer.store.manifest import (
     record_unfinished,
     skip_stamp,
     unfinished_roots,
+    unreachable,
     unrecorded_files,
     write_skipped,
 )
 from indexer.store.merge import merge_small, to_merge
 from indexer.store.postings import Analysed, analyse, has_arrays, read_tables
 from indexer.store.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
-from indexer.store.stdin import Record, article_of, read_records, record_of, stored_records, write_records
+from indexer.store.stdin import STDIN_FILE, Record, in_step, record_of, to_rebuild, write_records
 from indexer.store.storage import MappedStorage
 from indexer.store.writer import ArraysIndex
 from indexer.text.normalize import canonical
@@ -275,7 +276,9 @@ def index_paths(
     indexed = read_manifest(ix)
     entries = {} if rebuild else indexed
     roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
-    if not roots and not (rebuild and read_records(index_dir)):  # nothing to build from
+    # Articles from standard input have no file to read again: a rebuild takes them from their record.
+    pasted, notices = to_rebuild(index_dir, ix, _pasted(indexed)) if rebuild else ([], [])
+    if not roots and not pasted:  # nothing to build from
         raise IndexUnavailable(
             f"no folders are known for the index at {index_dir}: name them, "
             f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
@@ -292,10 +295,15 @@ def index_paths(
         roots=roots,
         earlier=unfinished_roots(index_dir),
         # A rebuild keeps each file's id: it is claimed for the file that held it.
-        claims={entry.id: entry.path for entry in indexed.values()} if rebuild else {},
+        claims={entry.id: entry.path for entry in indexed.values()} | {a.id: STDIN for a in pasted}
+        if rebuild
+        else {},
+        rebuilding=rebuild,
     )
     for problem in links_left_out:
         run.skip(problem)
+    for notice in notices:
+        run.notice(notice)
     # Recorded once this run holds the write lock, so that a run killed before its first
     # commit is carried on by the next one (and seen by `check`); forgotten once committed,
     # or when the run stops otherwise (Ctrl-C, --strict): that is no crash to carry on from.
@@ -316,19 +324,25 @@ def index_paths(
         progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
-        if rebuild:  # articles that came from standard input have no file to read again
-            run.index_items(_unprepared(run.stdin_articles(indexed)), path=STDIN, root=STDIN, stamp="")
+        if rebuild:  # the record starts again with the articles indexed
+            run.stdin_changed = True
+            run.index_items(_unprepared(map(Extracted, pasted)), path=STDIN, root=STDIN, stamp="")
+        if strict and run.report.warnings:
+            run.cancel()
+            record_unfinished(index_dir, run.earlier)
+            run.report.committed = False
+        else:
+            run.commit(clear=rebuild, quiet=quiet)
     except BaseException:
         run.cancel()
         record_unfinished(index_dir, run.earlier)
         raise
-    if strict and run.report.warnings:
-        run.cancel()
-        record_unfinished(index_dir, run.earlier)
-        run.report.committed = False
-    else:
-        run.commit(clear=rebuild, quiet=quiet)
     return run.report
+
+
+def _pasted(entries: dict[str, Entry]) -> dict[str, str]:
+    """The articles that came from standard input: id -> content hash."""
+    return {entry.id: entry.content_hash for entry in entries.values() if entry.path == STDIN}
 
 
 def _check_folders_there(index_dir: Path) -> None:
@@ -363,10 +377,10 @@ def add_text(
         run.index_items(
             _unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp=""
         )
+        run.commit()
     except BaseException:
         run.cancel()
         raise
-    run.commit()
     return run.report
 
 
@@ -377,12 +391,16 @@ def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
     entries = read_manifest(ix)
     run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
     unknown = []
-    for article_id in ids:
-        if article_id in entries:
-            run.delete(article_id)
-        else:
-            unknown.append(article_id)
-    run.commit()
+    try:
+        for article_id in ids:
+            if article_id in entries:
+                run.delete(article_id)
+            else:
+                unknown.append(article_id)
+        run.commit()
+    except BaseException:
+        run.cancel()
+        raise
     return unknown
 
 
@@ -400,6 +418,7 @@ class _Run:
         roots: list[Path] | None = None,
         claims: dict[str, str] | None = None,
         earlier: list[str] | None = None,
+        rebuilding: bool = False,
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.entries = entries
@@ -417,12 +436,12 @@ class _Run:
         self.pending = 0
         self.report = BuildReport()
         self.counts = Counts()
-        # The record of the articles from standard input (`indexer.store.stdin`), loaded when
-        # one is written or removed, or when the index holds some and the record is missing.
-        self.stdin: dict[str, Record] | None = None
+        # The record of the articles from standard input (`indexer.store.stdin`), in step with
+        # the index (a rebuild starts it again), and whether it must be written.
+        self.stdin: dict[str, Record] = {}
         self.stdin_changed = False
-        if any(entry.path == STDIN for entry in entries.values()) and read_records(index_dir) is None:
-            self._stdin_records()
+        if not rebuilding and (_pasted(entries) or os.path.lexists(index_dir / STDIN_FILE)):
+            self.stdin, self.stdin_changed = in_step(index_dir, ix, _pasted(entries))
         self.writer = self._open_writer()
 
     def needs_reading(self, file: Path, root: Path) -> Job | None:
@@ -495,7 +514,7 @@ class _Run:
                 complete = False
                 continue
             for message in item.warnings:
-                self._notice(f"{path}: {message}")
+                self.notice(f"{path}: {message}")
             article = self._own_id(item.article, path, produced)
             produced.add(article.id)
             previous = self.entries.get(article.id)
@@ -533,7 +552,7 @@ class _Run:
         self.entries[article.id] = entry
         self.ids_by_hash.setdefault(article.content_hash, article.id)
         if entry.path == STDIN:
-            self._stdin_records()[article.id] = record_of(article)
+            self.stdin[article.id] = record_of(article)
             self.stdin_changed = True
         self._count_pending()
 
@@ -541,7 +560,7 @@ class _Run:
         """Remove the articles of files that are gone from the folders indexed."""
         folders = {str(root) for root in roots if root.is_dir()}
         for entry in list(self.entries.values()):
-            if entry.root in folders and entry.path not in seen:
+            if entry.root in folders and entry.path not in seen and not unreachable(entry.path):
                 self.delete(entry.id)
         for path in [path for path in self.skipped if not os.path.lexists(path)]:
             del self.skipped[path]
@@ -561,7 +580,7 @@ class _Run:
         self.writer.delete_by_term("id", article_id)
         entry = self.entries.pop(article_id, None)
         if entry is not None and entry.path == STDIN:
-            self._stdin_records().pop(article_id, None)
+            self.stdin.pop(article_id, None)
             self.stdin_changed = True
         self._forget_copies_of(article_id)
         self.report.removed += 1
@@ -583,6 +602,7 @@ class _Run:
             ) as progress:
                 self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
         self.counts.save(self.index_dir, replace=clear)
+        self._write_stdin_record()
         # The commit let the write lock go: the files are recorded under it again, unless
         # another run has taken it since (that run records them with its own).
         lock = self.ix.lock("WRITELOCK")
@@ -600,39 +620,35 @@ class _Run:
         folders = {entry.root for entry in self.entries.values()} | {str(root) for root in self.roots}
         if self.report.demo_replaced:
             folders.discard(str(shipped_corpus()))
-        record_folders(self.index_dir, folders)
-        if self.stdin_changed and self.stdin is not None:
-            write_records(self.index_dir, self.stdin)
-            self.stdin_changed = False
-        if self.keeps_skipped:
-            write_skipped(self.index_dir, self.skipped)
-        if final and self.roots:  # a run over folders (not standard input, not `remove`)
-            read = {str(root) for root in self.roots}
-            record_unfinished(
-                self.index_dir, [root for root in self.earlier if root not in read and os.path.exists(root)]
-            )
+        try:
+            record_folders(self.index_dir, folders)
+            if self.keeps_skipped:
+                write_skipped(self.index_dir, self.skipped)
+            if final and self.roots:  # a run over folders (not standard input, not `remove`)
+                read = {str(root) for root in self.roots}
+                record_unfinished(
+                    self.index_dir,
+                    [root for root in self.earlier if root not in read and os.path.exists(root)],
+                )
+        except OSError as error:  # a full disk, a folder where a record should be
+            raise IndexUnavailable(
+                f"cannot write {error.filename} beside the index ({error.strerror}); nothing was committed"
+            ) from None
 
     def cancel(self) -> None:
         self.writer.cancel()
 
-    def _stdin_records(self) -> dict[str, Record]:
-        if self.stdin is None:
-            self.stdin = read_records(self.index_dir)
-            if self.stdin is None:  # missing or damaged: from what the index stores
-                held = [entry.id for entry in self.entries.values() if entry.path == STDIN]
-                self.stdin = stored_records(self.ix, held)
-                self.stdin_changed = True
-        return self.stdin
-
-    def stdin_articles(self, indexed: dict[str, Entry]) -> list[Extracted]:
-        """For a rebuild: the articles that came from standard input, from their record (or,
-        missing or damaged, from what the old index stores of those in `indexed`). The record
-        starts again with those indexed."""
-        records = read_records(self.index_dir)
-        if records is None:
-            records = stored_records(self.ix, [entry.id for entry in indexed.values() if entry.path == STDIN])
-        self.stdin, self.stdin_changed = {}, True
-        return [Extracted(article_of(article_id, record)) for article_id, record in records.items()]
+    def _write_stdin_record(self) -> None:
+        """After a commit: the record of the articles from standard input, as committed (a
+        failed commit leaves it as it was). One that cannot be written is made good by the
+        next run (`indexer.store.stdin.in_step`)."""
+        if not self.stdin_changed:
+            return
+        try:
+            write_records(self.index_dir, self.stdin)
+            self.stdin_changed = False
+        except OSError as error:
+            self.notice(f"cannot write {self.index_dir / STDIN_FILE} ({error.strerror}); the next run will")
 
     def _own_id(self, article: Article, path: str, taken: set[str]) -> Article:
         """The article, with an id no other article has. When another file that is still
@@ -648,7 +664,7 @@ class _Run:
             (f"{article.id}~{digest}-{n}" for n in count(2)),
         )
         own_id = next(c for c in candidates if c not in taken and not self._held_elsewhere(c, path))
-        self._notice(f"{path}: the id {article.id} is taken, so this article's id is {own_id}")
+        self.notice(f"{path}: the id {article.id} is taken, so this article's id is {own_id}")
         return replace(article, id=own_id)
 
     def _held_elsewhere(self, article_id: str, path: str) -> bool:
@@ -659,7 +675,7 @@ class _Run:
         claimed = self.claims.get(article_id)
         return claimed is not None and claimed != path and (claimed == STDIN or os.path.lexists(claimed))
 
-    def _notice(self, message: str) -> None:
+    def notice(self, message: str) -> None:
         self.report.notices.append(message)
         self.warn(f"warning: {message}")
 
@@ -677,6 +693,7 @@ class _Run:
             self.counts.save(self.index_dir)
             self.writer = self._open_writer()
             record_checksums(self.index_dir)
+            self._write_stdin_record()
             self.pending = 0
 
     def _open_writer(self) -> IndexWriter:

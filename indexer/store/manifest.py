@@ -241,9 +241,10 @@ class Changes:
     new: list[str] = field(default_factory=list)  # article files not in the index
     changed: list[str] = field(default_factory=list)  # written since they were indexed
     missing: list[str] = field(default_factory=list)  # indexed, but the file is gone
+    unreachable: list[str] = field(default_factory=list)  # indexed, in a folder that cannot be read now
 
     def __bool__(self) -> bool:
-        return bool(self.new or self.changed or self.missing)
+        return bool(self.new or self.changed or self.missing or self.unreachable)
 
 
 def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[str, Skipped]) -> Changes:
@@ -262,12 +263,25 @@ def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[
             changes.new.append(path)
         elif any(entry.stamp != stamp for entry in indexed[path]):
             changes.changed.append(path)
-    changes.missing = [
-        path
-        for path in indexed
-        if path not in files and indexed[path][0].root != STDIN and not os.path.exists(path)
-    ]
+    for path in indexed:
+        if path not in files and indexed[path][0].root != STDIN:
+            if unreachable(path):
+                changes.unreachable.append(path)
+            elif not os.path.exists(path):
+                changes.missing.append(path)
     return changes
+
+
+def unreachable(path: str) -> bool:
+    """Whether a file cannot be looked at, as in a folder that cannot be read: it is not gone
+    (nor is its article)."""
+    try:
+        os.lstat(path)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _stamp_or_none(file: Path, stamp: Callable[[Path], str] = file_stamp) -> str | None:

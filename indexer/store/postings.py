@@ -14,8 +14,8 @@ Whoosh's lexicon still lists each term with the statistics Whoosh would have wor
 Whoosh's own matchers of these fields read the arrays, so its searching works.
 
 Deleted documents stay in the arrays until a merge. The writer (`indexer.store.writer`) hands the
-codec each term's postings whole: those of the documents added, and those of the segments
-merged, read from their arrays files.
+codec a field's terms a batch at a time, each batch's postings in whole arrays: those of the
+documents added, and those of the segments merged, read from their arrays files.
 """
 
 from __future__ import annotations
@@ -342,7 +342,7 @@ class FieldPostings:
     was most of the indexing process's time, as most terms have one to three postings."""
 
     terms: list[bytes]
-    bounds: np.ndarray  # term i's postings are at bounds[i]:bounds[i + 1]; none is empty
+    bounds: np.ndarray  # term i's postings are at bounds[i]:bounds[i + 1] (none once written)
     postings: Postings  # each term's, one after the other
 
     @property

@@ -3,9 +3,9 @@
 Whoosh sorts every posting through a pool (spilled to disk in pickled runs when large) and
 writes it with a Python call or three, and a merge sends every posting of the merged segments
 through that again: most of the indexing process's time (docs/benchmarks.md). The postings of
-the arrays fields skip all of it: the pool keeps those of the documents added term by term, and
-a merged segment's are read from its arrays file, a whole term at a time, as the new segment is
-written.
+the arrays fields skip all of it: the pool keeps those of the documents added a document at a
+time, and a merged segment's are read from its arrays file, a batch of terms at a time, as the
+new segment is written.
 """
 
 from __future__ import annotations
