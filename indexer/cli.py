@@ -383,11 +383,17 @@ def export_command(folder: Path, export_format: str, index_dir: Path | None, qui
         total=ix.doc_count(), desc="Exporting", unit="article", disable=quiet or None, file=sys.stderr
     ) as progress:
         try:
-            written, files = write_bulk(ix, folder, progress=progress.update)
+            written, files, too_long = write_bulk(ix, folder, progress=progress.update)
         except FileExistsError as error:
             raise Fail(f"{error}: export into a new or empty folder") from None
         except OSError as error:
             raise Fail(f"cannot write into {folder}: {error.strerror or error}") from None
+    if too_long:
+        click.echo(
+            f"warning: left out {counted(len(too_long), 'article')} whose id is longer than OpenSearch "
+            f"takes (512 bytes): {', '.join(too_long[:3])}{' …' if len(too_long) > 3 else ''}",
+            err=True,
+        )
     if not quiet:
         click.echo(
             f"Wrote {counted(written, 'article')} in {counted(len(files), 'bulk file')} and mapping.json "

@@ -145,3 +145,18 @@ def test_the_cli_prints_a_request_with_the_page_and_order_asked_for(fixture_inde
     assert "rescore" not in newest and newest["sort"] == [{"date": {"order": "desc", "missing": "_last"}}]
     refused = CliRunner().invoke(cli, ["search", "!!!", "--opensearch", *index])
     assert refused.exit_code == 2 and "no words" in refused.stderr
+
+
+def test_ids_the_engines_refuse_are_left_out_with_a_warning(
+    fixture_index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer.store.export, "MAX_ID_BYTES", len("marks/exact"))
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "out"), "--index", str(fixture_index_dir)])
+    assert result.exit_code == 0 and "whose id is longer than OpenSearch takes" in result.stderr
+    assert "marks/folded" in result.stderr and "marks/exact" not in result.stderr
+
+
+def test_pages_past_the_engines_window_are_refused(fixture_searcher: Searcher) -> None:
+    with pytest.raises(QueryError, match="past the first 10,000"):
+        request(fixture_searcher, "hội nghị", size=100, page=101)
+    assert request(fixture_searcher, "hội nghị", size=100, page=100)["from"] == 9_900

@@ -213,6 +213,34 @@ def test_a_rebuild_from_damage_keeps_the_ids_of_pasted_and_file_articles(tmp_pat
     assert found_ids(index_dir, "bản tin") == ids and found_ids(index_dir, "mãsố1x") == ["b"]
 
 
+def test_a_rebuild_takes_the_index_over_a_record_that_lags_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "ix"
+    news = write_articles(tmp_path / "news", {"a": article(1)})
+    index_paths([news], index_dir, quiet=True)
+    build.add_text(article(10), index_dir, "p1")
+    build.add_text(article(11), index_dir, "p2")
+    with monkeypatch.context() as patched:  # stopped each time between the commit and the record
+        patched.setattr(build, "write_records", lambda *args: (_ for _ in ()).throw(OSError(28, "No space")))
+        build.add_text(article(12), index_dir, "p3")
+        build.remove_articles(["p1"], index_dir)
+    index_paths([], index_dir, quiet=True, rebuild=True)
+    assert found_ids(index_dir, "bản tin") == ["a", "p2", "p3"]
+    assert sorted(json.loads((index_dir / STDIN_FILE).read_text())) == ["p2", "p3"]
+
+
+def test_a_rebuild_keeps_a_pasted_article_over_a_file_that_copies_it(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    news = write_articles(tmp_path / "news", {"b": article(2)})
+    index_paths([news], index_dir, quiet=True)
+    build.add_text(article(10), index_dir, "p1")
+    write_articles(news, {"copy": article(10)})
+    index_paths([news], index_dir, quiet=True)
+    index_paths([], index_dir, quiet=True, rebuild=True)
+    assert found_ids(index_dir, "bản tin") == ["b", "p1"]
+
+
 def test_a_damaged_record_is_kept_aside_and_a_hostile_one_never_stops_a_rebuild(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
     news = write_articles(tmp_path / "news", {"a": article(1)})
@@ -409,7 +437,7 @@ def test_unreadable_files_are_remembered_and_unreadable_folders_reported(tmp_pat
         (news / "closed").chmod(0o755)
 
 
-@pytest.mark.parametrize("mode", [0, 0o444])  # nothing, or names without the files
+@pytest.mark.parametrize("mode", [0, 0o444, 0o311])  # nothing, names without the files, the reverse
 def test_a_folder_that_turns_unreadable_keeps_its_articles(tmp_path: Path, mode: int) -> None:
     news = write_articles(tmp_path / "news", {"a": article(1)})
     write_articles(news / "sub", {"c": article(3)})
@@ -430,6 +458,23 @@ def test_a_folder_that_turns_unreadable_keeps_its_articles(tmp_path: Path, mode:
     finally:
         (news / "sub").chmod(0o755)
     assert vnsearch("check").returncode == 0
+
+
+def test_an_indexed_folder_inside_one_that_turns_unreadable_is_not_gone(tmp_path: Path) -> None:
+    news = write_articles(tmp_path / "top" / "news", {"a": article(1)})
+    index_dir = tmp_path / "ix"
+    assert vnsearch_with_modes(index_dir, "index", str(news), "-q").returncode == 0
+    (tmp_path / "top").chmod(0)
+    try:
+        again = vnsearch_with_modes(index_dir, "index")
+        assert "Traceback" not in again.stderr and "cannot read" in again.stderr, again.stderr
+        checked = vnsearch_with_modes(index_dir, "check")
+        assert checked.returncode == 1 and "cannot be read now" in checked.stdout
+        assert "gone" not in checked.stdout, checked.stdout
+    finally:
+        (tmp_path / "top").chmod(0o755)
+    assert found_ids(index_dir, "bản tin") == ["a"]
+    assert vnsearch_with_modes(index_dir, "check").returncode == 0
 
 
 def test_a_file_that_turns_unreadable_keeps_its_article_and_check_says_so(tmp_path: Path) -> None:

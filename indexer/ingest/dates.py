@@ -87,11 +87,11 @@ def _parse_iso(text: str) -> datetime | None:
     year, month, day, hour, minute, second, zone = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-    except ValueError:
+        if zone:
+            offset = UTC if zone == "Z" else _offset(zone)
+            moment = moment.replace(tzinfo=offset).astimezone(VIETNAM_TIME).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # no such day or offset, or past the calendar's ends
         return None
-    if zone:
-        offset = UTC if zone == "Z" else _offset(zone)
-        moment = moment.replace(tzinfo=offset).astimezone(VIETNAM_TIME).replace(tzinfo=None)
     return moment
 
 

@@ -137,7 +137,13 @@ def find_files(paths: Iterable[Path], skipped: list[Problem] | None = None) -> I
     `skipped`, as is a folder that cannot be listed. (A file given by name is read wherever it
     is: that is on purpose.)"""
     for path in paths:
-        if not path.is_dir():
+        try:
+            is_folder = path.is_dir()
+        except OSError as error:  # in a folder that refuses to be searched
+            if skipped is not None:
+                skipped.append(Problem(str(path), f"cannot read it ({error.strerror})"))
+            continue
+        if not is_folder:
             yield path, path
             continue
         for file in sorted(_everything_under(path, skipped)):

@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.query.language import parse_query
+from indexer.query.language import QueryError, parse_query
 from indexer.query.ranking import Bonus, WholeRun
 from indexer.query.search import RERANK, canonical_filters, check_options, filter_query, read_query
 from indexer.store.language_model import LanguageModel
@@ -26,6 +26,7 @@ from indexer.store.schema import MARKED
 from indexer.text.analysis import fold_term
 
 Dsl = dict[str, Any]
+RESULT_WINDOW = 10_000  # the engines' `index.max_result_window`: from + size may not pass it
 
 
 def request(
@@ -40,6 +41,11 @@ def request(
     vnsearch would refuse), with the arguments of `indexer.query.search.search`. `searcher`
     reads the vnsearch index the export was made from: its language model reads the query."""
     check_options(page, size, sort, filters or {})
+    if page * size > RESULT_WINDOW:
+        raise QueryError(
+            f"OpenSearch gives no results past the first {RESULT_WINDOW:,}: ask for an earlier page.",
+            f"OpenSearch không trả kết quả sau {RESULT_WINDOW:,} kết quả đầu: hãy chọn trang trước đó.",
+        )
     parsed = parse_query(text)
     with closing(LanguageModel.of(searcher)) as lm:
         groups, _, builder = read_query(parsed, bool(filters), searcher.reader(), lm)

@@ -51,6 +51,7 @@ from indexer.store.manifest import (
     damaged_files,
     file_stamp,
     forget_checksums,
+    gone,
     indexed_roots,
     known_roots,
     pending_changes,
@@ -313,6 +314,9 @@ def index_paths(
     try:
         if given and remove_missing and shipped_corpus() not in given:
             run.replace_demo()  # first: a copy of a demo article in the user's folder is theirs
+        if rebuild:  # before the files: a file that repeats a pasted article is the copy
+            run.stdin_changed = True  # the record starts again with the articles indexed
+            run.index_items(_unprepared(map(Extracted, pasted)), path=STDIN, root=STDIN, stamp="")
         jobs = [job for job in (run.needs_reading(*file) for file in files) if job]
         progress = tqdm(
             total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr
@@ -324,9 +328,6 @@ def index_paths(
         progress.close()
         if remove_missing:
             run.remove_missing(roots, {str(file) for file, _ in files})
-        if rebuild:  # the record starts again with the articles indexed
-            run.stdin_changed = True
-            run.index_items(_unprepared(map(Extracted, pasted)), path=STDIN, root=STDIN, stamp="")
         if strict and run.report.warnings:
             run.cancel()
             record_unfinished(index_dir, run.earlier)
@@ -558,9 +559,13 @@ class _Run:
 
     def remove_missing(self, roots: list[Path], seen: set[str]) -> None:
         """Remove the articles of files that are gone from the folders indexed."""
-        folders = {str(root) for root in roots if root.is_dir()}
+        folders = set()
+        for root in roots:
+            with suppress(OSError):  # a folder that cannot be looked at keeps its articles
+                if root.is_dir():
+                    folders.add(str(root))
         for entry in list(self.entries.values()):
-            if entry.root in folders and entry.path not in seen and not unreachable(entry.path):
+            if entry.root in folders and entry.path not in seen and not unreachable(entry.path, entry.root):
                 self.delete(entry.id)
         for path in [path for path in self.skipped if not os.path.lexists(path)]:
             del self.skipped[path]
@@ -865,9 +870,9 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
     entries = read_manifest(open_index(index_dir))
     _check_intact(index_dir)
     roots = known_roots(entries, index_dir)
-    gone = [root for root in roots if not os.path.exists(root)]
+    gone_roots = [root for root in roots if gone(root)]
     skipped = read_skipped(index_dir)
-    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone], skipped)
+    changes = pending_changes(entries, [Path(root) for root in roots if root not in gone_roots], skipped)
     counts = {
         "articles": len(entries),
         "files": len(by_path(entries)),
@@ -875,4 +880,4 @@ def check_index(index_dir: Path) -> tuple[dict[str, int], Changes, list[str]]:
         "skipped": len(skipped),
         "unrecorded": len(unrecorded_files(index_dir)),
     }
-    return counts, changes, gone
+    return counts, changes, gone_roots

@@ -26,6 +26,7 @@ from indexer.text.analysis import index_terms
 INDEX_NAME = "vnsearch"
 ARTICLES_PER_FILE = 1_000  # a bulk file of real news is then about 10 MB: one request each
 ANALYSER = "pre_analysed"
+MAX_ID_BYTES = 512  # the engines refuse a document whose _id is longer
 # The texts each analysed field is made from, when not a field of the same name's (`title_fold`
 # from `title`): the facets keep their canonical form, which folds to the same syllables.
 _SOURCES = {"source_fold": "source", "author_fold": "author"}
@@ -88,18 +89,24 @@ def _value(name: str, value: object) -> object:
 
 def write_bulk(
     ix: Index, folder: Path, progress: Callable[[int], object] = lambda articles: None
-) -> tuple[int, list[Path]]:
+) -> tuple[int, list[Path], list[str]]:
     """Write `mapping.json` and `bulk-00001.ndjson`, ... (ARTICLES_PER_FILE articles each) into
-    `folder`, which must be empty or absent; return the articles written and the bulk files."""
+    `folder`, which must be empty or absent; return the articles written, the bulk files, and
+    the ids left out: longer than the engines take (MAX_ID_BYTES)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FileExistsError(f"{folder} is not an empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "mapping.json").write_text(json.dumps(mapping(), indent=1) + "\n", encoding="utf-8")
     files: list[Path] = []
+    too_long: list[str] = []
     written = 0
     handle = None
     try:
         for document in documents(ix):
+            progress(1)
+            if len(document["id"].encode("utf-8")) > MAX_ID_BYTES:
+                too_long.append(document["id"])
+                continue
             if written % ARTICLES_PER_FILE == 0:
                 if handle is not None:
                     handle.close()
@@ -109,8 +116,7 @@ def write_bulk(
             for line in (action, document):
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             written += 1
-            progress(1)
     finally:
         if handle is not None:
             handle.close()
-    return written, files
+    return written, files, too_long

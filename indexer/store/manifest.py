@@ -114,7 +114,7 @@ def by_path(entries: dict[str, Entry]) -> dict[str, list[Entry]]:
 def indexed_roots(entries: dict[str, Entry], index_dir: Path) -> list[Path]:
     """The folders and files the index was built from, or that a run cut short was given,
     that still exist."""
-    return [Path(root) for root in known_roots(entries, index_dir) if os.path.exists(root)]
+    return [Path(root) for root in known_roots(entries, index_dir) if not gone(root)]
 
 
 def known_roots(entries: dict[str, Entry], index_dir: Path) -> list[str]:
@@ -265,22 +265,46 @@ def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[
             changes.changed.append(path)
     for path in indexed:
         if path not in files and indexed[path][0].root != STDIN:
-            if unreachable(path):
+            if unreachable(path, indexed[path][0].root):
                 changes.unreachable.append(path)
             elif not os.path.exists(path):
                 changes.missing.append(path)
     return changes
 
 
-def unreachable(path: str) -> bool:
-    """Whether a file cannot be looked at, as in a folder that cannot be read: it is not gone
-    (nor is its article)."""
+def gone(path: str) -> bool:
+    """Whether a file or folder is not there (one that cannot be looked at, in a folder that
+    refuses it, is there)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def unreachable(path: str, root: str) -> bool:
+    """Whether a file indexed from `root` cannot be looked for now, its folder (or one between
+    it and `root`) refusing to be read or searched: it is not gone, nor is its article."""
     try:
         os.lstat(path)
     except PermissionError:
         return True
     except OSError:
         return False
+    folder = os.path.dirname(path)
+    while True:
+        try:
+            with os.scandir(folder):
+                pass
+        except PermissionError:
+            return True
+        except OSError:
+            return False
+        if folder == root or os.path.dirname(folder) == folder or not folder.startswith(root):
+            return False
+        folder = os.path.dirname(folder)
     return False
 
 

@@ -3,8 +3,9 @@
 They have no file to read again, so `vnsearch index --rebuild` takes them from this record: a
 damaged index does not lose them. The record is written after each commit that adds, changes or
 removes one of them, and brought in step with the index at the start of every run that writes
-(`in_step`): a run stopped between its commit and the record, a lost or damaged record, or an
-index made before the record was kept, are made good from what the index stores.
+(`in_step`; a rebuild too, while the old index can be read): a run stopped between its commit
+and the record, a lost or damaged record, or an index made before the record was kept, are made
+good from what the index stores.
 """
 
 from __future__ import annotations
@@ -105,25 +106,21 @@ def in_step(index_dir: Path, ix: Index, held: dict[str, str]) -> tuple[dict[str,
 
 
 def to_rebuild(index_dir: Path, ix: Index, held: dict[str, str]) -> tuple[list[Article], list[str]]:
-    """For a rebuild: the articles from standard input, from their record (or, when it is
-    missing or damaged, from what the old index stores of those it holds), and notices. A
+    """For a rebuild: the articles from standard input, and notices. While the old index holds
+    some (`held`), it is the truth and the record is brought in step with it (`in_step`); an
+    index that holds none, or could not be read, leaves the record as the only source. A
     damaged record is kept aside, for whoever can mend it."""
-    records = read_records(index_dir)
     notices = []
-    if records is None:
-        path = index_dir / STDIN_FILE
-        if os.path.lexists(path):
-            aside = path.with_name(f"{STDIN_FILE}.damaged")
-            try:
-                os.replace(path, aside)
-                kept = f"kept as {aside.name}"
-            except OSError as error:
-                kept = f"it cannot be kept aside ({error.strerror})"
-            notices.append(
-                f"{path} is damaged: {kept}; {len(held)} articles from standard input come from the "
-                "old index instead"
-            )
-        records = _stored_records(ix, held)
+    path = index_dir / STDIN_FILE
+    if read_records(index_dir) is None and os.path.lexists(path):
+        aside = _free_name(path.with_name(f"{STDIN_FILE}.damaged"))
+        try:
+            os.replace(path, aside)
+            kept = f"kept as {aside.name}"
+        except OSError as error:
+            kept = f"it cannot be kept aside ({error.strerror})"
+        notices.append(f"{path} is damaged: {kept}; the articles from standard input come from the old index")
+    records = in_step(index_dir, ix, held)[0] if held else read_records(index_dir) or {}
     articles = []
     for article_id, record in records.items():
         article = article_of(article_id, record)
@@ -132,6 +129,16 @@ def to_rebuild(index_dir: Path, ix: Index, held: dict[str, str]) -> tuple[list[A
         else:
             articles.append(article)
     return articles, notices
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `path.2`, `path.3`, ...: the first that is not taken."""
+    number = 1
+    candidate = path
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.name}.{number}")
+    return candidate
 
 
 def _stored_records(ix: Index, held: dict[str, str]) -> dict[str, Record]:
