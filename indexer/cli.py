@@ -175,6 +175,10 @@ def add_command(files: tuple[Path, ...], article_id: str | None, index_dir: Path
     index_dir = _index_dir(index_dir)
     if Path("-") in files:
         text = _standard_input()
+        if article_id is not None and (not article_id.strip() or not article_id.isprintable()):
+            # A name the shell passed with bytes that are not UTF-8 (lone surrogates), a
+            # control character, or nothing: no index or page can hold it.
+            raise Fail(f"--id {article_id!r} is not an id: use printable text")
         article_id = article_id or "stdin-" + hashlib.sha256(text.encode()).hexdigest()[:12]
         report = _report(lambda warn: add_text(text, index_dir, article_id, warn=warn), index_dir, quiet)
     else:

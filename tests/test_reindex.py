@@ -902,3 +902,12 @@ def _get(url: str) -> dict | None:
             return json.loads(response.read())
     except OSError:
         return None
+
+
+@pytest.mark.parametrize("article_id", ["x\udcff", "a\nb", "  "])
+def test_an_id_no_index_can_hold_is_one_line(tmp_path: Path, article_id: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["add", "-", "--id", article_id, "--index", str(tmp_path / "ix")], input=article(1)
+    )
+    assert result.exit_code == 2 and "is not an id: use printable text" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
