@@ -267,7 +267,7 @@ def pending_changes(entries: dict[str, Entry], roots: list[Path], skipped: dict[
         if path not in files and indexed[path][0].root != STDIN:
             if unreachable(path, indexed[path][0].root):
                 changes.unreachable.append(path)
-            elif not os.path.exists(path):
+            elif gone(path):
                 changes.missing.append(path)
     return changes
 
@@ -305,7 +305,6 @@ def unreachable(path: str, root: str) -> bool:
         if folder == root or os.path.dirname(folder) == folder or not folder.startswith(root):
             return False
         folder = os.path.dirname(folder)
-    return False
 
 
 def _stamp_or_none(file: Path, stamp: Callable[[Path], str] = file_stamp) -> str | None:

@@ -112,7 +112,8 @@ def to_rebuild(index_dir: Path, ix: Index, held: dict[str, str]) -> tuple[list[A
     damaged record is kept aside, for whoever can mend it."""
     notices = []
     path = index_dir / STDIN_FILE
-    if read_records(index_dir) is None and os.path.lexists(path):
+    recorded = read_records(index_dir)
+    if recorded is None and os.path.lexists(path):
         aside = _free_name(path.with_name(f"{STDIN_FILE}.damaged"))
         try:
             os.replace(path, aside)
@@ -120,7 +121,7 @@ def to_rebuild(index_dir: Path, ix: Index, held: dict[str, str]) -> tuple[list[A
         except OSError as error:
             kept = f"it cannot be kept aside ({error.strerror})"
         notices.append(f"{path} is damaged: {kept}; the articles from standard input come from the old index")
-    records = in_step(index_dir, ix, held)[0] if held else read_records(index_dir) or {}
+    records = in_step(index_dir, ix, held)[0] if held else recorded or {}
     articles = []
     for article_id, record in records.items():
         article = article_of(article_id, record)
