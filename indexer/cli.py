@@ -139,10 +139,22 @@ def search_command(
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Read every file again and replace the index in one commit.")
 @click.option("--strict", is_flag=True, help="Fail, and commit nothing, if any file gives a warning.")
+@click.option(
+    "--scheduler",
+    envvar="VNSEARCH_SCHEDULER",
+    metavar="ADDRESS",
+    help="Read and segment the files on this Dask cluster (tcp://HOST:8786), whose workers "
+    "write into the index folder: it must be on storage they all share. Needs vnsearch[cluster].",
+)
 @index_option
 @quiet_option
 def index_command(
-    paths: tuple[Path, ...], rebuild: bool, strict: bool, index_dir: Path | None, quiet: bool
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    strict: bool,
+    scheduler: str | None,
+    index_dir: Path | None,
+    quiet: bool,
 ) -> None:
     """Bring the index up to date with PATHS: add new and changed articles, remove those
     whose files are gone from the folders. PATHS are files or folders (walked recursively) of
@@ -152,7 +164,9 @@ def index_command(
     With --rebuild, the new index is built beside the old one, which keeps answering queries
     until the new one replaces it at once.
     """
-    report = _build(_index_dir(index_dir), quiet, list(paths), strict=strict, rebuild=rebuild)
+    report = _build(
+        _index_dir(index_dir), quiet, list(paths), strict=strict, rebuild=rebuild, scheduler=scheduler or None
+    )
     if not report.committed:
         raise click.ClickException(
             f"--strict: {counted(report.warnings, 'warning')}, so nothing was committed "

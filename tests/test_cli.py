@@ -352,7 +352,7 @@ def test_an_index_the_system_will_not_let_us_read_is_not_called_damaged(
     def refused(*args: object, **kwargs: object) -> None:
         raise refusal
 
-    monkeypatch.setattr("indexer.store.build.MappedStorage.open_index", refused)
+    monkeypatch.setattr("indexer.store.storage.MappedStorage.open_index", refused)
     result = CliRunner().invoke(cli, ["search", "Huế", *index])
     assert (
         result.exit_code == 2

@@ -26,22 +26,28 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
 from itertools import chain, count
 from pathlib import Path
-from typing import NamedTuple
 
 from platformdirs import user_data_dir
 from tqdm import tqdm
-from whoosh.fields import Schema
-from whoosh.filedb.filestore import FileStorage
+from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import CLEAR, IndexWriter, LockError
 
 from indexer.ingest.read import Article, Extracted, Problem, articles_from_text, find_files, read_articles
+from indexer.store.cluster import Cluster, ClusterUnavailable, Remote
+from indexer.store.documents import (
+    Analysis,
+    Job,
+    Prepared,
+    counts_of,
+    document_fields,
+    manifest_fields,
+    prepare,
+)
 from indexer.store.language_model import FILENAME as COUNTS_FILE
 from indexer.store.language_model import Counts, damage
-from indexer.store.legacy import keep_old_paths_loadable
 from indexer.store.manifest import (
     STDIN,
     Changes,
@@ -67,12 +73,11 @@ from indexer.store.manifest import (
     write_skipped,
 )
 from indexer.store.merge import merge_small, to_merge
-from indexer.store.postings import Analysed, analyse, has_arrays, read_tables
-from indexer.store.schema import FORMS, LIST_FACETS, LIST_SEPARATOR, TEXT_FIELDS, build_schema
+from indexer.store.postings import read_tables
+from indexer.store.schema import build_schema
 from indexer.store.stdin import STDIN_FILE, Record, in_step, record_of, to_rebuild, write_records
-from indexer.store.storage import MappedStorage
+from indexer.store.storage import index_storage
 from indexer.store.writer import ArraysIndex
-from indexer.text.normalize import canonical
 
 _INDEX_NAME = "MAIN"  # Whoosh's default: its table of contents is `_MAIN_<generation>.toc`
 # Seconds a writer waits for another writer to finish before giving up.
@@ -152,7 +157,7 @@ def open_index(index_dir: Path, rebuilding: bool = False) -> Index:
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}; run `vnsearch index` to build one")
     try:
-        ix = _storage(index_dir).open_index(indexclass=ArraysIndex)
+        ix = index_storage(index_dir).open_index(indexclass=ArraysIndex)
         outdated = _outdated(ix)
         with ix.searcher() as searcher:  # reads every segment: damage shows here, not mid-search
             searcher.doc_count()
@@ -222,11 +227,6 @@ def _outdated(ix: Index) -> bool:
     return any(ix.schema[name].format != field.format for name, field in current.items())
 
 
-def _storage(index_dir: Path) -> FileStorage:
-    keep_old_paths_loadable()  # an index built before the modules moved into rooms
-    return MappedStorage(str(index_dir))
-
-
 def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
     """The index, or a new one. Being rebuilt, a damaged index is replaced by a new one
     in the same folder (the folders to read again are recorded beside it, not in it)."""
@@ -241,7 +241,7 @@ def open_or_create_index(index_dir: Path, rebuilding: bool = False) -> Index:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         forget_checksums(index_dir)  # a new index may write files by the names the old one used
-        return _storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
+        return index_storage(index_dir).create_index(build_schema(), indexclass=ArraysIndex)
     except OSError as error:
         raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
 
@@ -256,6 +256,7 @@ def index_paths(
     remove_missing: bool = True,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    scheduler: str | None = None,
     warn: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Bring the index up to date with the files under `paths` and report what changed.
@@ -265,8 +266,43 @@ def index_paths(
     `rebuild`: every file is read again and the index is replaced by what they give, in one
     commit (readers see the old index until then). `strict`: any warning (unreadable file,
     duplicate) cancels the whole run. Warnings also go to `warn` as they happen. Files are
-    read, cleaned and segmented by `workers` processes (default: one per core).
+    read, cleaned and segmented by `workers` processes (default: one per core), or with
+    `scheduler` (a Dask scheduler's address) on that cluster, whose workers also write the
+    articles into segments (`indexer.store.cluster`).
     """
+    cluster = _connect(scheduler, index_dir) if scheduler else None
+    try:
+        return _index_paths(
+            paths, index_dir, quiet, strict, rebuild, remove_missing, batch_size, workers, cluster, warn
+        )
+    except ClusterUnavailable as error:
+        raise IndexUnavailable(f"{error}; nothing of this run was committed") from None
+    finally:
+        if cluster:
+            cluster.close()
+
+
+def _connect(scheduler: str, index_dir: Path) -> Cluster:
+    try:
+        # Absolute, as the workers must find it, but its links not followed: shared storage
+        # may be reached by another way on each machine.
+        return Cluster.connect(scheduler, Path(os.path.abspath(index_dir)))
+    except ClusterUnavailable as error:
+        raise IndexUnavailable(str(error)) from None
+
+
+def _index_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    quiet: bool,
+    strict: bool,
+    rebuild: bool,
+    remove_missing: bool,
+    batch_size: int,
+    workers: int | None,
+    cluster: Cluster | None,
+    warn: Callable[[str], None],
+) -> BuildReport:
     new = not index_exists(index_dir)
     given = [path.resolve() for path in paths]
     if rebuild and not given:  # before a damaged index is replaced by a new one
@@ -274,6 +310,8 @@ def index_paths(
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new segments and counts without reading the old ones
         _check_intact(index_dir)
+    if cluster:  # once the index folder is there: the workers must see it
+        cluster.check_workers()
     indexed = read_manifest(ix)
     entries = {} if rebuild else indexed
     roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
@@ -291,7 +329,9 @@ def index_paths(
         index_dir,
         entries,
         warn,
-        batch_size=None if strict or rebuild else batch_size,
+        # One commit at the end on a cluster: a commit deletes the files of segments it does
+        # not list, and the workers write theirs until the end.
+        batch_size=None if strict or rebuild or cluster else batch_size,
         skipped={} if rebuild else read_skipped(index_dir),
         roots=roots,
         earlier=unfinished_roots(index_dir),
@@ -300,6 +340,7 @@ def index_paths(
         if rebuild
         else {},
         rebuilding=rebuild,
+        cluster=cluster,
     )
     for problem in links_left_out:
         run.skip(problem)
@@ -322,7 +363,8 @@ def index_paths(
             total=len(files), desc="Indexing", unit="file", disable=quiet or None, file=sys.stderr
         )
         progress.update(len(files) - len(jobs))
-        for (file, root, stamp), prepared in _read_all(jobs, workers or os.cpu_count() or 1):
+        reading = cluster.prepared(jobs) if cluster else _read_all(jobs, workers or os.cpu_count() or 1)
+        for (file, root, stamp), prepared in reading:
             run.index_file(file, root, stamp, prepared)
             progress.update()
         progress.close()
@@ -420,8 +462,10 @@ class _Run:
         claims: dict[str, str] | None = None,
         earlier: list[str] | None = None,
         rebuilding: bool = False,
+        cluster: Cluster | None = None,
     ) -> None:
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
+        self.cluster = cluster  # where the articles are analysed and written, if not here
         self.entries = entries
         self.roots = roots or []  # the folders (and files) this run reads
         self.claims = claims or {}  # id -> path: the ids files held before a rebuild
@@ -465,7 +509,7 @@ class _Run:
                 return None
         return file, root, stamp
 
-    def index_file(self, file: Path, root: Path, stamp: str, prepared: Prepared) -> None:
+    def index_file(self, file: Path, root: Path, stamp: str, prepared: Iterable[Item]) -> None:
         previous = self.paths.get(str(file), [])
         problems, copies = len(self.report.problems), len(self.report.duplicates)
         produced, complete = self.index_items(prepared, str(file), str(root), stamp)
@@ -500,7 +544,7 @@ class _Run:
 
     def index_items(
         self,
-        prepared: Iterable[tuple[Extracted | Problem, Analysis | None]],
+        prepared: Iterable[Item],
         path: str,
         root: str,
         stamp: str,
@@ -529,9 +573,10 @@ class _Run:
                 self.report.duplicates.append((article.id, same))
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
-                analysis = analysis or Analysis({}, _counted(article))
+                analysis = analysis or Analysis({}, counts_of(article))
                 self._write(article, entry, analysis, update=previous is not None)
-                self.counts.merge(analysis.counts)
+                if isinstance(analysis, Analysis):  # else counted where its segment is written
+                    self.counts.merge(analysis.counts)
                 self._forget_copies_of(article.id)
                 self.report.added += previous is None
                 self.report.updated += previous is not None
@@ -542,14 +587,22 @@ class _Run:
         for path in [path for path, skipped in self.skipped.items() if skipped.copy_of == article_id]:
             del self.skipped[path]
 
-    def _write(self, article: Article, entry: Entry, analysis: Analysis | None, update: bool) -> None:
-        fields = document_fields(article) | (analysis.fields if analysis else {}) | _manifest_fields(entry)
-        if update:
-            self.writer.update_document(**fields)
-        else:  # not in the index (the manifest is read from it): nothing to replace
-            # Whoosh's update_document looks for the id in every segment, which grows
-            # with the index (up to 100 segments before a first build's final merge).
-            self.writer.add_document(**fields)
+    def _write(
+        self, article: Article, entry: Entry, analysis: Analysis | Remote | None, update: bool
+    ) -> None:
+        if isinstance(analysis, Remote):  # a worker of the cluster writes it into a segment
+            if update:
+                self.writer.delete_by_term("id", article.id)
+            assert self.cluster is not None
+            self.cluster.add(analysis, article.id, manifest_fields(entry))
+        else:
+            fields = document_fields(article) | (analysis.fields if analysis else {}) | manifest_fields(entry)
+            if update:
+                self.writer.update_document(**fields)
+            else:  # not in the index (the manifest is read from it): nothing to replace
+                # Whoosh's update_document looks for the id in every segment, which grows
+                # with the index (up to 100 segments before a first build's final merge).
+                self.writer.add_document(**fields)
         self.entries[article.id] = entry
         self.ids_by_hash.setdefault(article.content_hash, article.id)
         if entry.path == STDIN:
@@ -592,12 +645,15 @@ class _Run:
         self._count_pending()
 
     def commit(self, clear: bool = False, quiet: bool = True) -> None:
+        written = self._cluster_segments()
         self._write_records(final=True)
-        if clear:  # the new segments replace every old one in a single new generation
+        if clear and not written:  # the new segment replaces every old one in a single new generation
             self.writer.commit(mergetype=CLEAR)
         else:
-            # Merging after a large run takes minutes: it gets a progress bar of its own.
-            articles = sum(segment.doc_count() for segment in to_merge(self.writer.segments))
+            # A rebuild keeps this run's segments alone, as CLEAR does; they are merged as any
+            # run's are. Merging after a large run takes minutes: it gets a progress bar of its own.
+            kept = written if clear else self.writer.segments
+            articles = sum(segment.doc_count() for segment in to_merge(kept))
             with tqdm(
                 total=articles,
                 desc="Merging",
@@ -605,7 +661,9 @@ class _Run:
                 disable=quiet or not articles or None,
                 file=sys.stderr,
             ) as progress:
-                self.writer.commit(mergetype=partial(merge_small, merged=progress.update))
+                self.writer.commit(
+                    mergetype=lambda writer, _: merge_small(writer, kept, merged=progress.update)
+                )
         self.counts.save(self.index_dir, replace=clear)
         self._write_stdin_record()
         # The commit let the write lock go: the files are recorded under it again, unless
@@ -616,6 +674,16 @@ class _Run:
                 record_checksums(self.index_dir, fresh=clear)
             finally:
                 lock.release()
+
+    def _cluster_segments(self) -> list[Segment]:
+        """The segments the cluster's workers wrote for this run, now the writer's to commit."""
+        if not self.cluster:
+            return []
+        segments, counts = self.cluster.segments()
+        self.counts.merge(counts)
+        self.writer.segments.extend(segments)
+        self.writer._setup_doc_offsets()  # Whoosh's: where each segment's documents start
+        return segments
 
     def _write_records(self, final: bool) -> None:
         """The records beside the index, written while this run holds the write lock: the
@@ -713,19 +781,9 @@ class _Run:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 MIN_PARALLEL_FILES = 16  # fewer files are not worth starting processes (each loads the model)
 IN_FLIGHT = 128  # files sent to the workers at a time
-Job = tuple[Path, Path, str]  # a file, the folder it was found in, its stamp
-
-
-class Analysis(NamedTuple):
-    """What a worker made of an article beside the article itself: its searched text fields
-    analysed (`postings.Analysed`) and its language-model counts."""
-
-    fields: dict[str, Analysed]
-    counts: Counts
-
-
-# A file's articles (or problems), each with what a worker made of it (None: not analysed yet).
-Prepared = list[tuple[Extracted | Problem, Analysis | None]]
+# An article (or a problem) of a file, with what was made of it: by a local worker (or None:
+# not analysed yet), or on a cluster (`Remote`: the analysis stays there).
+Item = tuple[Extracted | Problem, Analysis | Remote | None]
 
 
 def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Prepared]]:
@@ -743,10 +801,10 @@ def _read_all(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Prepared]]:
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
-        results = [pool.imap(_prepare, window, chunksize=4) for window in windows[:1]]
+        results = [pool.imap(prepare, window, chunksize=4) for window in windows[:1]]
         for number, window in enumerate(windows):
             if number + 1 < len(windows):
-                results.append(pool.imap(_prepare, windows[number + 1], chunksize=4))
+                results.append(pool.imap(prepare, windows[number + 1], chunksize=4))
             yield from zip(window, results.pop(0))
 
 
@@ -774,72 +832,6 @@ def _die_with(indexer: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != indexer:  # it died before the request was made
         os._exit(0)
-
-
-def _prepare(job: Job) -> Prepared:
-    """In a worker process: the articles of a file, each with its analysis."""
-    file, root, _ = job
-    prepared: Prepared = []
-    for item in read_articles(file, root):
-        if isinstance(item, Extracted):
-            prepared.append((item, Analysis(_analysed_fields(item.article), _counted(item.article))))
-        else:
-            prepared.append((item, None))
-    return prepared
-
-
-def _analysed_fields(article: Article) -> dict[str, Analysed]:
-    """The article's searched text fields, analysed as the index's writer would."""
-    schema = _schema()
-    return {
-        name: analyse(schema[name], value)
-        for name, value in document_fields(article).items()
-        if has_arrays(schema[name]) and isinstance(value, str)
-    }
-
-
-@cache
-def _schema() -> Schema:  # built once per worker
-    return build_schema()
-
-
-def _counted(article: Article) -> Counts:
-    counts = Counts()
-    counts.add(article.title, article.body)
-    return counts
-
-
-def _manifest_fields(entry: Entry) -> dict[str, str]:
-    return {"path": entry.path, "root": entry.root, "stamp": entry.stamp, "content_hash": entry.content_hash}
-
-
-def document_fields(article: Article) -> dict[str, object]:
-    """The Whoosh fields of one article."""
-    fields: dict[str, object] = {
-        "id": article.id,
-        "title": article.title,
-        "body": article.body,
-    }
-    for name in TEXT_FIELDS:
-        text = getattr(article, name)
-        fields.update({f"{name}_{form}": text for form in FORMS})
-    if article.url:
-        fields["url"] = article.url
-    if article.date:
-        fields["date"] = article.date
-        fields["year"] = f"{article.date:%Y}"
-        fields["month"] = f"{article.date:%Y-%m}"
-    # Facet values in canonical form, so `Thuỷ` and `Thủy` are one author.
-    for name in ("source", "author"):
-        value = getattr(article, name)
-        if value:
-            fields[name] = canonical(value)
-            fields[f"{name}_fold"] = value
-    for name in LIST_FACETS:
-        values = getattr(article, name)
-        if values:
-            fields[name] = LIST_SEPARATOR.join(canonical(v) for v in values)
-    return fields
 
 
 def watch(

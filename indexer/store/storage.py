@@ -16,18 +16,37 @@ import mmap
 import os
 import pickle
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 
+from indexer.store.legacy import keep_old_paths_loadable
+
+
+def index_storage(index_dir: Path, temporary: Path | None = None) -> MappedStorage:
+    """The files of the index at `index_dir`, an index built before the modules moved into
+    rooms included; a writer's temporary files in `temporary` if given."""
+    keep_old_paths_loadable()
+    return MappedStorage(str(index_dir), temporary)
+
 
 class MappedStorage(FileStorage):
     """A folder of index files, each opened for reading as a map."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, temporary: Path | None = None) -> None:
         # Whoosh's own mapping (the copying one) stays off; open_file maps instead.
         super().__init__(path, supports_mmap=False)
+        self.temporary = temporary
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        """Whoosh puts a writer's temporary files in a folder named after the index, in the
+        index folder, and deletes the folder when the writer is done: one writer at a time.
+        A writer beside others (a cluster's worker) is given a folder of its own."""
+        if self.temporary is None:
+            return super().temp_storage(name)
+        return FileStorage(str(self.temporary)).create()
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
         with open(self._fpath(name), "rb") as file:

@@ -1,0 +1,247 @@
+"""Indexing on a Dask cluster (`vnsearch index --scheduler tcp://HOST:8786`).
+
+The costly work, reading, cleaning and segmenting a file's articles, runs on the cluster's
+workers, and so does writing them into the index: each worker writes whole segments into the
+index folder (storage that every machine shares), as Whoosh's `MpWriter` has its processes do.
+The indexing process keeps the rest, which needs the whole index in view and costs little per
+article: it gives each article its id, tells copies and unchanged articles apart, removes what
+changed or went, and at the end commits the workers' segments in one step, merged as a local
+run merges its own.
+
+What the workers make stays with them until a segment is written: the indexing process gets
+only the articles (text and metadata), not their analyses. It holds the index's write lock for
+the whole run, so the one-writer rule holds, and it commits once, at the end: until then
+readers see the index as it was, a crash of the indexing process loses only this run (its
+files are read again next time), and Dask runs again, on another worker, any task whose worker
+was lost. A segment a lost worker left half-written is in no table of contents; Whoosh deletes
+its files at the commit.
+
+Dask is an optional extra (`pip install 'vnsearch[cluster]'`); without `--scheduler`, files are
+read by the local process pool (`indexer.store.build`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from whoosh.codec.base import Segment
+
+from indexer.ingest.read import Extracted, Problem
+from indexer.store.documents import Job, Prepared, document_fields, prepare
+from indexer.store.language_model import Counts
+from indexer.store.schema import build_schema
+from indexer.store.storage import MappedStorage, index_storage
+from indexer.store.writer import ArraysIndex
+
+if TYPE_CHECKING:  # Dask is an optional extra: imported only when a scheduler is named
+    from distributed import Client, Future
+
+CONNECT_SECONDS = 10  # waiting for a scheduler that is not there
+SEGMENT_ARTICLES = 500  # articles per segment a worker writes: as many as a local run's commit
+# Files on the cluster at a time, per worker thread: enough to keep each busy while this
+# process takes in one file at a time; their analyses wait in the workers' memory.
+IN_FLIGHT_PER_THREAD = 32
+PATIENCE_SECONDS = 30  # between checks that the cluster still has workers, while waiting
+
+
+class ClusterUnavailable(Exception):
+    """The cluster cannot do the work: Dask not installed, the scheduler not reachable, no
+    workers left, or a task that failed on every worker it was given to."""
+
+
+class Remote(NamedTuple):
+    """An article's analysis, left on the worker that made it: the item at `position` of
+    what `prepare` gave for its file."""
+
+    prepared: Future
+    position: int
+
+
+# An article for a segment: which of the task's files, its position there, its id, its
+# manifest fields.
+SegmentArticle = tuple[int, int, str, dict[str, str]]
+
+
+class Cluster:
+    """A connection to a Dask scheduler, for one indexing run of the index in `index_dir`."""
+
+    def __init__(self, client: Client, index_dir: Path) -> None:
+        self.client, self.index_dir = client, index_dir
+        self._batch: list[tuple[Remote, str, dict[str, str]]] = []  # articles for the next segment
+        self._segments: list[Future] = []  # each gives (Segment, Counts) once written
+
+    @classmethod
+    def connect(cls, address: str, index_dir: Path) -> Cluster:
+        """Connect, or raise ClusterUnavailable with what went wrong."""
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ClusterUnavailable(
+                "indexing on a Dask cluster needs Dask: pip install 'vnsearch[cluster]'"
+            ) from None
+        try:
+            client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError, TypeError) as error:
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({error})") from None
+        cluster = cls(client, index_dir)
+        if not cluster._threads():
+            cluster.close()
+            raise ClusterUnavailable(f"the Dask scheduler at {address} has no workers")
+        return cluster
+
+    def check_workers(self) -> None:
+        """Make sure every worker runs this version of vnsearch and sees the index folder as
+        this process does (a file written here is there for it): a worker that wrote its
+        segments into a folder of its own would leave the commit naming files that are not
+        in the index."""
+        mine = version("vnsearch")
+        probe = self.index_dir / f".vnsearch-probe-{uuid.uuid4().hex}"
+        try:
+            probe.write_text(mine, encoding="utf-8")
+            facts = self.client.run(_worker_facts, str(probe))
+        except OSError as error:
+            raise ClusterUnavailable(f"cannot write in the index folder {self.index_dir} ({error})") from None
+        except Exception as error:  # a worker that cannot load vnsearch's code
+            raise ClusterUnavailable(
+                f"a Dask worker cannot run vnsearch ({type(error).__name__}: {error}); "
+                "install the same version on every worker: pip install 'vnsearch[cluster]'"
+            ) from None
+        finally:
+            probe.unlink(missing_ok=True)
+        for worker, (theirs, sees) in sorted(facts.items()):
+            if theirs != mine:
+                raise ClusterUnavailable(f"the Dask worker {worker} runs vnsearch {theirs}; this is {mine}")
+            if not sees:
+                raise ClusterUnavailable(
+                    f"the Dask worker {worker} does not see the index folder {self.index_dir}: "
+                    "it must be on storage every worker shares, at the same path"
+                )
+
+    def prepared(
+        self, jobs: list[Job]
+    ) -> Iterator[tuple[Job, list[tuple[Extracted | Problem, Remote | None]]]]:
+        """Each job with what its file gives, in order: the articles (or problems), each
+        article with a `Remote` for its analysis. The next files are on the cluster while
+        one is taken in here."""
+        in_flight = IN_FLIGHT_PER_THREAD * self._threads()
+        waiting: list[tuple[Job, Future, Future]] = []
+        ahead = iter(jobs)
+        while True:
+            while len(waiting) < in_flight and (job := next(ahead, None)) is not None:
+                prepared = self.client.submit(prepare, job, pure=False)
+                waiting.append((job, prepared, self.client.submit(_items_only, prepared, pure=False)))
+            if not waiting:
+                return
+            job, prepared, items = waiting.pop(0)
+            yield (
+                job,
+                [
+                    (item, Remote(prepared, position) if isinstance(item, Extracted) else None)
+                    for position, item in enumerate(self._result(items))
+                ],
+            )
+
+    def add(self, analysis: Remote, article_id: str, manifest: dict[str, str]) -> None:
+        """Have the article written into a segment, with this id and these manifest fields."""
+        self._batch.append((analysis, article_id, manifest))
+        if len(self._batch) >= SEGMENT_ARTICLES:
+            self._write_batch()
+
+    def _write_batch(self) -> None:
+        if not self._batch:
+            return
+        files = list({remote.prepared.key: remote.prepared for remote, _, _ in self._batch}.values())
+        which = {future.key: number for number, future in enumerate(files)}
+        articles: list[SegmentArticle] = [
+            (which[remote.prepared.key], remote.position, article_id, manifest)
+            for remote, article_id, manifest in self._batch
+        ]
+        index_dir = str(self.index_dir)
+        self._segments.append(self.client.submit(write_segment, index_dir, articles, *files, pure=False))
+        self._batch = []
+
+    def segments(self) -> tuple[list[Segment], Counts]:
+        """The segments written, in order, once all are, and their articles' counts."""
+        self._write_batch()
+        counts = Counts()
+        segments = []
+        for future in self._segments:
+            segment, segment_counts = self._result(future)
+            segments.append(segment)
+            counts.merge(segment_counts)
+        self._segments = []
+        return segments, counts
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _result(self, future: Future) -> Any:
+        """The task's result, waited for as long as the cluster has workers to run it."""
+        while True:
+            try:
+                return future.result(timeout=PATIENCE_SECONDS)
+            except TimeoutError:
+                if not self._threads():
+                    raise ClusterUnavailable("the Dask cluster has no workers left") from None
+            except Exception as error:  # KilledWorker (a task whose workers all died), OSError, ...
+                raise ClusterUnavailable(
+                    f"a task failed on the Dask cluster ({type(error).__name__}: {error})"
+                ) from None
+
+    def _threads(self) -> int:
+        """The threads of the cluster's workers (0: no workers)."""
+        workers = self.client.scheduler_info(n_workers=-1).get("workers", {})
+        return sum(worker.get("nthreads", 1) for worker in workers.values())
+
+
+def _worker_facts(probe: str) -> tuple[str, bool]:
+    """On each worker: its vnsearch version, and whether it sees the file the indexing process
+    wrote in the index folder, with what that process wrote in it."""
+    ours = version("vnsearch")
+    try:
+        return ours, Path(probe).read_text(encoding="utf-8") == ours
+    except OSError:
+        return ours, False
+
+
+def _items_only(prepared: Prepared) -> list[Extracted | Problem]:
+    """On a worker: what the indexing process needs of a file, its analyses left out."""
+    return [item for item, _ in prepared]
+
+
+def write_segment(index_dir: str, articles: list[SegmentArticle], *files: Prepared) -> tuple[Segment, Counts]:
+    """On a worker: write the articles into a new segment of the index in `index_dir`,
+    unlocked (the indexing process holds the lock for the whole run); return the segment,
+    for that process to commit, and the articles' language-model counts."""
+    with tempfile.TemporaryDirectory(prefix="vnsearch-segment-") as temporary:  # on the worker's own disk
+        return _write_segment(index_storage(Path(index_dir), Path(temporary)), articles, files)
+
+
+def _write_segment(
+    storage: MappedStorage, articles: list[SegmentArticle], files: tuple[Prepared, ...]
+) -> tuple[Segment, Counts]:
+    ix = storage.open_index(indexclass=ArraysIndex)
+    writer = ix.writer(_lk=False)
+    # As the indexing process's writer: a rebuild gives the index this version's schema, and
+    # any other run writes to an index whose schema is this one (an older one is refused).
+    writer.schema = build_schema()
+    counts = Counts()
+    try:
+        for which, position, article_id, manifest in articles:
+            item, analysis = files[which][position]
+            assert isinstance(item, Extracted) and analysis is not None  # only articles are sent
+            article = replace(item.article, id=article_id)
+            writer.add_document(**(document_fields(article) | analysis.fields | manifest))
+            counts.merge(analysis.counts)
+        segment = writer._finalize_segment()
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._finish()  # its searcher closed; no lock to let go
+    return segment, counts
