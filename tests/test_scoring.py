@@ -42,7 +42,7 @@ from indexer.store.schema import FACET_FIELDS, LIST_FACETS, split_list
 from indexer.store.storage import MappedStorage
 from indexer.store.writer import ArraysIndex
 
-from .conftest import FIXTURE_ARTICLES, write_articles
+from .conftest import FIXTURE_ARTICLES, searcher_of, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -669,3 +669,28 @@ def test_stored_fields_read_as_whoosh_reads_them(offsets_stored: bool) -> None:
     )
     assert [ours[n] for n in range(len(values))] == [whooshs[n] for n in range(len(values))] == values
     column_file.close()
+
+
+def test_a_phrase_is_matched_from_its_rarest_word_wherever_it_stands(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Positions are read rarest word first, each word only in the documents still in the
+    # running; a word at the very start of a text stands before where the phrase would begin.
+    articles = {
+        "a": "Tin một\nMưa lớn ở Hà Nội, mưa lớn ở Huế.\n",
+        "b": "Tin hai\nLớn mưa ở Hà Nội.\n",
+        "c": "Tin ba\nHuế mưa lớn mưa, mưa lớn mưa.\n",
+        "d": "Tin bốn\nMưa to ở Huế, lớn.\n",
+    }
+    with searcher_of(articles, tmp_path_factory) as searcher:
+        for words in (
+            ["mua", "lon"],
+            ["lon", "mua"],
+            ["mua", "lon", "mua"],
+            ["o", "hue"],
+            ["hue", "mua", "lon"],
+        ):
+            phrase = q.Phrase("body_fold", words)
+            found = match_scores(searcher, phrase).as_dict()
+            assert found == pytest.approx(expected_scores(searcher, phrase)), words
+        assert len(match_scores(searcher, q.Phrase("body_fold", ["lon", "mua"])).as_dict()) == 2  # b, c

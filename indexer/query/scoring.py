@@ -189,19 +189,27 @@ class _Segment:
         candidates = self._all([q.Term(phrase.fieldname, word) for word in phrase.words])
         if len(phrase.words) > 1 and candidates.found.any():
             wanted = candidates.docnums()
-            # Where the phrase may start: where the first word stands, then only where the
-            # next word stands one after, and so on.
-            starts = occurrences(self.reader, phrase.fieldname, phrase.words[0], wanted)
-            for number, word in enumerate(phrase.words[1:], start=1):
-                starts = starts[
-                    contains(occurrences(self.reader, phrase.fieldname, word, wanted) - number, starts)
-                ]
+            # Where the phrase may start (a key: document << DOC_SHIFT | position): where its
+            # rarest word stands, less its place in the phrase; then only where each other
+            # word stands as far after. Each word's positions are read only in the documents
+            # still in the running: a common word's, in the few that have the rare ones.
+            field = phrase.fieldname
+            order = sorted(enumerate(phrase.words), key=lambda placed: self._frequency(field, placed[1]))
+            starts = np.zeros(0, dtype=np.int64)
+            for step, (number, word) in enumerate(order):
+                keys = occurrences(self.reader, field, word, wanted) - number
+                starts = keys if step == 0 else starts[contains(keys, starts)]
+                wanted = _distinct(starts >> DOC_SHIFT)
             kept = np.zeros(self.size, dtype=bool)
             kept[starts >> DOC_SHIFT] = True
             candidates = candidates.within(kept)
         if phrase.boost != 1.0:
             candidates.scores *= phrase.boost
         return candidates
+
+    def _frequency(self, field: str, text: str) -> int:
+        """How many documents of this segment have the term."""
+        return self.reader.doc_frequency(field, text) if (field, text) in self.reader else 0
 
     def _whoosh(self, query: q.Query) -> Matches:
         """Whoosh's own matcher, one document at a time (whatever vnsearch does not build)."""
@@ -298,6 +306,13 @@ def contains(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 DOC_SHIFT = 32
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (np.unique sorts or hashes them again)."""
+    if not len(ascending):
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
 
 
 def field_lengths(leaf: Searcher, field: str) -> np.ndarray:
