@@ -40,7 +40,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks.common import DEFAULT_SEED, REPO, machine, table, write_json
 
-EXTRAPOLATE_TO = (1_000_000, 10_000_000)
+EXTRAPOLATE_TO = (200_000, 1_000_000, 10_000_000)
 NEVER = 1e9  # articles: a limit the fit reaches only past this is not reached in any archive
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -248,18 +249,25 @@ def test_an_update_and_a_rebuild_on_the_cluster_hold_what_local_ones_hold(
     assert contents(tmp_path / "remote") == contents(tmp_path / "local")
     index_paths([news], tmp_path / "local", quiet=True, rebuild=True)
     index_paths([news], tmp_path / "remote", quiet=True, rebuild=True, scheduler=cluster)
-    remote, local = contents(tmp_path / "remote"), contents(tmp_path / "local")
     # A local rebuild writes one segment; the cluster's segments are merged, and a merged
     # segment's total field lengths are sums of Whoosh's one-byte lengths (as after any merge,
     # a local first build's included): the averages BM25 divides by differ by under 1% here,
     # on 47 short articles (less on more).
-    remote_results, local_results = remote.pop("results"), local.pop("results")
-    assert remote == local
-    for query, hits in local_results.items():
-        assert [article for article, _ in remote_results[query]] == [article for article, _ in hits]
-        assert [score for _, score in remote_results[query]] == pytest.approx(
-            [score for _, score in hits], rel=1e-2
-        )
+    assert_same(tmp_path / "remote", tmp_path / "local", scores_within=1e-2)
+
+
+def assert_same(index: Path, reference: Path, scores_within: float | None = 0.0) -> None:
+    """The two indexes hold the same articles, terms, postings and counts, and give the same
+    results; their scores equal, within a relative `scores_within`, or not compared (None)."""
+    ours, theirs = contents(index), contents(reference)
+    our_results, their_results = ours.pop("results"), theirs.pop("results")
+    assert ours == theirs
+    for query, hits in their_results.items():
+        assert [article for article, _ in our_results[query]] == [article for article, _ in hits], query
+        if scores_within is not None:
+            assert [score for _, score in our_results[query]] == pytest.approx(
+                [score for _, score in hits], rel=scores_within, abs=1e-6
+            ), query
 
 
 def test_a_worker_killed_mid_run_still_gives_a_complete_index(
@@ -349,3 +357,62 @@ def test_workers_that_do_not_see_the_index_folder_are_refused_before_any_work(
     assert "shares" in result.output and "Traceback" not in result.output
     assert contents(tmp_path / "ix") == before
     assert not list((tmp_path / "ix").glob(".vnsearch-probe-*"))
+
+
+def test_articles_only_touched_are_not_counted_again(cluster: str, news: Path, tmp_path: Path) -> None:
+    for where in ("local", "remote"):
+        index_paths([news], tmp_path / where, quiet=True, batch_size=SEGMENT)
+    for path in news.rglob("*.txt"):  # as a copy or a checkout does: same text, new times
+        os.utime(path, (time.time() + 10, time.time() + 10))
+    for where in ("local", "remote"):
+        report = index_paths(
+            [news], tmp_path / where, quiet=True, scheduler=cluster if where == "remote" else None
+        )
+        assert (report.added, report.updated, report.unchanged) == (0, 0, 46)
+    # The counts included. Not the scores: the local run leaves its old segment with one live
+    # article and its statistics (deleted articles count in Whoosh's until merged), the
+    # cluster's small segments are merged with it.
+    assert_same(tmp_path / "remote", tmp_path / "local", scores_within=None)
+
+
+def test_a_strict_run_that_fails_leaves_no_segment_behind(cluster: str, news: Path, tmp_path: Path) -> None:
+    index_paths([shipped_corpus()], tmp_path / "ix", quiet=True)
+    before = sorted((tmp_path / "ix").glob("*.seg"))
+    result = CliRunner().invoke(
+        cli, ["index", str(news), "--index", str(tmp_path / "ix"), "--scheduler", cluster, "--strict", "-q"]
+    )
+    assert result.exit_code != 0 and "nothing was committed" in result.output
+    assert sorted((tmp_path / "ix").glob("*.seg")) == before  # the workers' segments deleted
+    assert CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "ix")]).exit_code == 0
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://", "http://x:1", "tcp://127.0.0.1:99999", "inproc://x"])
+def test_what_is_not_a_scheduler_address_is_refused_at_once(address: str, tmp_path: Path) -> None:
+    began = time.monotonic()
+    result = CliRunner().invoke(
+        cli, ["index", str(shipped_corpus()), "--index", str(tmp_path / "ix"), "--scheduler", address]
+    )
+    assert result.exit_code == 2
+    assert "is not a Dask scheduler's address: tcp://HOST:PORT" in result.output
+    assert time.monotonic() - began < 5 and not (tmp_path / "ix").exists()
+
+
+def test_a_worker_names_the_folders_it_does_not_see(tmp_path: Path) -> None:
+    probe = tmp_path / "probe"
+    probe.write_text(version("vnsearch"), encoding="utf-8")
+    assert indexer.store.cluster._worker_facts(str(probe), [str(tmp_path), str(tmp_path / "gone")]) == (
+        version("vnsearch"),
+        True,
+        str(tmp_path / "gone"),
+    )
+
+
+def test_a_refused_run_leaves_no_index_where_there_was_none(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # /proc/self/cwd: this folder here, each worker's own there
+    result = CliRunner().invoke(
+        cli, ["index", str(shipped_corpus()), "--index", "/proc/self/cwd/new", "--scheduler", cluster]
+    )
+    assert result.exit_code == 2 and "does not see" in result.output
+    assert not (tmp_path / "new").exists()

@@ -270,8 +270,12 @@ def index_paths(
     `scheduler` (a Dask scheduler's address) on that cluster, whose workers also write the
     articles into segments (`indexer.store.cluster`).
     """
-    cluster = _connect(scheduler, index_dir) if scheduler else None
+    cluster = None
     try:
+        if scheduler:
+            # Absolute, as the workers must find it, but its links not followed: shared
+            # storage may be reached by another way on each machine.
+            cluster = Cluster.connect(scheduler, Path(os.path.abspath(index_dir)))
         return _index_paths(
             paths, index_dir, quiet, strict, rebuild, remove_missing, batch_size, workers, cluster, warn
         )
@@ -282,13 +286,20 @@ def index_paths(
             cluster.close()
 
 
-def _connect(scheduler: str, index_dir: Path) -> Cluster:
+def _check_workers(cluster: Cluster, index_dir: Path, roots: list[Path]) -> None:
+    """The cluster's workers checked (`Cluster.check_workers`) before any index is made: a
+    folder made for the check alone is removed when they fail it."""
+    made = not index_dir.exists()
     try:
-        # Absolute, as the workers must find it, but its links not followed: shared storage
-        # may be reached by another way on each machine.
-        return Cluster.connect(scheduler, Path(os.path.abspath(index_dir)))
-    except ClusterUnavailable as error:
-        raise IndexUnavailable(str(error)) from None
+        index_dir.mkdir(parents=True, exist_ok=True)
+        cluster.check_workers(roots)
+    except OSError as error:
+        raise IndexUnavailable(f"cannot create an index at {index_dir}: {error.strerror}") from None
+    except ClusterUnavailable:
+        if made:
+            with suppress(OSError):
+                index_dir.rmdir()
+        raise
 
 
 def _index_paths(
@@ -307,11 +318,11 @@ def _index_paths(
     given = [path.resolve() for path in paths]
     if rebuild and not given:  # before a damaged index is replaced by a new one
         _check_folders_there(index_dir)
+    if cluster:  # the folders to read: those given, else those recorded beside the index
+        _check_workers(cluster, index_dir, given or [Path(root) for root in known_roots({}, index_dir)])
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new segments and counts without reading the old ones
         _check_intact(index_dir)
-    if cluster:  # once the index folder is there: the workers must see it
-        cluster.check_workers()
     indexed = read_manifest(ix)
     entries = {} if rebuild else indexed
     roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
@@ -568,15 +579,13 @@ class _Run:
             if previous is not None and previous.content_hash == article.content_hash:
                 self.report.unchanged += 1
                 if previous != entry:  # touched, not changed: its new stamp, or it is read on every run
-                    self._write(article, entry, analysis, update=True)
+                    self._write(article, entry, analysis, update=True, counted=False)
             elif same is not None and same != article.id and same in self.entries:
                 self.report.duplicates.append((article.id, same))
                 self.warn(f"warning: skipped {path}: the same article as {same}")
             else:
                 analysis = analysis or Analysis({}, counts_of(article))
-                self._write(article, entry, analysis, update=previous is not None)
-                if isinstance(analysis, Analysis):  # else counted where its segment is written
-                    self.counts.merge(analysis.counts)
+                self._write(article, entry, analysis, update=previous is not None, counted=True)
                 self._forget_copies_of(article.id)
                 self.report.added += previous is None
                 self.report.updated += previous is not None
@@ -588,14 +597,17 @@ class _Run:
             del self.skipped[path]
 
     def _write(
-        self, article: Article, entry: Entry, analysis: Analysis | Remote | None, update: bool
+        self, article: Article, entry: Entry, analysis: Analysis | Remote | None, update: bool, counted: bool
     ) -> None:
-        if isinstance(analysis, Remote):  # a worker of the cluster writes it into a segment
+        """Write the article (replacing its earlier version if `update`), and add its
+        language-model counts if `counted` (not for an article only touched)."""
+        if isinstance(analysis, Remote) and self.cluster:  # a worker writes it into a segment
             if update:
                 self.writer.delete_by_term("id", article.id)
-            assert self.cluster is not None
-            self.cluster.add(analysis, article.id, manifest_fields(entry))
+            self.cluster.add(analysis, article.id, manifest_fields(entry), counted)
         else:
+            if counted and isinstance(analysis, Analysis):
+                self.counts.merge(analysis.counts)
             fields = document_fields(article) | (analysis.fields if analysis else {}) | manifest_fields(entry)
             if update:
                 self.writer.update_document(**fields)
@@ -710,6 +722,8 @@ class _Run:
 
     def cancel(self) -> None:
         self.writer.cancel()
+        if self.cluster:
+            self.cluster.discard()
 
     def _write_stdin_record(self) -> None:
         """After a commit: the record of the articles from standard input, as committed (a

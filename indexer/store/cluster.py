@@ -23,7 +23,12 @@ read by the local process pool (`indexer.store.build`).
 from __future__ import annotations
 
 import gc
+import logging
+import os
+import re
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -44,7 +49,8 @@ if TYPE_CHECKING:  # Dask is an optional extra: imported only when a scheduler i
     from distributed import Client, Future
 
 CONNECT_SECONDS = 10  # waiting for a scheduler that is not there
-SEGMENT_ARTICLES = 500  # articles per segment a worker writes: as many as a local run's commit
+_ADDRESS = re.compile(r"((tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}")
+SEGMENT_ARTICLES = 500  # articles per segment a worker writes (a local run commits every 500 changes)
 # Files on the cluster at a time, per worker thread: enough to keep each busy while this
 # process takes in one file at a time; their analyses wait in the workers' memory.
 IN_FLIGHT_PER_THREAD = 32
@@ -67,8 +73,8 @@ class Remote(NamedTuple):
 
 
 # An article for a segment: which of the task's prepared chunks, which file of it, its position
-# there, its id, its manifest fields.
-SegmentArticle = tuple[int, int, int, str, dict[str, str]]
+# there, its id, its manifest fields, whether its language-model counts are added.
+SegmentArticle = tuple[int, int, int, str, dict[str, str], bool]
 
 
 class Cluster:
@@ -76,7 +82,7 @@ class Cluster:
 
     def __init__(self, client: Client, index_dir: Path) -> None:
         self.client, self.index_dir = client, index_dir
-        self._batch: list[tuple[Remote, str, dict[str, str]]] = []  # articles for the next segment
+        self._batch: list[tuple[Remote, str, dict[str, str], bool]] = []  # for the next segment
         self._segments: list[Future] = []  # each gives (Segment, Counts) once written
 
     @classmethod
@@ -88,42 +94,60 @@ class Cluster:
             raise ClusterUnavailable(
                 "indexing on a Dask cluster needs Dask: pip install 'vnsearch[cluster]'"
             ) from None
-        try:
-            client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-        except (OSError, TimeoutError, ValueError, TypeError) as error:
-            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({error})") from None
+        if not _ADDRESS.fullmatch(address) or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+            raise ClusterUnavailable(f"{address!r} is not a Dask scheduler's address: tcp://HOST:PORT")
+        _quiet_dask()
+        # In a thread, waited for at most twice CONNECT_SECONDS: Dask's own timeout does not
+        # cover a server that takes the connection and never answers.
+        connecting: list[Client | BaseException] = []
+
+        def connect() -> None:
+            try:
+                connecting.append(Client(address, timeout=CONNECT_SECONDS, set_as_default=False))
+            except BaseException as error:  # given to the waiting thread
+                connecting.append(error)
+
+        thread = threading.Thread(target=connect, daemon=True)
+        thread.start()
+        thread.join(2 * CONNECT_SECONDS)
+        client = connecting[0] if connecting else TimeoutError(f"no answer in {2 * CONNECT_SECONDS} s")
+        if isinstance(client, BaseException):
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({client})") from None
         cluster = cls(client, index_dir)
         if not cluster._threads():
             cluster.close()
             raise ClusterUnavailable(f"the Dask scheduler at {address} has no workers")
         return cluster
 
-    def check_workers(self) -> None:
-        """Make sure every worker runs this version of vnsearch and sees the index folder as
-        this process does (a file written here is there for it): a worker that wrote its
-        segments into a folder of its own would leave the commit naming files that are not
-        in the index."""
+    def check_workers(self, roots: list[Path]) -> None:
+        """Make sure every worker runs this version of vnsearch, sees the index folder as this
+        process does (a file written here is there for it, with what was written) and sees
+        the folders and files to index: a worker that wrote its segments into a folder of
+        its own would leave the commit naming files that are not in the index, and one that
+        cannot see the articles would have them skipped as unreadable."""
         mine = version("vnsearch")
         probe = self.index_dir / f".vnsearch-probe-{uuid.uuid4().hex}"
         try:
             probe.write_text(mine, encoding="utf-8")
-            facts = self.client.run(_worker_facts, str(probe))
         except OSError as error:
             raise ClusterUnavailable(f"cannot write in the index folder {self.index_dir} ({error})") from None
-        except Exception as error:  # a worker that cannot load vnsearch's code
+        try:
+            facts = self.client.run(_worker_facts, str(probe), [str(root) for root in roots])
+        except Exception as error:  # a worker that cannot load vnsearch's code, a lost connection
             raise ClusterUnavailable(
-                f"a Dask worker cannot run vnsearch ({type(error).__name__}: {error}); "
+                f"the Dask workers cannot run vnsearch ({type(error).__name__}: {error}); "
                 "install the same version on every worker: pip install 'vnsearch[cluster]'"
             ) from None
         finally:
             probe.unlink(missing_ok=True)
-        for worker, (theirs, sees) in sorted(facts.items()):
+        for worker, (theirs, sees, missing) in sorted(facts.items()):
             if theirs != mine:
                 raise ClusterUnavailable(f"the Dask worker {worker} runs vnsearch {theirs}; this is {mine}")
-            if not sees:
+            if not sees or missing:
+                unseen = missing or f"the index folder {self.index_dir}"
                 raise ClusterUnavailable(
-                    f"the Dask worker {worker} does not see the index folder {self.index_dir}: "
-                    "it must be on storage every worker shares, at the same path"
+                    f"the Dask worker {worker} does not see {unseen}: the articles and the index "
+                    "must be on storage every worker shares, at the same paths"
                 )
 
     def prepared(
@@ -154,20 +178,21 @@ class Cluster:
                     ],
                 )
 
-    def add(self, analysis: Remote, article_id: str, manifest: dict[str, str]) -> None:
-        """Have the article written into a segment, with this id and these manifest fields."""
-        self._batch.append((analysis, article_id, manifest))
+    def add(self, analysis: Remote, article_id: str, manifest: dict[str, str], counted: bool) -> None:
+        """Have the article written into a segment, with this id and these manifest fields;
+        its language-model counts added if `counted` (not for an article only touched)."""
+        self._batch.append((analysis, article_id, manifest, counted))
         if len(self._batch) >= SEGMENT_ARTICLES:
             self._write_batch()
 
     def _write_batch(self) -> None:
         if not self._batch:
             return
-        chunks = list({remote.prepared.key: remote.prepared for remote, _, _ in self._batch}.values())
+        chunks = list({remote.prepared.key: remote.prepared for remote, *_ in self._batch}.values())
         which = {future.key: number for number, future in enumerate(chunks)}
         articles: list[SegmentArticle] = [
-            (which[remote.prepared.key], remote.file, remote.position, article_id, manifest)
-            for remote, article_id, manifest in self._batch
+            (which[remote.prepared.key], remote.file, remote.position, article_id, manifest, counted)
+            for remote, article_id, manifest, counted in self._batch
         ]
         index_dir = str(self.index_dir)
         self._segments.append(self.client.submit(write_segment, index_dir, articles, *chunks, pure=False))
@@ -184,6 +209,22 @@ class Cluster:
             counts.merge(segment_counts)
         self._segments = []
         return segments, counts
+
+    def discard(self) -> None:
+        """After a run that commits nothing: delete the segments the workers wrote, which no
+        table of contents lists (the next commit would delete them too), once those being
+        written are (for PATIENCE_SECONDS at most, all told: the cluster may be gone)."""
+        self._batch = []
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        for future in self._segments:
+            try:
+                segment, _ = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except Exception:  # not written, or not in time: nothing to delete, or left to the next commit
+                future.cancel()
+                continue
+            for path in self.index_dir.glob(f"{segment.segment_id()}.*"):
+                path.unlink(missing_ok=True)
+        self._segments = []
 
     def close(self) -> None:
         self.client.close()
@@ -207,14 +248,23 @@ class Cluster:
         return sum(worker.get("nthreads", 1) for worker in workers.values())
 
 
-def _worker_facts(probe: str) -> tuple[str, bool]:
-    """On each worker: its vnsearch version, and whether it sees the file the indexing process
-    wrote in the index folder, with what that process wrote in it."""
+def _worker_facts(probe: str, roots: list[str]) -> tuple[str, bool, str]:
+    """On each worker: its vnsearch version, whether it sees the file the indexing process
+    wrote in the index folder (with what that process wrote in it), and the first of the
+    folders and files to index that it does not see ("" when it sees them all)."""
     ours = version("vnsearch")
     try:
-        return ours, Path(probe).read_text(encoding="utf-8") == ours
+        sees = Path(probe).read_text(encoding="utf-8") == ours
     except OSError:
-        return ours, False
+        sees = False
+    return ours, sees, next((root for root in roots if not os.path.exists(root)), "")
+
+
+def _quiet_dask() -> None:
+    """Dask's client logs every lost worker and connection with a traceback; what matters of
+    it reaches the user as one line (`ClusterUnavailable`)."""
+    for name in ("distributed", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _prepare(chunk: list[Job]) -> list[Prepared]:
@@ -261,12 +311,14 @@ def _write_segment(
     writer.schema = build_schema()
     counts = Counts()
     try:
-        for which, file, position, article_id, manifest in articles:
+        for which, file, position, article_id, manifest, counted in articles:
             item, analysis = chunks[which][file][position]
-            assert isinstance(item, Extracted) and analysis is not None  # only articles are sent
+            if not isinstance(item, Extracted) or analysis is None:  # only articles are sent
+                raise ValueError(f"no article at {position} of {manifest['path']}: it changed while read")
             article = replace(item.article, id=article_id)
             writer.add_document(**(document_fields(article) | analysis.fields | manifest))
-            counts.merge(analysis.counts)
+            if counted:
+                counts.merge(analysis.counts)
         segment = writer._finalize_segment()
     except BaseException:
         writer.cancel()
