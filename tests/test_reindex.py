@@ -911,3 +911,35 @@ def test_an_id_no_index_can_hold_is_one_line(tmp_path: Path, article_id: str) ->
     )
     assert result.exit_code == 2 and "is not an id: use printable text" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_run_that_waited_for_another_writer_sees_what_it_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two runs over the same new files at once: the second waits for the first's write lock,
+    # and must read the manifest after it, or it adds every article a second time.
+    news = write_articles(
+        tmp_path / "news", {f"n{n:02}": f"Tin số {n}\nHà Nội mưa lớn ở {n} phố.\n" for n in range(20)}
+    )
+    index_paths([build.shipped_corpus()], tmp_path / "ix", quiet=True)
+    walk = build.find_files
+    first_holds_the_lock = threading.Event()
+
+    def slow_walk(*args: object) -> object:  # the first run walks its folders holding the lock
+        first_holds_the_lock.set()
+        time.sleep(1.5)
+        return walk(*args)
+
+    monkeypatch.setattr(build, "find_files", slow_walk)
+    reports: list[object] = []
+    first = threading.Thread(
+        target=lambda: reports.append(index_paths([news], tmp_path / "ix", quiet=True, workers=1))
+    )
+    first.start()
+    assert first_holds_the_lock.wait(10)
+    second = index_paths([news], tmp_path / "ix", quiet=True, workers=1)  # waits for the lock
+    first.join()
+    assert (reports[0].added, second.added, second.unchanged) == (20, 0, 20)  # type: ignore[attr-defined]
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        ids = [fields["id"] for fields in searcher.all_stored_fields()]
+    assert len(ids) == len(set(ids)) == 20

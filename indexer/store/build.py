@@ -323,36 +323,43 @@ def _index_paths(
     ix = open_or_create_index(index_dir, rebuilding=rebuild)
     if not rebuild:  # a rebuild writes new segments and counts without reading the old ones
         _check_intact(index_dir)
-    indexed = read_manifest(ix)
-    entries = {} if rebuild else indexed
-    roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
-    # Articles from standard input have no file to read again: a rebuild takes them from their record.
-    pasted, notices = to_rebuild(index_dir, ix, _pasted(indexed)) if rebuild else ([], [])
-    if not roots and not pasted:  # nothing to build from
-        raise IndexUnavailable(
-            f"no folders are known for the index at {index_dir}: name them, "
-            f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
+    # The write lock before the manifest: a run that waited for another one sees what it committed.
+    writer = _open_writer(ix, index_dir)
+    try:
+        indexed = read_manifest(ix)
+        entries = {} if rebuild else indexed
+        roots = given or indexed_roots(indexed, index_dir) or ([shipped_corpus()] if new else [])
+        # Articles from standard input have no file to read again: a rebuild takes them from their record.
+        pasted, notices = to_rebuild(index_dir, ix, _pasted(indexed)) if rebuild else ([], [])
+        if not roots and not pasted:  # nothing to build from
+            raise IndexUnavailable(
+                f"no folders are known for the index at {index_dir}: name them, "
+                f"`vnsearch index PATH... --index {shlex.quote(str(index_dir))}`"
+            )
+        links_left_out: list[Problem] = []
+        files = list(find_files(roots, links_left_out))
+        run = _Run(
+            ix,
+            index_dir,
+            entries,
+            warn,
+            # One commit at the end on a cluster: a commit deletes the files of segments it does
+            # not list, and the workers write theirs until the end.
+            batch_size=None if strict or rebuild or cluster else batch_size,
+            skipped={} if rebuild else read_skipped(index_dir),
+            roots=roots,
+            earlier=unfinished_roots(index_dir),
+            # A rebuild keeps each file's id: it is claimed for the file that held it.
+            claims={entry.id: entry.path for entry in indexed.values()} | {a.id: STDIN for a in pasted}
+            if rebuild
+            else {},
+            rebuilding=rebuild,
+            cluster=cluster,
+            writer=writer,
         )
-    links_left_out: list[Problem] = []
-    files = list(find_files(roots, links_left_out))
-    run = _Run(
-        ix,
-        index_dir,
-        entries,
-        warn,
-        # One commit at the end on a cluster: a commit deletes the files of segments it does
-        # not list, and the workers write theirs until the end.
-        batch_size=None if strict or rebuild or cluster else batch_size,
-        skipped={} if rebuild else read_skipped(index_dir),
-        roots=roots,
-        earlier=unfinished_roots(index_dir),
-        # A rebuild keeps each file's id: it is claimed for the file that held it.
-        claims={entry.id: entry.path for entry in indexed.values()} | {a.id: STDIN for a in pasted}
-        if rebuild
-        else {},
-        rebuilding=rebuild,
-        cluster=cluster,
-    )
+    except BaseException:
+        writer.cancel()
+        raise
     for problem in links_left_out:
         run.skip(problem)
     for notice in notices:
@@ -426,7 +433,7 @@ def add_text(
     looks like JSON, else text as scraped."""
     ix = open_or_create_index(index_dir)
     _check_intact(index_dir)
-    run = _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None)
+    run = _run_under_lock(ix, index_dir, warn)
     try:
         run.index_items(
             _unprepared(articles_from_text(text, article_id, STDIN)), path=STDIN, root=STDIN, stamp=""
@@ -442,8 +449,8 @@ def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
     """Remove articles by id; return the ids that were not in the index."""
     ix = open_index(index_dir)
     _check_intact(index_dir)
-    entries = read_manifest(ix)
-    run = _Run(ix, index_dir, entries, lambda message: None, batch_size=None)
+    run = _run_under_lock(ix, index_dir, lambda message: None)
+    entries = run.entries
     unknown = []
     try:
         for article_id in ids:
@@ -456,6 +463,27 @@ def remove_articles(ids: Iterable[str], index_dir: Path) -> list[str]:
         run.cancel()
         raise
     return unknown
+
+
+def _run_under_lock(ix: Index, index_dir: Path, warn: Callable[[str], None]) -> _Run:
+    """A run of one commit, the write lock taken before the manifest is read (as in
+    `index_paths`: a run that waited for another one sees what it committed)."""
+    writer = _open_writer(ix, index_dir)
+    try:
+        return _Run(ix, index_dir, read_manifest(ix), warn, batch_size=None, writer=writer)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _open_writer(ix: Index, index_dir: Path) -> IndexWriter:
+    """A writer, once the write lock is free (WRITE_LOCK_TIMEOUT at most)."""
+    try:
+        return ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+    except LockError:
+        raise IndexUnavailable(
+            f"another process is writing the index at {index_dir}; try again when it is done"
+        ) from None
 
 
 class _Run:
@@ -474,7 +502,9 @@ class _Run:
         earlier: list[str] | None = None,
         rebuilding: bool = False,
         cluster: Cluster | None = None,
+        writer: IndexWriter | None = None,
     ) -> None:
+        """`writer`: one opened already (its lock taken before `entries` were read)."""
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.cluster = cluster  # where the articles are analysed and written, if not here
         self.entries = entries
@@ -498,7 +528,7 @@ class _Run:
         self.stdin_changed = False
         if not rebuilding and (_pasted(entries) or os.path.lexists(index_dir / STDIN_FILE)):
             self.stdin, self.stdin_changed = in_step(index_dir, ix, _pasted(entries))
-        self.writer = self._open_writer()
+        self.writer = writer or _open_writer(ix, index_dir)
 
     def needs_reading(self, file: Path, root: Path) -> Job | None:
         """(file, root, stamp) if the file changed since it was indexed, else None (and it
@@ -778,18 +808,10 @@ class _Run:
             self._write_records(final=False)
             self.writer.commit(merge=False)
             self.counts.save(self.index_dir)
-            self.writer = self._open_writer()
+            self.writer = _open_writer(self.ix, self.index_dir)
             record_checksums(self.index_dir)
             self._write_stdin_record()
             self.pending = 0
-
-    def _open_writer(self) -> IndexWriter:
-        try:
-            return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT)
-        except LockError:
-            raise IndexUnavailable(
-                f"another process is writing the index at {self.index_dir}; try again when it is done"
-            ) from None
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
