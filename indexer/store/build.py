@@ -496,15 +496,15 @@ class _Run:
         entries: dict[str, Entry],
         warn: Callable[[str], None],
         batch_size: int | None,
+        writer: IndexWriter,
         skipped: dict[str, Skipped] | None = None,
         roots: list[Path] | None = None,
         claims: dict[str, str] | None = None,
         earlier: list[str] | None = None,
         rebuilding: bool = False,
         cluster: Cluster | None = None,
-        writer: IndexWriter | None = None,
     ) -> None:
-        """`writer`: one opened already (its lock taken before `entries` were read)."""
+        """`writer`: opened by the caller, its lock taken before `entries` were read."""
         self.ix, self.index_dir, self.warn = ix, index_dir, warn
         self.cluster = cluster  # where the articles are analysed and written, if not here
         self.entries = entries
@@ -528,7 +528,7 @@ class _Run:
         self.stdin_changed = False
         if not rebuilding and (_pasted(entries) or os.path.lexists(index_dir / STDIN_FILE)):
             self.stdin, self.stdin_changed = in_step(index_dir, ix, _pasted(entries))
-        self.writer = writer or _open_writer(ix, index_dir)
+        self.writer = writer
 
     def needs_reading(self, file: Path, root: Path) -> Job | None:
         """(file, root, stamp) if the file changed since it was indexed, else None (and it
